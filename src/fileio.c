@@ -1,0 +1,287 @@
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "fileio.h"
+#include "i18n.h"
+
+int
+off_path_join(char *buf, size_t len, const char *dir, const char *name)
+{
+	int	n;
+
+	n = snprintf(buf, len, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= len)
+		return OFF_ERR_TOO_LARGE;
+	return 0;
+}
+
+int
+off_file_read(const char *path, size_t max, char **out, size_t *outlen,
+    struct off_err *err)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	size_t		 got = 0;
+	ssize_t		 n;
+	int		 fd, ret;
+
+	*out = NULL;
+	if (outlen != NULL)
+		*outlen = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return off_err_errno(err, errno == ENOENT ? OFF_ERR_NOT_FOUND :
+		    OFF_ERR_IO, errno, path, _("cannot open"));
+	if (fstat(fd, &st) == -1) {
+		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot stat"));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = off_err_set(err, OFF_ERR_FORMAT, path,
+		    _("not a regular file"));
+		goto out;
+	}
+	if (st.st_size < 0 || (unsigned long long)st.st_size > max) {
+		ret = off_err_set(err, OFF_ERR_TOO_LARGE, path,
+		    _("file is larger than %zu bytes"), max);
+		goto out;
+	}
+	if ((buf = malloc(max + 1)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, path, NULL);
+		goto out;
+	}
+	/* Read until EOF rather than trusting st_size: the file may change. */
+	for (;;) {
+		n = read(fd, buf + got, max + 1 - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+			    _("cannot read"));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > max) {
+			ret = off_err_set(err, OFF_ERR_TOO_LARGE, path,
+			    _("file is larger than %zu bytes"), max);
+			goto out;
+		}
+	}
+	buf[got] = '\0';
+	*out = buf;
+	buf = NULL;
+	if (outlen != NULL)
+		*outlen = got;
+	ret = 0;
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char	*p = data;
+	ssize_t			 n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+dir_of(const char *path, char *dir, size_t len)
+{
+	const char	*slash = strrchr(path, '/');
+	size_t		 n;
+
+	if (slash == NULL)
+		return snprintf(dir, len, ".") >= (int)len ? -1 : 0;
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= len)
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return 0;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int	fd, r;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	/* Some file systems cannot fsync a directory; that is not an error. */
+	if (r == -1 && (errno == EINVAL || errno == EROFS))
+		r = 0;
+	return r;
+}
+
+/* Move tmp to path without replacing an existing file, even on file
+ * systems without renameat2(RENAME_NOREPLACE) or hard links. */
+static int
+rename_noreplace(const char *tmp, const char *path)
+{
+#if defined(HAVE_RENAMEAT2) && defined(RENAME_NOREPLACE)
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return -1;
+#endif
+	if (link(tmp, path) == 0) {
+		unlink(tmp);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return -1;
+	/* vfat and friends: no links; check, then rename. */
+	if (access(path, F_OK) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(tmp, path);
+}
+
+int
+off_file_write(const char *path, const void *data, size_t len, int flags,
+    struct off_err *err)
+{
+	char	dir[PATH_MAX], tmp[PATH_MAX];
+	int	fd = -1, ret, n;
+
+	if (dir_of(path, dir, sizeof(dir)) != 0)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, path,
+		    _("path too long"));
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return off_err_set(err, OFF_ERR_TOO_LARGE, path,
+		    _("path too long"));
+	if (!(flags & OFF_WRITE_REPLACE) && access(path, F_OK) == 0)
+		return off_err_set(err, OFF_ERR_EXISTS, path,
+		    _("file already exists; refusing to overwrite it"));
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		tmp[0] = '\0';
+		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot create a file in %s"), dir);
+		goto out;
+	}
+	if (fchmod(fd, S_IRUSR | S_IWUSR) == -1 ||
+	    write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot write"));
+		goto out;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot write"));
+		goto out;
+	}
+	fd = -1;
+	if (flags & OFF_WRITE_REPLACE) {
+		if (rename(tmp, path) == -1) {
+			ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+			    _("cannot rename into place"));
+			goto out;
+		}
+	} else if (rename_noreplace(tmp, path) == -1) {
+		ret = errno == EEXIST ?
+		    off_err_set(err, OFF_ERR_EXISTS, path,
+		    _("file already exists; refusing to overwrite it")) :
+		    off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot rename into place"));
+		goto out;
+	}
+	tmp[0] = '\0';
+	if (fsync_dir(dir) == -1) {
+		ret = off_err_errno(err, OFF_ERR_IO, errno, dir,
+		    _("cannot sync directory"));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	if (tmp[0] != '\0')
+		unlink(tmp);
+	return ret;
+}
+
+int
+off_file_remove(const char *path, struct off_err *err)
+{
+	char	dir[PATH_MAX];
+
+	if (unlink(path) == -1)
+		return off_err_errno(err, errno == ENOENT ? OFF_ERR_NOT_FOUND :
+		    OFF_ERR_IO, errno, path, _("cannot remove"));
+	if (dir_of(path, dir, sizeof(dir)) == 0)
+		(void)fsync_dir(dir);
+	return 0;
+}
+
+int
+off_mkdirs(const char *path, struct off_err *err)
+{
+	char	buf[PATH_MAX];
+	char	*p;
+	size_t	len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return off_err_set(err, OFF_ERR_INVALID, path,
+		    _("bad directory name"));
+	memcpy(buf, path, len + 1);
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char	c = *p;
+		*p = '\0';
+		if (mkdir(buf, 0700) == -1 && errno != EEXIST)
+			return off_err_errno(err, OFF_ERR_IO, errno, buf,
+			    _("cannot create directory"));
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	return off_dir_writable(path, err);
+}
+
+int
+off_dir_writable(const char *path, struct off_err *err)
+{
+	struct stat	st;
+
+	if (stat(path, &st) == -1)
+		return off_err_errno(err, errno == ENOENT ? OFF_ERR_NOT_FOUND :
+		    OFF_ERR_IO, errno, path, _("cannot use directory"));
+	if (!S_ISDIR(st.st_mode))
+		return off_err_set(err, OFF_ERR_INVALID, path,
+		    _("not a directory"));
+	if (access(path, W_OK | X_OK) == -1)
+		return off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("directory is not writable"));
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* Card slots: where administrator cards are read and written. Every
+ * backend sits behind struct off_slot_ops so that file cards and
+ * PKCS#11 tokens are interchangeable. A slot has readers; a reader
+ * holds at most one card at a time. */
+#ifndef OFF_SLOT_H
+#define OFF_SLOT_H
+
+#include <stddef.h>
+
+struct off_err;
+struct off_slot;
+
+#define OFF_SLOT_NO_TIMEOUT	(-1)
+
+struct off_slot_ops {
+	const char	*name;
+	int	(*open)(struct off_slot *slot, const char *where,
+		    struct off_err *err);
+	void	(*close)(struct off_slot *slot);
+	/* Wait until a reader not handed out yet holds a card and return
+	 * its number. want_blank: a card to write; backends that can make
+	 * one do, named after hint. OFF_ERR_NOT_FOUND when no more cards
+	 * will come, OFF_ERR_TIMEOUT after timeout_ms. */
+	int	(*next)(struct off_slot *slot, int want_blank, const char *hint,
+		    int timeout_ms, unsigned *reader, struct off_err *err);
+	/* Card contents; *len == 0 for a blank card. */
+	int	(*read)(struct off_slot *slot, unsigned reader, char **data,
+		    size_t *len, struct off_err *err);
+	int	(*write)(struct off_slot *slot, unsigned reader,
+		    const char *data, size_t len, struct off_err *err);
+	/* Erase what write() put there (failed creation). */
+	int	(*discard)(struct off_slot *slot, unsigned reader,
+		    struct off_err *err);
+	/* Wait until the card has left the reader (no-op where cards
+	 * need not move). */
+	int	(*wait_removed)(struct off_slot *slot, unsigned reader,
+		    int timeout_ms, struct off_err *err);
+	/* 1 when the person must move cards in and out by hand. */
+	int	(*manual)(struct off_slot *slot);
+	/* Readers present now, for listing: count and names. */
+	int	(*scan)(struct off_slot *slot, struct off_err *err);
+	unsigned (*count)(struct off_slot *slot);
+	const char *(*reader_name)(struct off_slot *slot, unsigned reader);
+};
+
+extern const struct off_slot_ops off_slot_file_ops;
+extern const struct off_slot_ops off_slot_drawer_ops;
+
+struct off_slot {
+	const struct off_slot_ops	*ops;
+	void				*state;
+	char				 where[4096];
+};
+
+/* Open the slot backend named kind ("file" or "drawer") on where. */
+int	off_slot_open(struct off_slot **slot, const char *kind,
+	    const char *where, struct off_err *err);
+void	off_slot_close(struct off_slot **slot);
+
+#endif

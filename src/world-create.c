@@ -1,0 +1,472 @@
+/* Creating a security world: the new-world --initialize step. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "card.h"
+#include "encode.h"
+#include "error.h"
+#include "fileio.h"
+#include "frontend.h"
+#include "i18n.h"
+#include "prompt.h"
+#include "secmem.h"
+#include "slot.h"
+#include "world-int.h"
+
+/* Above this many K-subsets, check a random sample of this size plus
+ * enough subsets to cover every card. */
+#define VERIFY_SUBSETS_MAX	1000
+
+struct create {
+	const char			*kmdata;
+	struct off_slot			*slot;
+	const struct off_world_params	*p;
+	const struct off_frontend	*fe;
+	struct off_world		*w;
+	struct off_share		*shares;	/* split, locked */
+	struct off_share		*readback;	/* from the cards */
+	unsigned			*readers;	/* written cards */
+	unsigned			 nwritten;
+	char				 world_hex[OFF_WORLD_ID_HEX];
+};
+
+/* Wait for a card we may write on: blank, or erasable when allowed. */
+static int
+blank_card(struct create *c, unsigned index, struct off_card_info *info,
+    unsigned *reader, struct off_err *err)
+{
+	struct off_card	*old = NULL;
+	struct off_err	 why;
+	char		 hint[64], q[OFF_ERR_DETAIL_MAX], oldworld[OFF_WORLD_ID_HEX];
+	char		*data = NULL;
+	size_t		 len = 0;
+	int		 ret;
+
+	snprintf(hint, sizeof(hint), "card-%.8s-%u", c->world_hex, index);
+	for (;;) {
+		info->event = OFF_CARD_WANT_BLANK;
+		info->reader = c->slot->where;
+		off_fe_card(c->fe, info);
+		if ((ret = c->slot->ops->next(c->slot, 1, hint,
+		    OFF_SLOT_NO_TIMEOUT, reader, err)) != 0)
+			return ret;
+		info->reader = c->slot->ops->reader_name(c->slot, *reader);
+		if (!c->slot->ops->manual(c->slot))
+			return 0;	/* a new card file */
+		if ((ret = c->slot->ops->read(c->slot, *reader, &data, &len,
+		    err)) != 0)
+			return ret;
+		off_err_clear(&why);
+		if (len > 0 && off_card_parse(data, len, info->reader, &old,
+		    &why) == 0) {
+			off_hex(off_card_world(old), OFF_WORLD_ID_LEN,
+			    oldworld);
+			snprintf(q, sizeof(q), _("erase card %u of world "
+			    "%.16s... in %s and write card %u of the new world "
+			    "on it?"), off_card_index(old), oldworld,
+			    info->reader, index);
+			off_err_set(&why, OFF_ERR_NOT_BLANK, NULL,
+			    _("card belongs to world %.16s...; insert a blank "
+			    "card, or give --erase to reuse it"), oldworld);
+		} else if (len > 0)
+			snprintf(q, sizeof(q), _("overwrite %s, which is not "
+			    "a card of any world, with card %u?"),
+			    info->reader, index);
+		off_card_free(&old);
+		free(data);
+		data = NULL;
+		if (len == 0)
+			return 0;
+		if (c->p->erase && c->fe->confirm != NULL &&
+		    c->fe->confirm(c->fe->arg, q) == 0)
+			return 0;
+		if (why.code == 0)
+			off_err_set(&why, OFF_ERR_NOT_BLANK, NULL,
+			    _("the card file is not blank (%s); insert a "
+			    "blank card (an empty .card file)"), why.detail);
+		off_err_format(&why, q, sizeof(q));
+		info->event = OFF_CARD_REFUSED;
+		info->reason = q;
+		off_fe_card(c->fe, info);
+		info->reason = NULL;
+		info->event = OFF_CARD_REMOVE;
+		off_fe_card(c->fe, info);
+		if ((ret = c->slot->ops->wait_removed(c->slot, *reader,
+		    OFF_SLOT_NO_TIMEOUT, err)) != 0)
+			return ret;
+	}
+}
+
+/* Write card index (1-based), read it back and open it with its PIN. */
+static int
+write_card(struct create *c, unsigned index, struct off_err *err)
+{
+	struct off_card_params	 cp;
+	struct off_card		*card = NULL, *back = NULL;
+	struct off_card_info	 info;
+	char			*pin = NULL, card_hex[2 * OFF_CARD_ID_LEN + 1];
+	size_t			 pinlen;
+	unsigned		 reader;
+	struct off_share	*got = &c->readback[index - 1];
+	int			 ret;
+
+	memset(&info, 0, sizeof(info));
+	info.index = index;
+	info.n = c->p->n;
+	info.world = c->world_hex;
+	info.tries_left = -1;
+	if ((ret = blank_card(c, index, &info, &reader, err)) != 0)
+		return ret;
+	if ((ret = off_choose_pin(c->fe, index, c->p->n, &pin, &pinlen)) != 0) {
+		ret = off_err_set(err, ret, NULL,
+		    _("no PIN was chosen for card %u"), index);
+		goto out;
+	}
+	memset(&cp, 0, sizeof(cp));
+	cp.world = c->w->id;
+	cp.card_set = c->w->card_set;
+	cp.k = c->p->k;
+	cp.n = c->p->n;
+	cp.tries = c->w->pin_tries;
+	cp.kdf_log2_n = c->p->kdf_log2_n;
+	if ((ret = off_card_new(&cp, &c->shares[index - 1], pin, pinlen, &card,
+	    err)) != 0)
+		goto out;
+	if ((ret = off_card_write(c->slot, reader, card, err)) != 0)
+		goto out;
+	c->readers[c->nwritten++] = reader;
+	/* Read back what the card holds now and open it. */
+	if ((ret = off_card_read(c->slot, reader, &back, err)) != 0 ||
+	    (ret = off_card_open(back, pin, pinlen, got, err)) != 0)
+		goto out;
+	if (memcmp(off_card_id(back), off_card_id(card), OFF_CARD_ID_LEN) != 0 ||
+	    off_ctcmp(got, &c->shares[index - 1], sizeof(*got)) != 0) {
+		ret = off_err_set(err, OFF_ERR_IO, info.reader,
+		    _("card %u does not read back as written; use another "
+		    "card"), index);
+		goto out;
+	}
+	memcpy(c->w->cards[index - 1].id, off_card_id(card), OFF_CARD_ID_LEN);
+	c->w->cards[index - 1].index = index;
+	c->w->cards[index - 1].state = OFF_CARD_ACTIVE;
+	if ((ret = off_shamir_share_tag(c->w->id, sizeof(c->w->id), got,
+	    c->w->cards[index - 1].tag)) != 0)
+		goto out;
+	off_hex(off_card_id(card), OFF_CARD_ID_LEN, card_hex);
+	info.card_id = card_hex;
+	info.event = OFF_CARD_WRITTEN;
+	off_fe_card(c->fe, &info);
+	if (c->slot->ops->manual(c->slot)) {
+		info.event = OFF_CARD_REMOVE;
+		off_fe_card(c->fe, &info);
+		if ((ret = c->slot->ops->wait_removed(c->slot, reader,
+		    OFF_SLOT_NO_TIMEOUT, err)) != 0)
+			goto out;
+		info.event = OFF_CARD_REMOVED;
+		off_fe_card(c->fe, &info);
+	}
+	ret = 0;
+out:
+	off_secfree(&pin);
+	off_card_free(&card);
+	off_card_free(&back);
+	return ret;
+}
+
+/* C(n, k), saturating above limit. */
+static unsigned long
+subsets(unsigned n, unsigned k, unsigned long limit)
+{
+	unsigned long	r = 1;
+	unsigned	i;
+
+	for (i = 1; i <= k; i++) {
+		/* r * (n - k + i) / i stays exact at every step. */
+		r = r * (n - k + i) / i;
+		if (r > limit)
+			return limit + 1;
+	}
+	return r;
+}
+
+static int
+check_subset(struct create *c, const unsigned *idx, uint8_t *secret,
+    struct off_err *err)
+{
+	const struct off_share	*ptrs[OFF_SHAMIR_MAX];
+	unsigned		 i;
+	int			 ret;
+
+	for (i = 0; i < c->p->k; i++)
+		ptrs[i] = &c->readback[idx[i]];
+	ret = off_world_combine(c->w, ptrs, c->p->k, secret, err);
+	off_wipe(secret, OFF_SECRET_LEN);
+	if (ret != 0) {
+		char	list[4 * OFF_SHAMIR_MAX + 1];
+		size_t	o = 0;
+
+		for (i = 0; i < c->p->k && o + 5 < sizeof(list); i++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o,
+			    "%s%u", i ? "," : "", idx[i] + 1);
+		return off_err_set(err, OFF_ERR_COMMITMENT, NULL,
+		    _("cards %s do not rebuild the world secret; nothing "
+		    "was created"), list);
+	}
+	return 0;
+}
+
+static int
+random_below(unsigned bound, unsigned *out, struct off_err *err)
+{
+	uint32_t	v, lim = UINT32_MAX - UINT32_MAX % bound;
+	int		ret;
+
+	do {
+		if ((ret = off_random(&v, sizeof(v), err)) != 0)
+			return ret;
+	} while (v >= lim);
+	*out = v % bound;
+	return 0;
+}
+
+/* Rebuild the secret from every K-subset of the cards read back, or
+ * from a random sample plus a cover of every card. */
+static int
+verify_cards(struct create *c, struct off_err *err)
+{
+	unsigned	 k = c->p->k, n = c->p->n, idx[OFF_SHAMIR_MAX];
+	unsigned	 perm[OFF_SHAMIR_MAX], i, j, t;
+	unsigned long	 total, done = 0;
+	uint8_t		*secret;
+	int		 ret = 0;
+
+	if ((secret = off_secalloc(OFF_SECRET_LEN)) == NULL)
+		return off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+	total = subsets(n, k, VERIFY_SUBSETS_MAX);
+	if (total <= VERIFY_SUBSETS_MAX) {
+		for (i = 0; i < k; i++)
+			idx[i] = i;
+		for (;;) {
+			if ((ret = check_subset(c, idx, secret, err)) != 0)
+				goto out;
+			if (c->fe->progress != NULL)
+				c->fe->progress(c->fe->arg,
+				    _("checking card subsets"), ++done, total);
+			/* Next combination in lexicographic order. */
+			for (i = k; i > 0 && idx[i - 1] == n - k + i - 1; i--)
+				;
+			if (i == 0)
+				break;
+			idx[i - 1]++;
+			for (j = i; j < k; j++)
+				idx[j] = idx[j - 1] + 1;
+		}
+		goto out;
+	}
+	/* Cover: consecutive windows so every card is in one subset. */
+	total = VERIFY_SUBSETS_MAX + (n + k - 1) / k;
+	for (i = 0; i < n; i += k) {
+		for (j = 0; j < k; j++)
+			idx[j] = (i + j) % n;
+		if ((ret = check_subset(c, idx, secret, err)) != 0)
+			goto out;
+		if (c->fe->progress != NULL)
+			c->fe->progress(c->fe->arg, _("checking card subsets"),
+			    ++done, total);
+	}
+	for (t = 0; t < VERIFY_SUBSETS_MAX; t++) {
+		for (i = 0; i < n; i++)
+			perm[i] = i;
+		for (i = 0; i < k; i++) {
+			if ((ret = random_below(n - i, &j, err)) != 0)
+				goto out;
+			j += i;
+			idx[i] = perm[j];
+			perm[j] = perm[i];
+			perm[i] = idx[i];
+		}
+		if ((ret = check_subset(c, idx, secret, err)) != 0)
+			goto out;
+		if (c->fe->progress != NULL)
+			c->fe->progress(c->fe->arg, _("checking card subsets"),
+			    ++done, total);
+	}
+out:
+	off_secfree(&secret);
+	return ret;
+}
+
+static int
+check_params(const char *kmdata, const struct off_world_params *p,
+    const struct off_frontend *fe, struct off_err *err)
+{
+	char	path[PATH_MAX];
+
+	if (p->n < 1 || p->n > OFF_SHAMIR_MAX)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("N = %u cards is out of range; use 1 to %d"), p->n,
+		    OFF_SHAMIR_MAX);
+	if (p->k > p->n)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("quorum %u/%u asks for more cards than exist; K must be "
+		    "at most N"), p->k, p->n);
+	if (p->k < 1)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("K = 0 is not a quorum"));
+	if (p->k == 1 && !p->allow_single)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("a quorum of one card lets any single card holder act "
+		    "alone; use K >= 2, or --allow-single if you mean it"));
+	if (p->k == 1)
+		off_fe_notice(fe, OFF_NOTICE_WARNING, "%s",
+		    _("quorum of one: any single card holder can authorise "
+		    "everything"));
+	if (p->pin_tries > OFF_CARD_TRIES_MAX)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("PIN tries must be between 1 and %d"),
+		    OFF_CARD_TRIES_MAX);
+	if (p->kdf_log2_n != 0 && (p->kdf_log2_n < OFF_SCRYPT_LOG2N_MIN ||
+	    p->kdf_log2_n > OFF_SCRYPT_LOG2N_MAX))
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("scrypt cost must be between %d and %d"),
+		    OFF_SCRYPT_LOG2N_MIN, OFF_SCRYPT_LOG2N_MAX);
+	if (off_suite_find(p->suite != NULL ? p->suite : OFF_SUITE_DEFAULT) ==
+	    NULL)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("unknown cipher suite \"%s\"; see 'officiant world "
+		    "suites'"), p->suite);
+	if (off_path_join(path, sizeof(path), kmdata, OFF_WORLD_FILE) != 0)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
+		    _("path too long"));
+	if (access(path, F_OK) == 0)
+		return off_err_set(err, OFF_ERR_EXISTS, path,
+		    _("a security world already exists here; give another "
+		    "--kmdata to create a new one"));
+	return 0;
+}
+
+/* The world's public half and the secrets the cards will guard. */
+static int
+make_world(struct create *c, EVP_PKEY **key, uint8_t *secret,
+    struct off_module **mod, struct off_err *err)
+{
+	struct off_world	*w = c->w;
+	uint8_t			*der = NULL;
+	int			 len, ret;
+
+	w->suite = off_suite_find(c->p->suite != NULL ? c->p->suite :
+	    OFF_SUITE_DEFAULT);
+	off_utc_now(w->created);
+	w->k = c->p->k;
+	w->n = c->p->n;
+	w->pin_tries = c->p->pin_tries ? c->p->pin_tries :
+	    OFF_CARD_TRIES_DEFAULT;
+	if ((ret = off_suite_keygen(w->suite, key, err)) != 0)
+		return ret;
+	if ((len = i2d_PUBKEY(*key, &der)) <= 0)
+		return off_err_crypto(err, _("cannot encode the world key"));
+	w->pub_der = der;
+	w->pub_len = (size_t)len;
+	if ((w->pub = EVP_PKEY_dup(*key)) == NULL ||
+	    EVP_Digest(der, (size_t)len, w->id, NULL, EVP_sha256(), NULL) != 1)
+		return off_err_crypto(err, _("cannot hash the world key"));
+	off_world_id_hex(w, c->world_hex);
+	if ((ret = off_random(w->card_set, sizeof(w->card_set), err)) != 0 ||
+	    (ret = off_random(secret, OFF_SECRET_LEN, err)) != 0 ||
+	    (ret = off_shamir_commit(w->id, sizeof(w->id), secret,
+	    w->commit)) != 0 ||
+	    (ret = off_shamir_split(secret, w->k, w->n, c->shares, err)) != 0)
+		return ret;
+	if ((w->cards = calloc(w->n, sizeof(*w->cards))) == NULL ||
+	    (w->modules = calloc(1, sizeof(*w->modules))) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	w->ncards = w->n;
+	if ((ret = off_module_create(c->p->module != NULL ? c->p->module :
+	    "soft", w->id, mod, err)) != 0)
+		return ret;
+	w->nmodules = 1;
+	snprintf(w->modules[0].backend, sizeof(w->modules[0].backend), "%s",
+	    (*mod)->ops->name);
+	memcpy(w->modules[0].id, (*mod)->id, OFF_MODULE_ID_LEN);
+	memcpy(w->modules[0].created, (*mod)->created, sizeof(w->created));
+	if ((ret = off_module_key_check(*mod, w->modules[0].check, err)) != 0 ||
+	    (ret = off_module_seal_recovery(*mod, secret,
+	    &w->modules[0].recovery, err)) != 0 ||
+	    (ret = world_sigkey_seal(w, secret, *key, err)) != 0)
+		return ret;
+	return 0;
+}
+
+int
+off_world_create(const char *kmdata, struct off_slot *slot,
+    const struct off_world_params *p, const struct off_frontend *fe,
+    struct off_world **out, struct off_err *err)
+{
+	struct create		 c;
+	struct off_module	*mod = NULL;
+	EVP_PKEY		*key = NULL;
+	uint8_t			*secret = NULL;
+	unsigned		 i;
+	int			 ret;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	if ((ret = check_params(kmdata, p, fe, err)) != 0)
+		return ret;
+	if ((ret = off_mkdirs(kmdata, err)) != 0)
+		return ret;
+	c.kmdata = kmdata;
+	c.slot = slot;
+	c.p = p;
+	c.fe = fe;
+	if ((c.w = calloc(1, sizeof(*c.w))) == NULL ||
+	    (c.readers = calloc(p->n, sizeof(*c.readers))) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	if ((secret = off_secalloc(OFF_SECRET_LEN)) == NULL ||
+	    (c.shares = off_secalloc(sizeof(*c.shares) * p->n)) == NULL ||
+	    (c.readback = off_secalloc(sizeof(*c.readback) * p->n)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+		goto out;
+	}
+	if ((ret = make_world(&c, &key, secret, &mod, err)) != 0)
+		goto out;
+	off_fe_notice(fe, OFF_NOTICE_INFO,
+	    _("new security world %s: quorum %u of %u cards"), c.world_hex,
+	    p->k, p->n);
+	for (i = 1; i <= p->n; i++)
+		if ((ret = write_card(&c, i, err)) != 0)
+			goto out;
+	if ((ret = verify_cards(&c, err)) != 0 ||
+	    (ret = world_sign(c.w, key, err)) != 0 ||
+	    (ret = world_install(c.w, &mod, kmdata, err)) != 0)
+		goto out;
+	*out = c.w;
+	c.w = NULL;
+out:
+	if (ret != 0 && c.nwritten > 0) {
+		for (i = 0; i < c.nwritten; i++)
+			(void)slot->ops->discard(slot, c.readers[i], NULL);
+		if (slot->ops->manual(slot) && c.nwritten > 1)
+			off_fe_notice(fe, OFF_NOTICE_WARNING,
+			    _("cards written before the failure belong to no "
+			    "world; reuse them with --erase"));
+	}
+	EVP_PKEY_free(key);
+	off_module_free(&mod);
+	off_secfree(&secret);
+	off_secfree(&c.shares);
+	off_secfree(&c.readback);
+	free(c.readers);
+	off_world_free(&c.w);
+	return ret;
+}

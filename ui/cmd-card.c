@@ -1,0 +1,400 @@
+/* officiant card list|inspect|verify|change-pin */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "card.h"
+#include "cmd.h"
+#include "encode.h"
+#include "error.h"
+#include "fe-line.h"
+#include "i18n.h"
+#include "options.h"
+#include "prompt.h"
+#include "secmem.h"
+#include "slot.h"
+#include "world.h"
+
+/* Where the cards of one card command come from. */
+struct card_source {
+	const char	*kmarg, *slot_dir, *drawer_dir, *file;
+	int		 all;	/* drawer: every card, not only the first */
+};
+
+static const struct option card_opts[] = {
+	{ "kmdata", required_argument, NULL, 'k' },
+	{ "slot", required_argument, NULL, 's' },
+	{ "drawer", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Parse the options every card command shares; returns -1 to go on,
+ * else an exit code. */
+static int
+card_args(const struct cmd_entry *e, int argc, char **argv,
+    struct card_source *src, const char *extra_help)
+{
+	int	c;
+
+	memset(src, 0, sizeof(*src));
+	while ((c = getopt_long(argc, argv, "k:s:d:h", card_opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			src->kmarg = optarg;
+			break;
+		case 's':
+			src->slot_dir = optarg;
+			break;
+		case 'd':
+			src->drawer_dir = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(HELP_KMDATA), _(HELP_SLOT),
+			    _(HELP_HELP), extra_help, NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 == argc)
+		src->file = argv[optind];
+	else if (optind != argc)
+		return cmd_usage(e, _("unexpected argument '%s'"),
+		    argv[optind + 1]);
+	if ((src->file != NULL) + (src->slot_dir != NULL) +
+	    (src->drawer_dir != NULL) != 1)
+		return cmd_usage(e, _("give one card file, --slot DIR or "
+		    "--drawer DIR"));
+	return -1;
+}
+
+static int
+open_source(const struct card_source *src, struct off_slot **slot,
+    unsigned *file_reader)
+{
+	if (src->file != NULL)
+		return opt_open_card_file(src->file, slot, file_reader);
+	return opt_open_slot(src->slot_dir, src->drawer_dir, slot);
+}
+
+/* The next card to work on: the named file once, the card inserted in
+ * the slot, or each card of the drawer in turn. 1 when there is one. */
+static int
+next_card(const struct card_source *src, struct off_slot *slot,
+    unsigned file_reader, int *done, unsigned *reader, struct off_err *err)
+{
+	int	ret;
+
+	if (src->file != NULL) {
+		if (*done)
+			return 0;
+		*done = 1;
+		*reader = file_reader;
+		return 1;
+	}
+	if (src->slot_dir != NULL) {
+		if (*done)
+			return 0;
+		*done = 1;
+		printf(_("Insert a card in %s\n"), slot->where);
+		fflush(stdout);
+	}
+	ret = slot->ops->next(slot, 0, NULL, OFF_SLOT_NO_TIMEOUT, reader, err);
+	if (ret == OFF_ERR_NOT_FOUND)
+		return 0;
+	return ret == 0 ? 1 : ret;
+}
+
+static void
+print_card(const struct off_card *card, const char *where)
+{
+	char	id[2 * OFF_CARD_ID_LEN + 1], world[OFF_WORLD_ID_HEX];
+	char	set[2 * OFF_CARD_ID_LEN + 1];
+
+	off_hex(off_card_id(card), OFF_CARD_ID_LEN, id);
+	off_hex(off_card_world(card), OFF_WORLD_ID_LEN, world);
+	off_hex(off_card_set(card), OFF_CARD_ID_LEN, set);
+	printf(_("Card %s\n"
+	    "  card id     %s\n"
+	    "  world       %s\n"
+	    "  card set    %s\n"
+	    "  index       %u of %u (quorum %u)\n"
+	    "  created     %s\n"
+	    "  PIN KDF     scrypt, N = 2^%u\n"
+	    "  PIN tries   %u of %u left%s\n"),
+	    where, id, world, set, off_card_index(card), off_card_n(card),
+	    off_card_k(card), off_card_created(card),
+	    off_card_kdf_log2_n(card), off_card_tries_left(card),
+	    off_card_tries_limit(card),
+	    off_card_locked(card) ? _(" (LOCKED)") : "");
+}
+
+static int
+card_list(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_slot		*slot = NULL;
+	struct off_card		*card = NULL;
+	struct off_err		 err;
+	struct card_source	 src;
+	char			 world[OFF_WORLD_ID_HEX], msg[1024];
+	unsigned		 i;
+	int			 ret;
+
+	if ((ret = card_args(e, argc, argv, &src, NULL)) >= 0)
+		return ret;
+	if (src.file != NULL)
+		return cmd_usage(e, _("give --slot DIR or --drawer DIR"));
+	if ((ret = open_source(&src, &slot, NULL)) != 0)
+		return ret;
+	if (slot->ops->count(slot) == 0)
+		printf(_("No card in %s\n"), slot->where);
+	for (i = 0; i < slot->ops->count(slot); i++) {
+		const char	*name = slot->ops->reader_name(slot, i);
+
+		off_err_clear(&err);
+		if (off_card_read(slot, i, &card, &err) != 0) {
+			if (err.code == OFF_ERR_NOT_FOUND)
+				printf(_("%s: blank card\n"), name);
+			else {
+				snprintf(msg, sizeof(msg), "%s", err.detail);
+				printf(_("%s: unreadable: %s\n"), name, msg);
+			}
+			continue;
+		}
+		off_hex(off_card_world(card), OFF_WORLD_ID_LEN, world);
+		printf(_("%s: card %u of %u, world %.16s..., %u PIN tries "
+		    "left%s\n"), name, off_card_index(card), off_card_n(card),
+		    world, off_card_tries_left(card),
+		    off_card_locked(card) ? _(", LOCKED") : "");
+		off_card_free(&card);
+	}
+	off_slot_close(&slot);
+	return EXIT_OK;
+}
+
+static int
+card_inspect(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_slot		*slot = NULL;
+	struct off_card		*card = NULL;
+	struct off_err		 err;
+	struct card_source	 src;
+	unsigned		 reader = 0, file_reader = 0;
+	int			 ret, done = 0, status = EXIT_OK;
+
+	if ((ret = card_args(e, argc, argv, &src, _("\nShows what a card "
+	    "says about itself; no PIN is asked and nothing is\nchanged. "
+	    "Use 'card verify' to check the PIN and the share.\n"))) >= 0)
+		return ret;
+	if ((ret = open_source(&src, &slot, &file_reader)) != 0)
+		return ret;
+	off_err_clear(&err);
+	while ((ret = next_card(&src, slot, file_reader, &done, &reader,
+	    &err)) == 1) {
+		if (off_card_read(slot, reader, &card, &err) != 0) {
+			status = cmd_fail(&err);
+			continue;
+		}
+		print_card(card, slot->ops->reader_name(slot, reader));
+		off_card_free(&card);
+	}
+	if (ret < 0)
+		status = cmd_fail(&err);
+	off_slot_close(&slot);
+	return status;
+}
+
+/* Open one card with its PIN and, when a world is at hand, check that
+ * it is a current card of the world holding the share on record. */
+static int
+verify_one(struct off_slot *slot, unsigned reader, const struct off_world *w,
+    const struct off_frontend *fe, struct off_card **cardp,
+    struct off_share *share, struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = off_card_read(slot, reader, cardp, err)) != 0)
+		return ret;
+	if (w != NULL && (ret = off_world_check_card(w, *cardp, err)) != 0) {
+		snprintf(err->file, sizeof(err->file), "%s",
+		    slot->ops->reader_name(slot, reader));
+		return ret;
+	}
+	if ((ret = off_card_unlock_prompt(fe, slot, reader, *cardp, share,
+	    err)) != 0)
+		return ret;
+	if (w != NULL && off_world_check_share(w, off_card_id(*cardp),
+	    share) != 0)
+		return off_err_set(err, OFF_ERR_AUTH,
+		    slot->ops->reader_name(slot, reader),
+		    _("the card opens but its share is not the one recorded "
+		    "in the world; the card was forged or damaged"));
+	return 0;
+}
+
+/* The world of KMDATA, or NULL (with a note) when there is none. */
+static int
+load_world_opt(const char *kmarg, struct off_world **w)
+{
+	struct off_err	err;
+	char		kmdata[PATH_MAX];
+	int		ret;
+
+	*w = NULL;
+	off_err_clear(&err);
+	if (opt_kmdata(kmarg, kmdata, sizeof(kmdata)) != 0)
+		return 0;
+	ret = off_world_load(kmdata, w, &err);
+	if (ret == OFF_ERR_NO_WORLD && kmarg == NULL) {
+		printf("%s\n", _("No world in KMDATA: checking PINs only, not "
+		    "shares"));
+		return 0;
+	}
+	return ret == 0 ? 0 : cmd_fail(&err);
+}
+
+static int
+card_verify(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_slot		*slot = NULL;
+	struct off_world	*w = NULL;
+	struct off_card		*card = NULL;
+	struct off_share	*share = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct card_source	 src;
+	unsigned		 reader = 0, file_reader = 0, ok = 0, bad = 0;
+	int			 ret, done = 0, status = EXIT_OK;
+
+	if ((ret = card_args(e, argc, argv, &src, _("\nAsks each card's PIN "
+	    "and checks its share against the world in KMDATA.\nWith --drawer, "
+	    "every card in the drawer is checked.\n"))) >= 0)
+		return ret;
+	if ((ret = load_world_opt(src.kmarg, &w)) != 0)
+		return ret;
+	if ((ret = open_source(&src, &slot, &file_reader)) != 0)
+		goto out;
+	if ((share = off_secalloc(sizeof(*share))) == NULL) {
+		fprintf(stderr, "officiant: %s\n", off_strerror(OFF_ERR_SECMEM));
+		ret = EXIT_FAILED;
+		goto out;
+	}
+	fe_line_init(&fe, &line);
+	off_err_clear(&err);
+	while ((ret = next_card(&src, slot, file_reader, &done, &reader,
+	    &err)) == 1) {
+		off_err_clear(&err);
+		if (verify_one(slot, reader, w, &fe, &card, share, &err) != 0) {
+			status = cmd_fail(&err);
+			bad++;
+			if (err.code == OFF_ERR_CANCELLED ||
+			    err.code == OFF_ERR_INTERRUPTED)
+				break;
+		} else {
+			printf(_("Card %u (%s): PIN correct%s\n"),
+			    off_card_index(card),
+			    slot->ops->reader_name(slot, reader), w != NULL ?
+			    _(", share matches the world") : "");
+			ok++;
+		}
+		off_wipe(share, sizeof(*share));
+		off_card_free(&card);
+	}
+	if (ret < 0)
+		status = cmd_fail(&err);
+	else if (ok + bad == 0) {
+		fprintf(stderr, "officiant: %s\n", _("no card to verify"));
+		status = EXIT_FAILED;
+	}
+	ret = status;
+out:
+	off_secfree(&share);
+	off_slot_close(&slot);
+	off_world_free(&w);
+	return ret;
+}
+
+static int
+card_change_pin(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_slot		*slot = NULL;
+	struct off_world	*w = NULL;
+	struct off_card		*card = NULL;
+	struct off_share	*share = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct card_source	 src;
+	char			*pin = NULL;
+	size_t			 pinlen;
+	unsigned		 reader = 0, file_reader = 0;
+	int			 ret, done = 0;
+
+	if ((ret = card_args(e, argc, argv, &src, _("\nAsks the current PIN, "
+	    "then the new PIN twice, and reseals the card's share\nunder the "
+	    "new PIN. The share itself does not change.\n"))) >= 0)
+		return ret;
+	if (src.drawer_dir != NULL)
+		return cmd_usage(e, _("name the card file or use --slot DIR"));
+	if ((ret = load_world_opt(src.kmarg, &w)) != 0)
+		return ret;
+	if ((ret = open_source(&src, &slot, &file_reader)) != 0)
+		goto out;
+	fe_line_init(&fe, &line);
+	off_err_clear(&err);
+	if ((share = off_secalloc(sizeof(*share))) == NULL) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	if ((ret = next_card(&src, slot, file_reader, &done, &reader,
+	    &err)) != 1) {
+		ret = ret < 0 ? cmd_fail(&err) : EXIT_FAILED;
+		goto out;
+	}
+	if (verify_one(slot, reader, w, &fe, &card, share, &err) != 0 ||
+	    off_choose_pin(&fe, off_card_index(card), off_card_n(card), &pin,
+	    &pinlen) != 0 ||
+	    off_card_reseal(card, share, pin, pinlen, &err) != 0 ||
+	    off_card_write(slot, reader, card, &err) != 0) {
+		if (err.code == 0)
+			off_err_set(&err, OFF_ERR_CANCELLED, NULL,
+			    _("no new PIN was chosen; the card is unchanged"));
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	printf(_("Card %u: PIN changed\n"), off_card_index(card));
+	ret = EXIT_OK;
+out:
+	off_secfree(&pin);
+	off_secfree(&share);
+	off_card_free(&card);
+	off_slot_close(&slot);
+	off_world_free(&w);
+	return ret;
+}
+
+const struct cmd_entry cmd_card_list_entry = {
+	"card", "list", N_("(--slot DIR | --drawer DIR)"),
+	N_("list the cards in a slot or drawer"),
+	card_list
+};
+const struct cmd_entry cmd_card_inspect_entry = {
+	"card", "inspect", N_("(FILE | --slot DIR | --drawer DIR)"),
+	N_("show what a card holds, without its PIN"),
+	card_inspect
+};
+const struct cmd_entry cmd_card_verify_entry = {
+	"card", "verify", N_("[--kmdata DIR] (FILE | --slot DIR | --drawer DIR)"),
+	N_("check a card's PIN and share against the world"),
+	card_verify
+};
+const struct cmd_entry cmd_card_change_pin_entry = {
+	"card", "change-pin", N_("[--kmdata DIR] (FILE | --slot DIR)"),
+	N_("change a card's PIN"),
+	card_change_pin
+};

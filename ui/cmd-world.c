@@ -1,0 +1,377 @@
+/* officiant world create|info|suites|backup|restore */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "encode.h"
+#include "error.h"
+#include "fe-line.h"
+#include "i18n.h"
+#include "options.h"
+#include "slot.h"
+#include "suite.h"
+#include "module.h"
+#include "world.h"
+
+static int
+need_kmdata(const char *given, char *buf, size_t len)
+{
+	if (opt_kmdata(given, buf, len) != 0) {
+		fprintf(stderr, "officiant: %s\n",
+		    _("cannot tell where KMDATA is; give --kmdata DIR"));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int
+world_create(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quorum", required_argument, NULL, 'q' },
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "drawer", required_argument, NULL, 'd' },
+		{ "cipher-suite", required_argument, NULL, 'c' },
+		{ "pin-tries", required_argument, NULL, 't' },
+		{ "kdf-cost", required_argument, NULL, 'K' },
+		{ "allow-single", no_argument, NULL, '1' },
+		{ "erase", no_argument, NULL, 'E' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_world_params	 p;
+	struct off_world	*w = NULL;
+	struct off_slot		*slot = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	const char		*kmarg = NULL, *slot_dir = NULL;
+	const char		*drawer_dir = NULL;
+	char			 kmdata[PATH_MAX], idhex[OFF_WORLD_ID_HEX];
+	int			 c, ret, have_quorum = 0;
+
+	memset(&p, 0, sizeof(p));
+	while ((c = getopt_long(argc, argv, "q:k:s:d:c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			if (opt_quorum(optarg, &p.k, &p.n) != 0)
+				return cmd_usage(e, _("--quorum takes K/N, as "
+				    "in 2/3, not '%s'"), optarg);
+			have_quorum = 1;
+			break;
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 's':
+			slot_dir = optarg;
+			break;
+		case 'd':
+			drawer_dir = optarg;
+			break;
+		case 'c':
+			p.suite = optarg;
+			break;
+		case 't':
+			if (opt_unsigned(optarg, 1, 100, &p.pin_tries) != 0)
+				return cmd_usage(e, _("--pin-tries takes a "
+				    "number from 1 to 100"));
+			break;
+		case 'K':
+			if (opt_unsigned(optarg, 10, 20, &p.kdf_log2_n) != 0)
+				return cmd_usage(e, _("--kdf-cost takes a "
+				    "number from 10 to 20"));
+			break;
+		case '1':
+			p.allow_single = 1;
+			break;
+		case 'E':
+			p.erase = 1;
+			break;
+		case 'h':
+			return cmd_help(e, _(
+			    "  -q, --quorum K/N     K of N administrator cards "
+			    "authorise (2 <= K <= N <= 255)\n"), _(HELP_KMDATA),
+			    _(HELP_SLOT), _(
+			    "  -c, --cipher-suite NAME  see 'officiant world "
+			    "suites' (default ed25519-aes256gcm-scrypt)\n"
+			    "      --pin-tries N    wrong PINs before a card "
+			    "locks (default 5)\n"
+			    "      --kdf-cost N     scrypt cost as log2 N, 10-20 "
+			    "(default 15)\n"
+			    "      --allow-single   permit a quorum of one card "
+			    "(K = 1)\n"
+			    "      --erase          reuse cards of other worlds "
+			    "(asks first)\n"), _(HELP_HELP), _("\n"
+			    "Each card's PIN is asked twice, without echo when "
+			    "input is a terminal.\nEvery card is read back and "
+			    "every K-subset checked before the world is\n"
+			    "written; on any failure nothing is left "
+			    "behind.\n"), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(e, _("unexpected argument '%s'"),
+		    argv[optind]);
+	if (!have_quorum)
+		return cmd_usage(e, _("--quorum K/N is required"));
+	if ((ret = need_kmdata(kmarg, kmdata, sizeof(kmdata))) != 0 ||
+	    (ret = opt_open_slot(slot_dir, drawer_dir, &slot)) != 0)
+		return ret;
+	fe_line_init(&fe, &line);
+	off_err_clear(&err);
+	ret = off_world_create(kmdata, slot, &p, &fe, &w, &err);
+	off_slot_close(&slot);
+	if (ret != 0)
+		return cmd_fail(&err);
+	off_world_id_hex(w, idhex);
+	printf(_("Security world %s created in %s\n"), idhex, kmdata);
+	printf(_("Quorum: any %u of the %u administrator cards\n"),
+	    off_world_k(w), off_world_n(w));
+	printf("%s\n", _("Back up the world ('officiant world backup DIR') and "
+	    "give each card to a\ndifferent person: no one may hold two "
+	    "cards."));
+	off_world_free(&w);
+	return EXIT_OK;
+}
+
+static void
+print_info(const struct off_world *w, const char *kmdata)
+{
+	char		 idhex[OFF_WORLD_ID_HEX], set[2 * OFF_CARD_ID_LEN + 1];
+	char		 cid[2 * OFF_CARD_ID_LEN + 1];
+	const uint8_t	*id;
+	const char	*backend, *status;
+	enum off_card_state st;
+	unsigned	 i, index;
+
+	off_world_id_hex(w, idhex);
+	off_hex(off_world_card_set(w), OFF_CARD_ID_LEN, set);
+	printf(_("Security world\n"
+	    "  identity      %s\n"
+	    "  cipher suite  %s\n"
+	    "  quorum        %u of %u administrator cards\n"
+	    "  card set      %s\n"
+	    "  PIN tries     %u\n"
+	    "  created       %s\n"
+	    "  KMDATA        %s\n"),
+	    idhex, off_world_suite(w), off_world_k(w), off_world_n(w), set,
+	    off_world_pin_tries(w), off_world_created(w), kmdata);
+	printf("%s", _("Cards\n  index  card id                           "
+	    "state\n"));
+	for (i = 0; off_world_card(w, i, &index, &id, &st) == 0; i++) {
+		off_hex(id, OFF_CARD_ID_LEN, cid);
+		printf("  %-5u  %s  %s\n", index, cid,
+		    st == OFF_CARD_ACTIVE ? _("active") : _("retired"));
+	}
+	printf("%s", _("Modules\n  module                            "
+	    "backend  state\n"));
+	for (i = 0; off_world_module(w, i, kmdata, &backend, &id,
+	    &status) == 0; i++) {
+		off_hex(id, OFF_MODULE_ID_LEN, cid);
+		printf("  %s  %-7s  %s\n", cid, backend, status);
+	}
+}
+
+static int
+world_info(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_world	*w = NULL;
+	struct off_err		 err;
+	const char		*kmarg = NULL;
+	char			 kmdata[PATH_MAX], *json = NULL;
+	int			 c, ret, as_json = 0;
+
+
+	while ((c = getopt_long(argc, argv, "k:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 'j':
+			as_json = 1;
+			break;
+		case 'h':
+			return cmd_help(e, _(HELP_KMDATA), _("  -j, --json"
+			    "           print JSON for programs\n"),
+			    _(HELP_HELP), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(e, _("unexpected argument '%s'"),
+		    argv[optind]);
+	if ((ret = need_kmdata(kmarg, kmdata, sizeof(kmdata))) != 0)
+		return ret;
+	off_err_clear(&err);
+	if ((ret = off_world_load(kmdata, &w, &err)) != 0 ||
+	    (as_json &&
+	    (ret = off_world_info_json(w, kmdata, &json, &err)) != 0)) {
+		off_world_free(&w);
+		return cmd_fail(&err);
+	}
+	if (json != NULL)
+		printf("%s", json);
+	else
+		print_info(w, kmdata);
+	free(json);
+	off_world_free(&w);
+	return EXIT_OK;
+}
+
+static int
+world_suites(const struct cmd_entry *e, int argc, char **argv)
+{
+	const struct off_suite	*s;
+	size_t			 i;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		return cmd_help(e, _(HELP_HELP), NULL);
+	if (argc != 1)
+		return cmd_usage(e, NULL);
+	for (i = 0; (s = off_suite_at(i)) != NULL; i++)
+		printf("%-26s %s%s\n", off_suite_name(s), off_suite_describe(s),
+		    strcmp(off_suite_name(s), OFF_SUITE_DEFAULT) == 0 ?
+		    _(" (default)") : "");
+	return EXIT_OK;
+}
+
+static int
+world_backup(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_err	 err;
+	const char	*kmarg = NULL;
+	char		 kmdata[PATH_MAX];
+	int		 c, ret;
+
+	while ((c = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(HELP_KMDATA), _(HELP_HELP), _("\n"
+			    "DIR must be new or empty. The backup holds the "
+			    "world file, in which the\nmodule key is sealed "
+			    "under the world's recovery secret, and the key "
+			    "files;\nrestoring it needs a quorum of cards.\n"),
+			    NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage(e, _("give one backup directory"));
+	if ((ret = need_kmdata(kmarg, kmdata, sizeof(kmdata))) != 0)
+		return ret;
+	off_err_clear(&err);
+	if (off_world_backup(kmdata, argv[optind], &err) != 0)
+		return cmd_fail(&err);
+	printf(_("World backed up to %s\n"), argv[optind]);
+	return EXIT_OK;
+}
+
+static int
+world_restore(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "drawer", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_world	*w = NULL;
+	struct off_slot		*slot = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	const char		*kmarg = NULL, *slot_dir = NULL;
+	const char		*drawer_dir = NULL;
+	char			 kmdata[PATH_MAX], idhex[OFF_WORLD_ID_HEX];
+	int			 c, ret;
+
+	while ((c = getopt_long(argc, argv, "k:s:d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 's':
+			slot_dir = optarg;
+			break;
+		case 'd':
+			drawer_dir = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(HELP_KMDATA), _(HELP_SLOT),
+			    _(HELP_HELP), _("\nA quorum of the world's cards must be presented; "
+			    "KMDATA must hold no world.\n"), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage(e, _("give one backup directory"));
+	if ((ret = need_kmdata(kmarg, kmdata, sizeof(kmdata))) != 0 ||
+	    (ret = opt_open_slot(slot_dir, drawer_dir, &slot)) != 0)
+		return ret;
+	fe_line_init(&fe, &line);
+	off_err_clear(&err);
+	ret = off_world_restore(argv[optind], kmdata, slot, &fe, &w, &err);
+	off_slot_close(&slot);
+	if (ret != 0)
+		return cmd_fail(&err);
+	off_world_id_hex(w, idhex);
+	printf(_("Security world %s restored into %s\n"), idhex, kmdata);
+	off_world_free(&w);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_world_create_entry = {
+	"world", "create",
+	N_("--quorum K/N [--kmdata DIR] (--slot DIR | --drawer DIR) "
+	    "[--cipher-suite NAME] [--pin-tries N] [--kdf-cost N] "
+	    "[--allow-single] [--erase]"),
+	N_("create a security world and its administrator card set"),
+	world_create
+};
+const struct cmd_entry cmd_world_info_entry = {
+	"world", "info", N_("[--kmdata DIR] [--json]"),
+	N_("show the security world, its cards and modules"),
+	world_info
+};
+const struct cmd_entry cmd_world_suites_entry = {
+	"world", "suites", "",
+	N_("list the cipher suites a world can use"),
+	world_suites
+};
+const struct cmd_entry cmd_world_backup_entry = {
+	"world", "backup", N_("[--kmdata DIR] DIR"),
+	N_("copy the world (sealed) and its keys into a backup directory"),
+	world_backup
+};
+const struct cmd_entry cmd_world_restore_entry = {
+	"world", "restore",
+	N_("[--kmdata DIR] (--slot DIR | --drawer DIR) DIR"),
+	N_("restore a world backup with a quorum of cards"),
+	world_restore
+};

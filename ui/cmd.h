@@ -1,0 +1,57 @@
+/* Command-line commands: one file per command group, each command one
+ * entry in the table in main.c. */
+#ifndef OFF_CMD_H
+#define OFF_CMD_H
+
+struct off_err;
+struct off_frontend;
+struct off_slot;
+
+/* Exit codes (documented in officiant(1)). */
+#define EXIT_OK		0
+#define EXIT_FAILED	1	/* the operation failed */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_BADFILE	3	/* a file is damaged, altered or foreign */
+#define EXIT_DENIED	4	/* wrong PIN, locked card, no quorum */
+#define EXIT_CANCELLED	5	/* cancelled or interrupted */
+
+struct cmd_entry {
+	const char	*group;		/* "world", "card" */
+	const char	*name;		/* "create" */
+	const char	*args;		/* synopsis after the name */
+	const char	*summary;
+	int		(*exec)(const struct cmd_entry *, int, char **);
+};
+
+extern const struct cmd_entry cmd_world_create_entry;
+extern const struct cmd_entry cmd_world_info_entry;
+extern const struct cmd_entry cmd_world_suites_entry;
+extern const struct cmd_entry cmd_world_backup_entry;
+extern const struct cmd_entry cmd_world_restore_entry;
+extern const struct cmd_entry cmd_card_list_entry;
+extern const struct cmd_entry cmd_card_inspect_entry;
+extern const struct cmd_entry cmd_card_verify_entry;
+extern const struct cmd_entry cmd_card_change_pin_entry;
+
+/* Print the command's usage to stderr and return EXIT_USAGE. */
+int	cmd_usage(const struct cmd_entry *e, const char *problem, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Print the command's --help to stdout: usage, summary, then the given
+ * (translated) option texts up to NULL. Returns EXIT_OK. */
+int	cmd_help(const struct cmd_entry *e, ...);
+
+/* Option help shared by several commands. */
+#define HELP_KMDATA N_("  -k, --kmdata DIR     the security world's directory " \
+	"(default: $OFFICIANT_KMDATA,\n" \
+	"                       else $XDG_DATA_HOME/officiant/kmdata)\n")
+#define HELP_SLOT N_("  -s, --slot DIR       card slot: a directory holding " \
+	"one card file at a time\n" \
+	"  -d, --drawer DIR     card drawer: a directory of card files, all " \
+	"present at once\n")
+#define HELP_HELP N_("  -h, --help           show this help\n")
+/* Report err on stderr and return the exit code for it. */
+int	cmd_fail(const struct off_err *err);
+/* Exit code for an error code. */
+int	cmd_exit_code(int code);
+
+#endif

@@ -1,0 +1,196 @@
+#include "config.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "error.h"
+#include "fe-line.h"
+#include "i18n.h"
+#include "platform.h"
+
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_world_create_entry,
+	&cmd_world_info_entry,
+	&cmd_world_suites_entry,
+	&cmd_world_backup_entry,
+	&cmd_world_restore_entry,
+	&cmd_card_list_entry,
+	&cmd_card_inspect_entry,
+	&cmd_card_verify_entry,
+	&cmd_card_change_pin_entry,
+};
+#define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+static const char *const groups[][2] = {
+	{ "world", N_("the security world: create, inspect, back up, restore") },
+	{ "card", N_("administrator cards: list, inspect, verify, change PIN") },
+};
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
+
+static void
+print_exit_codes(FILE *f)
+{
+	fprintf(f, "%s", _("\nExit status:\n"
+	    "  0  success\n"
+	    "  1  the operation failed\n"
+	    "  2  usage error\n"
+	    "  3  a file is damaged, altered or not what it should be\n"
+	    "  4  authorisation refused (wrong PIN, locked card, no quorum)\n"
+	    "  5  cancelled or interrupted\n"));
+}
+
+static int
+usage_main(FILE *f, int status)
+{
+	size_t	i;
+
+	fprintf(f, _("Usage: officiant COMMAND [ARGS]...\n"
+	    "Run key ceremonies on an air-gapped workstation: security worlds "
+	    "guarded by\na K-of-N set of PIN-protected administrator cards.\n\n"
+	    "Commands:\n"));
+	for (i = 0; i < NGROUPS; i++)
+		fprintf(f, "  %-8s %s\n", groups[i][0], _(groups[i][1]));
+	fprintf(f, "%s", _("\nOptions:\n"
+	    "  -h, --help     show this help and exit\n"
+	    "  -V, --version  show the version and exit\n\n"
+	    "'officiant COMMAND --help' lists the subcommands of a command.\n"));
+	print_exit_codes(f);
+	fprintf(f, _("\nReport bugs to <%s>.\n"), PACKAGE_BUGREPORT);
+	return status;
+}
+
+static int
+usage_group(FILE *f, const char *group, int status)
+{
+	size_t	i;
+
+	fprintf(f, _("Usage: officiant %s SUBCOMMAND [OPTIONS]...\n\n"
+	    "Subcommands:\n"), group);
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(cmd_table[i]->group, group) == 0)
+			fprintf(f, "  %-11s %s\n", cmd_table[i]->name,
+			    _(cmd_table[i]->summary));
+	fprintf(f, _("\n'officiant %s SUBCOMMAND --help' describes one.\n"),
+	    group);
+	return status;
+}
+
+int
+cmd_usage(const struct cmd_entry *e, const char *problem, ...)
+{
+	va_list	ap;
+
+	if (problem != NULL) {
+		fprintf(stderr, "officiant: ");
+		va_start(ap, problem);
+		vfprintf(stderr, problem, ap);
+		va_end(ap);
+		fprintf(stderr, "\n");
+	}
+	if (e != NULL)
+		fprintf(stderr, _("Usage: officiant %s %s %s\n"
+		    "Try 'officiant %s %s --help' for more.\n"), e->group,
+		    e->name, _(e->args), e->group, e->name);
+	return EXIT_USAGE;
+}
+
+int
+cmd_help(const struct cmd_entry *e, ...)
+{
+	va_list		 ap;
+	const char	*s;
+
+	printf(_("Usage: officiant %s %s %s\n%s.\n\n"), e->group, e->name,
+	    _(e->args), _(e->summary));
+	va_start(ap, e);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		printf("%s", s);
+	va_end(ap);
+	print_exit_codes(stdout);
+	return EXIT_OK;
+}
+
+int
+cmd_exit_code(int code)
+{
+	switch (code) {
+	case OFF_OK:
+		return EXIT_OK;
+	case OFF_ERR_FORMAT:
+	case OFF_ERR_VERSION:
+	case OFF_ERR_AUTH:
+	case OFF_ERR_TOO_LARGE:
+	case OFF_ERR_COMMITMENT:
+		return EXIT_BADFILE;
+	case OFF_ERR_BAD_PIN:
+	case OFF_ERR_LOCKED:
+	case OFF_ERR_QUORUM:
+	case OFF_ERR_WRONG_WORLD:
+	case OFF_ERR_DUPLICATE:
+		return EXIT_DENIED;
+	case OFF_ERR_CANCELLED:
+	case OFF_ERR_INTERRUPTED:
+		return EXIT_CANCELLED;
+	case OFF_ERR_INVALID:
+		return EXIT_USAGE;
+	}
+	return EXIT_FAILED;
+}
+
+int
+cmd_fail(const struct off_err *err)
+{
+	char	msg[OFF_ERR_DETAIL_MAX + 300];
+
+	off_err_format(err, msg, sizeof(msg));
+	fprintf(stderr, "officiant: %s\n", msg);
+	return cmd_exit_code(err->code);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t	i;
+	int	known = 0;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+	if (off_platform_harden() != 0)
+		fprintf(stderr, "officiant: %s\n",
+		    _("warning: cannot fully protect this process's memory"));
+	fe_line_signals();
+
+	if (argc < 2)
+		return usage_main(stderr, EXIT_USAGE);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return usage_main(stdout, EXIT_OK);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("officiant %s\n", PACKAGE_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < NGROUPS; i++)
+		if (strcmp(argv[1], groups[i][0]) == 0)
+			known = 1;
+	if (!known) {
+		fprintf(stderr, _("officiant: unknown command '%s'\n"),
+		    argv[1]);
+		return usage_main(stderr, EXIT_USAGE);
+	}
+	if (argc < 3)
+		return usage_group(stderr, argv[1], EXIT_USAGE);
+	if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)
+		return usage_group(stdout, argv[1], EXIT_OK);
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(cmd_table[i]->group, argv[1]) == 0 &&
+		    strcmp(cmd_table[i]->name, argv[2]) == 0)
+			return cmd_table[i]->exec(cmd_table[i], argc - 2,
+			    argv + 2);
+	fprintf(stderr, _("officiant: unknown subcommand '%s %s'\n"), argv[1],
+	    argv[2]);
+	return usage_group(stderr, argv[1], EXIT_USAGE);
+}

@@ -1,0 +1,25 @@
+/* Option values shared by the commands. */
+#ifndef OFF_OPTIONS_H
+#define OFF_OPTIONS_H
+
+#include <stddef.h>
+
+struct off_err;
+struct off_slot;
+
+/* KMDATA: --kmdata, else $OFFICIANT_KMDATA, else
+ * $XDG_DATA_HOME/officiant/kmdata, else ~/.local/share/officiant/kmdata. */
+int	opt_kmdata(const char *given, char *buf, size_t len);
+/* "K/N" with 1 <= K, N <= 255; 0 on success. */
+int	opt_quorum(const char *s, unsigned *k, unsigned *n);
+/* A decimal unsigned in [min, max]; 0 on success. */
+int	opt_unsigned(const char *s, unsigned min, unsigned max, unsigned *out);
+/* Open the card source named by --slot or --drawer (exactly one).
+ * Returns 0, or an exit code after printing why. */
+int	opt_open_slot(const char *slot_dir, const char *drawer_dir,
+	    struct off_slot **slot);
+/* Open a single card file as a one-card drawer; *reader is set. */
+int	opt_open_card_file(const char *path, struct off_slot **slot,
+	    unsigned *reader);
+
+#endif
