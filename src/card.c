@@ -275,10 +275,10 @@ off_card_parse(const char *data, size_t len, const char *name,
 	int		 ret = OFF_ERR_FORMAT;
 
 	*card = NULL;
-	if (off_json_load(data, len, name, CARD_FORMAT, &root, err) != 0) {
-		ret = err != NULL ? err->code : OFF_ERR_FORMAT;
+	if ((ret = off_json_load(data, len, name, CARD_FORMAT, &root,
+	    err)) != 0)
 		goto out;
-	}
+	ret = OFF_ERR_FORMAT;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		ret = off_err_set(err, OFF_ERR_NOMEM, name, NULL);
 		goto out;

@@ -172,9 +172,11 @@ off_json_hex(json_t *obj, const char *key, uint8_t *out, size_t n,
 
 	if (off_json_str(obj, key, 2 * n, &s, file, err) != 0)
 		return OFF_ERR_FORMAT;
-	if (off_unhex(s, out, n) != 0)
+	/* Lower case only: one spelling per value. */
+	if (off_unhex(s, out, n) != 0 || strpbrk(s, "ABCDEF") != NULL)
 		return off_err_set(err, OFF_ERR_FORMAT, file,
-		    _("field \"%s\" is not %zu bytes of hex"), key, n);
+		    _("field \"%s\" is not %zu bytes of lower-case hex"), key,
+		    n);
 	return 0;
 }
 

@@ -99,10 +99,10 @@ soft_load(struct off_module *m, const char *kmdata, struct off_err *err)
 		return ret;
 	}
 	ret = OFF_ERR_FORMAT;
-	if (off_json_load(data, len, path, MODULE_FORMAT, &root, err) != 0) {
-		ret = err != NULL ? err->code : OFF_ERR_FORMAT;
+	if ((ret = off_json_load(data, len, path, MODULE_FORMAT, &root,
+	    err)) != 0)
 		goto out;
-	}
+	ret = OFF_ERR_FORMAT;
 	if (off_json_only(root, module_keys, path, "", err) ||
 	    off_json_str(root, "backend", 16, &s, path, err))
 		goto out;

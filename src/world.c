@@ -404,10 +404,10 @@ world_parse(const char *data, size_t len, const char *name,
 	int			 ret = OFF_ERR_FORMAT;
 
 	*out = NULL;
-	if (off_json_load(data, len, name, WORLD_FORMAT, &root, err) != 0) {
-		ret = err != NULL ? err->code : OFF_ERR_FORMAT;
+	if ((ret = off_json_load(data, len, name, WORLD_FORMAT, &root,
+	    err)) != 0)
 		goto out;
-	}
+	ret = OFF_ERR_FORMAT;
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		goto out;

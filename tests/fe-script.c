@@ -1,0 +1,152 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "fe-script.h"
+
+static void
+script_notice(void *arg, enum off_notice_level level, const char *msg)
+{
+	struct fe_script	*s = arg;
+
+	(void)msg;
+	if (level != OFF_NOTICE_INFO)
+		s->warnings++;
+}
+
+static int
+script_ask_pin(void *arg, const struct off_pin_request *req, char *buf,
+    size_t bufsz, size_t *len)
+{
+	struct fe_script	*s = arg;
+	const char		*pin;
+
+	s->last_tries_left = req->tries_left;
+	if (s->next_pin >= FE_SCRIPT_MAX || (pin = s->pins[s->next_pin]) ==
+	    NULL)
+		return OFF_ERR_CANCELLED;
+	s->next_pin++;
+	*len = strlen(pin);
+	if (*len >= bufsz)
+		*len = bufsz - 1;
+	memcpy(buf, pin, *len);
+	buf[*len] = '\0';
+	return 0;
+}
+
+static int
+script_confirm(void *arg, const char *question)
+{
+	struct fe_script	*s = arg;
+
+	(void)question;
+	s->confirms++;
+	return s->confirm == 0 ? 0 : OFF_ERR_CANCELLED;
+}
+
+static void
+script_card(void *arg, const struct off_card_info *info)
+{
+	struct fe_script	*s = arg;
+
+	s->events[info->event]++;
+	if (info->event == OFF_CARD_REFUSED)
+		snprintf(s->last_refusal, sizeof(s->last_refusal), "%s",
+		    info->reason);
+}
+
+static void
+script_progress(void *arg, const char *what, unsigned long done,
+    unsigned long total)
+{
+	struct fe_script	*s = arg;
+
+	(void)what;
+	s->progress_done = done;
+	s->progress_total = total;
+}
+
+void
+fe_script_init(struct off_frontend *fe, struct fe_script *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->last_tries_left = -2;
+	memset(fe, 0, sizeof(*fe));
+	fe->arg = s;
+	fe->notice = script_notice;
+	fe->ask_pin = script_ask_pin;
+	fe->confirm = script_confirm;
+	fe->card = script_card;
+	fe->progress = script_progress;
+}
+
+void
+fe_script_pins(struct fe_script *s, const char *const *pins)
+{
+	unsigned	i;
+
+	for (i = 0; i + 1 < FE_SCRIPT_MAX && pins[i] != NULL; i++)
+		s->pins[i] = pins[i];
+	s->pins[i] = NULL;
+	s->next_pin = 0;
+}
+
+char *
+test_tmpdir(void)
+{
+	char	tmpl[] = "/tmp/officiant-test-XXXXXX", *d;
+
+	if ((d = mkdtemp(tmpl)) == NULL)
+		abort();
+	return strdup(d);
+}
+
+void
+test_rmtree(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 sb;
+	char		 path[4096];
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			test_rmtree(path);
+		else
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+unsigned
+test_count_files(const char *dir, const char *suffix)
+{
+	DIR		*d;
+	struct dirent	*de;
+	unsigned	 n = 0;
+	size_t		 len, slen = strlen(suffix);
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		len = strlen(de->d_name);
+		if (len >= slen && strcmp(de->d_name + len - slen, suffix) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}

@@ -1,0 +1,34 @@
+/* A scripted front end for the tests: answers PIN prompts from a list,
+ * answers confirmations with a fixed reply, and records what the core
+ * told it. */
+#ifndef OFF_FE_SCRIPT_H
+#define OFF_FE_SCRIPT_H
+
+#include "frontend.h"
+
+#define FE_SCRIPT_MAX	256
+
+struct fe_script {
+	const char	*pins[FE_SCRIPT_MAX];	/* NULL ends the script */
+	unsigned	 next_pin;
+	int		 confirm;		/* 0 = yes */
+	unsigned	 confirms;
+	unsigned	 events[OFF_CARD_REMOVED + 1];
+	int		 last_tries_left;
+	char		 last_refusal[1024];
+	unsigned	 warnings;
+	unsigned long	 progress_done, progress_total;
+};
+
+void	fe_script_init(struct off_frontend *fe, struct fe_script *s);
+/* Set the PIN answers (NULL-terminated list). */
+void	fe_script_pins(struct fe_script *s, const char *const *pins);
+
+/* Helpers shared by the tests: a fresh temporary directory and a
+ * recursive removal of it. */
+char	*test_tmpdir(void);
+void	 test_rmtree(const char *dir);
+/* Number of regular files in dir whose name ends in suffix ("" = all). */
+unsigned test_count_files(const char *dir, const char *suffix);
+
+#endif
