@@ -55,10 +55,11 @@ off_json_load(const char *data, size_t len, const char *file,
 	v = json_object_get(r, "format");
 	fmt = json_is_string(v) ? json_string_value(v) : NULL;
 	if (fmt == NULL || strcmp(fmt, format) != 0) {
-		json_decref(r);
-		return off_err_set(err, OFF_ERR_FORMAT, file,
-		    _("not a %s file (format is \"%s\")"), format,
+		off_err_set(err, OFF_ERR_FORMAT, file,
+		    _("not a %s file (format is \"%.40s\")"), format,
 		    fmt != NULL ? fmt : "?");
+		json_decref(r);
+		return OFF_ERR_FORMAT;
 	}
 	v = json_object_get(r, "version");
 	if (!json_is_integer(v) || json_integer_value(v) != 1) {

@@ -224,13 +224,13 @@ file_open(struct off_slot *slot, const char *where, struct off_err *err,
     int drawer)
 {
 	struct file_state	*st;
+	struct off_err		 why;
 	int			 ret;
 
-	if ((ret = off_dir_writable(where, err)) != 0)
-		return off_err_set(err, OFF_ERR_SLOT, where, "%s%s",
-		    err != NULL ? err->detail : "",
-		    _("; the card slot must be an existing, writable "
-		    "directory"));
+	if (off_dir_writable(where, &why) != 0)
+		return off_err_set(err, OFF_ERR_SLOT, where,
+		    _("%s; the card %s must be an existing, writable "
+		    "directory"), why.detail, drawer ? _("drawer") : _("slot"));
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	st->drawer = drawer;

@@ -289,21 +289,21 @@ card_verify(const struct cmd_entry *e, int argc, char **argv)
 	while ((ret = next_card(&src, slot, file_reader, &done, &reader,
 	    &err)) == 1) {
 		off_err_clear(&err);
-		if (verify_one(slot, reader, w, &fe, &card, share, &err) != 0) {
-			status = cmd_fail(&err);
-			bad++;
-			if (err.code == OFF_ERR_CANCELLED ||
-			    err.code == OFF_ERR_INTERRUPTED)
-				break;
-		} else {
+		if (verify_one(slot, reader, w, &fe, &card, share, &err) == 0) {
 			printf(_("Card %u (%s): PIN correct%s\n"),
 			    off_card_index(card),
 			    slot->ops->reader_name(slot, reader), w != NULL ?
 			    _(", share matches the world") : "");
 			ok++;
+		} else {
+			status = cmd_fail(&err);
+			bad++;
 		}
 		off_wipe(share, sizeof(*share));
 		off_card_free(&card);
+		if (err.code == OFF_ERR_CANCELLED ||
+		    err.code == OFF_ERR_INTERRUPTED)
+			break;
 	}
 	if (ret < 0)
 		status = cmd_fail(&err);
