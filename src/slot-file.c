@@ -41,8 +41,11 @@
 
 struct reader {
 	char		path[PATH_MAX];
+	/* Which file this is: an inode number alone is reused at once
+	 * when a card is replaced by another of the same name. */
 	dev_t		dev;
 	ino_t		ino;
+	struct timespec	ctime;
 	int		offered;
 	int		created;	/* drawer: we made it, may discard */
 };
@@ -60,6 +63,27 @@ is_card_name(const char *name)
 	size_t	n = strlen(name), s = strlen(CARD_SUFFIX);
 
 	return name[0] != '.' && n > s && strcmp(name + n - s, CARD_SUFFIX) == 0;
+}
+
+static void
+remember(struct reader *r, const struct stat *sb)
+{
+	r->dev = sb->st_dev;
+	r->ino = sb->st_ino;
+	r->ctime = sb->st_ctim;
+}
+
+/* 0 when path is still the file r was. */
+static int
+same_file(const struct reader *r)
+{
+	struct stat	sb;
+
+	if (stat(r->path, &sb) == -1)
+		return -1;
+	return sb.st_dev == r->dev && sb.st_ino == r->ino &&
+	    sb.st_ctim.tv_sec == r->ctime.tv_sec &&
+	    sb.st_ctim.tv_nsec == r->ctime.tv_nsec ? 0 : -1;
 }
 
 static int
@@ -131,10 +155,11 @@ scan_dir(struct off_slot *slot, struct off_err *err)
 			ret = err != NULL ? err->code : OFF_ERR_NOMEM;
 			break;
 		}
-		r->dev = sb.st_dev;
-		r->ino = sb.st_ino;
+		remember(r, &sb);
 		for (i = 0; i < nold; i++)
 			if (old[i].dev == r->dev && old[i].ino == r->ino &&
+			    old[i].ctime.tv_sec == r->ctime.tv_sec &&
+			    old[i].ctime.tv_nsec == r->ctime.tv_nsec &&
 			    strcmp(old[i].path, r->path) == 0) {
 				r->offered = old[i].offered;
 				r->created = old[i].created;
@@ -325,7 +350,6 @@ slot_wait_removed(struct off_slot *slot, unsigned reader, int timeout_ms,
 {
 	struct file_state	*st = slot->state;
 	struct reader		 card;
-	struct stat		 sb;
 	long long		 deadline;
 	int			 ret, ms;
 
@@ -335,10 +359,8 @@ slot_wait_removed(struct off_slot *slot, unsigned reader, int timeout_ms,
 	deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 	for (;;) {
 		/* Gone, or another file (another stick) in its place. */
-		if (stat(card.path, &sb) == -1 || sb.st_dev != card.dev ||
-		    sb.st_ino != card.ino) {
+		if (same_file(&card) != 0)
 			return scan_dir(slot, err);
-		}
 		if ((ms = remaining(deadline)) == 0)
 			return off_err_set(err, OFF_ERR_TIMEOUT, card.path,
 			    _("the card was not removed"));
@@ -424,20 +446,15 @@ file_write(struct off_slot *slot, unsigned reader, const char *data,
 			r->created = 1;
 	} else {
 		/* The card must still be the one that was inserted. */
-		if (!st->drawer || !r->created) {
-			if (stat(r->path, &sb) == -1 || sb.st_dev != r->dev ||
-			    sb.st_ino != r->ino)
-				return off_err_set(err, OFF_ERR_SLOT, r->path,
-				    _("the card was removed or replaced; "
-				    "insert it again"));
-		}
+		if ((!st->drawer || !r->created) && same_file(r) != 0)
+			return off_err_set(err, OFF_ERR_SLOT, r->path,
+			    _("the card was removed or replaced; insert it "
+			    "again"));
 		ret = off_file_write(r->path, data, len, OFF_WRITE_REPLACE,
 		    err);
 	}
-	if (ret == 0 && stat(r->path, &sb) == 0) {
-		r->dev = sb.st_dev;
-		r->ino = sb.st_ino;
-	}
+	if (ret == 0 && stat(r->path, &sb) == 0)
+		remember(r, &sb);
 	return ret;
 }
 

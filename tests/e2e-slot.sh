@@ -48,6 +48,24 @@ rc=$?
 expect_in "$T/create.out" "created in $K" "slot create"
 [ -z "$(ls "$S")" ] || fail "slot not empty after create"
 
+# --erase: a card of another world is reused after a yes.
+printf 'y\n5555\n5555\n6666\n6666\n' >"$T/in3"
+"$OFFICIANT" world create --quorum 2/2 --kmdata "$T/k3" --slot "$S" --kdf-cost 12 \
+    --erase <"$T/in3" >"$T/erase.out" 2>"$T/erase.err" &
+pid=$!
+cp "$T/out-cards/card3.card" "$S/old.card"
+wait_for "$T/erase.out" "Remove the card" 1
+mv "$S/old.card" "$T/erased.card"
+: >"$S/blank.card"
+wait_for "$T/erase.out" "Remove the card" 2
+rm "$S/blank.card"
+wait $pid
+rc=$?
+[ $rc -eq 0 ] || { fail "create --erase exit $rc"; cat "$T/erase.out" "$T/erase.err" >&2; }
+expect_in "$T/erase.out" "erase card 3 of world" "erase asks first"
+expect 0 "erased card inspect" -- "$OFFICIANT" card inspect "$T/erased.card"
+expect_in "$T/out" "1 of 2" "erased card rewritten for the new world"
+
 # Two cards in one slot is an error, not a guess.
 cp "$T/out-cards/card1.card" "$S/a.card"
 cp "$T/out-cards/card2.card" "$S/b.card"
