@@ -47,7 +47,8 @@ struct reader {
 	ino_t		ino;
 	struct timespec	ctime;
 	int		offered;
-	int		created;	/* drawer: we made it, may discard */
+	int		created;	/* drawer: a new file of this run */
+	int		written;	/* we wrote what is there now */
 };
 
 struct file_state {
@@ -163,6 +164,7 @@ scan_dir(struct off_slot *slot, struct off_err *err)
 			    strcmp(old[i].path, r->path) == 0) {
 				r->offered = old[i].offered;
 				r->created = old[i].created;
+				r->written = old[i].written;
 			}
 	}
 	closedir(d);
@@ -453,8 +455,10 @@ file_write(struct off_slot *slot, unsigned reader, const char *data,
 		ret = off_file_write(r->path, data, len, OFF_WRITE_REPLACE,
 		    err);
 	}
-	if (ret == 0 && stat(r->path, &sb) == 0)
+	if (ret == 0 && stat(r->path, &sb) == 0) {
 		remember(r, &sb);
+		r->written = len > 0;
+	}
 	return ret;
 }
 
@@ -467,10 +471,14 @@ file_discard(struct off_slot *slot, unsigned reader, struct off_err *err)
 	if (reader >= st->nreaders)
 		return 0;
 	r = &st->readers[reader];
+	/* Only ever undo our own writing: never touch a card that was put
+	 * in the reader since. */
+	if (!r->written || same_file(r) != 0)
+		return 0;
 	if (st->drawer) {
 		if (!r->created)
 			return 0;
-		r->created = 0;
+		r->created = r->written = 0;
 		return off_file_remove(r->path, err);
 	}
 	/* A card in a slot goes back to blank. */

@@ -133,6 +133,10 @@ test_slot_write_needs_the_same_card(void **state)
 	assert_int_equal(slot->ops->write(slot, reader, "{}", 2, &err),
 	    OFF_ERR_SLOT);
 	assert_non_null(strstr(err.detail, "removed or replaced"));
+	/* Undoing a failed creation never touches the card put in since. */
+	assert_int_equal(slot->ops->write(slot, reader, "{}", 2, &err),
+	    OFF_ERR_SLOT);
+	assert_int_equal(slot->ops->discard(slot, reader, &err), 0);
 	assert_int_equal(off_file_read(path, 100, &data, &len, NULL), 0);
 	assert_string_equal(data, "other");
 	free(data);
