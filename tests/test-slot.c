@@ -126,7 +126,9 @@ test_slot_write_needs_the_same_card(void **state)
 	assert_int_equal(off_file_read(path, 100, &data, &len, NULL), 0);
 	assert_int_equal(len, 0);
 	free(data);
-	/* Pulled out and another stick with the same name put in. */
+	/* Written again, then pulled out and another stick with the same
+	 * name put in. */
+	assert_int_equal(slot->ops->write(slot, reader, "{}", 2, &err), 0);
 	unlink(path);
 	assert_int_equal(off_file_write(path, "other", 5, OFF_WRITE_NOREPLACE,
 	    NULL), 0);
