@@ -212,12 +212,27 @@ off_utc_now(char out[21])
 int
 off_utc_valid(const char *s)
 {
-	struct tm	tm;
-	const char	*end;
+	static const char	 shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	struct tm		 tm, back;
+	time_t			 t;
+	size_t			 i;
 
-	if (strlen(s) != 20)
+	/* Exactly the shape: strptime alone would skip blanks. */
+	if (strlen(s) != sizeof(shape) - 1)
 		return OFF_ERR_FORMAT;
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
+		    s[i] != shape[i])
+			return OFF_ERR_FORMAT;
 	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return end != NULL && *end == '\0' ? 0 : OFF_ERR_FORMAT;
+	if (strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
+		return OFF_ERR_FORMAT;
+	/* And a real moment: no February 30th, no 61st second. */
+	back = tm;
+	if ((t = timegm(&back)) == (time_t)-1 || gmtime_r(&t, &back) == NULL ||
+	    back.tm_year != tm.tm_year || back.tm_mon != tm.tm_mon ||
+	    back.tm_mday != tm.tm_mday || back.tm_hour != tm.tm_hour ||
+	    back.tm_min != tm.tm_min || back.tm_sec != tm.tm_sec)
+		return OFF_ERR_FORMAT;
+	return 0;
 }
