@@ -24,11 +24,6 @@ void	fe_script_init(struct off_frontend *fe, struct fe_script *s);
 /* Set the PIN answers (NULL-terminated list). */
 void	fe_script_pins(struct fe_script *s, const char *const *pins);
 
-/* Helpers shared by the tests: a fresh temporary directory and a
- * recursive removal of it. */
-char	*test_tmpdir(void);
-void	 test_rmtree(const char *dir);
-/* Number of regular files in dir whose name ends in suffix ("" = all). */
-unsigned test_count_files(const char *dir, const char *suffix);
+#include "testlib.h"
 
 #endif

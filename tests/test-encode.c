@@ -16,18 +16,8 @@
 #include "encode.h"
 #include "error.h"
 #include "platform.h"
+#include "testlib.h"
 #include "secmem.h"
-
-static uint64_t rng_state = 0x243f6a8885a308d3ULL;
-
-static uint8_t
-rng_byte(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint8_t)(rng_state >> 32);
-}
 
 /* ---------------------------------------------------------------- */
 /* Hex */
@@ -70,7 +60,7 @@ test_hex_round_trip(void **state)
 	(void)state;
 	for (n = 0; n <= sizeof(in); n++) {
 		for (i = 0; i < n; i++)
-			in[i] = rng_byte();
+			in[i] = test_rng_byte();
 		off_hex(in, n, hex);
 		assert_int_equal(strlen(hex), 2 * n);
 		memset(back, 0xcc, sizeof(back));
@@ -186,7 +176,7 @@ test_b64_round_trip(void **state)
 	(void)state;
 	for (n = 0; n <= sizeof(in); n++) {
 		for (i = 0; i < n; i++)
-			in[i] = rng_byte();
+			in[i] = test_rng_byte();
 		off_b64(in, n, b64);
 		assert_int_equal(strlen(b64), OFF_B64_LEN(n) - 1);
 		assert_int_equal(off_unb64(b64, back, n, &len), 0);
@@ -360,7 +350,7 @@ test_tbs_grows(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(big); i++)
-		big[i] = rng_byte();
+		big[i] = test_rng_byte();
 	off_tbs_init(&t, "grow");
 	for (i = 0; i < 10; i++)
 		off_tbs_bytes(&t, big, sizeof(big) - i);
@@ -673,6 +663,7 @@ main(void)
 		cmocka_unit_test(test_error_messages),
 	};
 
+	test_rng_seed(0x243f6a8885a308d3ULL);
 	if (off_platform_harden() != 0) {
 		fprintf(stderr, "off_platform_harden failed\n");
 		return 1;

@@ -177,21 +177,53 @@ test_same_card_twice(void **state)
 	off_secfree(&secret);
 }
 
-static void
-test_foreign_and_blank_cards(void **state)
+/* Put card index of a second world into e's drawer under name. */
+static struct off_world *
+plant_foreign_card(struct env *e, unsigned index, const char *name)
 {
-	struct env		*e = *state;
 	struct off_world	*other = NULL;
-	struct fe_script	 s;
-	struct off_err		 err;
-	uint8_t			*secret = NULL;
 	char			 from[PATH_MAX], to[PATH_MAX], oh[OFF_WORLD_ID_HEX];
 
 	make_world(e, "b", &other);
 	off_world_id_hex(other, oh);
-	snprintf(from, sizeof(from), "%s/b/cards/card-%.8s-1.card", e->dir, oh);
-	snprintf(to, sizeof(to), "%s/card-%s-0.card", e->drawer, e->hex8);
+	snprintf(from, sizeof(from), "%s/b/cards/card-%.8s-%u.card", e->dir,
+	    oh, index);
+	snprintf(to, sizeof(to), "%s/card-%s-%s.card", e->drawer, e->hex8,
+	    name);
 	copy_card(from, to);
+	return other;
+}
+
+static void
+test_foreign_card(void **state)
+{
+	struct env		*e = *state;
+	struct off_world	*other;
+	struct fe_script	 s;
+	struct off_err		 err;
+	uint8_t			*secret = NULL;
+
+	/* Sorts between cards 1 and 2. */
+	other = plant_foreign_card(e, 2, "1b");
+	assert_int_equal(collect(e, (const char *const[]){ "1111", "2222",
+	    NULL }, &s, &secret, &err), 0);
+	assert_int_equal(s.events[OFF_CARD_REFUSED], 1);
+	assert_non_null(strstr(s.last_refusal, "another world"));
+	off_secfree(&secret);
+	off_world_free(&other);
+}
+
+static void
+test_foreign_and_blank_cards(void **state)
+{
+	struct env		*e = *state;
+	struct off_world	*other;
+	struct fe_script	 s;
+	struct off_err		 err;
+	uint8_t			*secret = NULL;
+	char			 to[PATH_MAX];
+
+	other = plant_foreign_card(e, 1, "0");
 	snprintf(to, sizeof(to), "%s/card-%s-0a.card", e->drawer, e->hex8);
 	assert_int_equal(off_file_write(to, "", 0, OFF_WRITE_NOREPLACE, NULL),
 	    0);
@@ -199,29 +231,7 @@ test_foreign_and_blank_cards(void **state)
 	    NULL }, &s, &secret, &err), 0);
 	assert_int_equal(s.events[OFF_CARD_REFUSED], 2);
 	assert_int_equal(s.events[OFF_CARD_ACCEPTED], 2);
-	off_secfree(&secret);
-	off_world_free(&other);
-}
-
-static void
-test_foreign_card_message(void **state)
-{
-	struct env		*e = *state;
-	struct off_world	*other = NULL;
-	struct fe_script	 s;
-	struct off_err		 err;
-	uint8_t			*secret = NULL;
-	char			 from[PATH_MAX], to[PATH_MAX], oh[OFF_WORLD_ID_HEX];
-
-	make_world(e, "b", &other);
-	off_world_id_hex(other, oh);
-	snprintf(from, sizeof(from), "%s/b/cards/card-%.8s-2.card", e->dir, oh);
-	snprintf(to, sizeof(to), "%s/card-%s-1b.card", e->drawer, e->hex8);
-	copy_card(from, to);
-	assert_int_equal(collect(e, (const char *const[]){ "1111", "2222",
-	    NULL }, &s, &secret, &err), 0);
-	assert_int_equal(s.events[OFF_CARD_REFUSED], 1);
-	assert_non_null(strstr(s.last_refusal, "another world"));
+	assert_non_null(strstr(s.last_refusal, "blank"));
 	off_secfree(&secret);
 	off_world_free(&other);
 }
@@ -329,7 +339,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_blank_cards,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_card_message,
+		cmocka_unit_test_setup_teardown(test_foreign_card,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_pin_then_right,
 		    setup, teardown),

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "gf256.h"
 #include "platform.h"
+#include "testlib.h"
 #include "secmem.h"
 #include "shamir.h"
 
@@ -24,25 +25,13 @@ static const uint8_t CTX2[] = "world-0123456789abcdeF";
 #define CTXLEN	(sizeof(CTX) - 1)
 #define CTX2LEN	(sizeof(CTX2) - 1)
 
-/* Deterministic generator so that failures reproduce. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint8_t
-rng_byte(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint8_t)(rng_state >> 32);
-}
-
 static void
 rng_fill(uint8_t *p, size_t n)
 {
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		p[i] = rng_byte();
+		p[i] = test_rng_byte();
 }
 
 static int
@@ -218,14 +207,14 @@ test_gf256_interpolate_random(void **state)
 				uint8_t	x;
 
 				do
-					x = rng_byte();
+					x = test_rng_byte();
 				while (x == 0 || used[x]);
 				used[x] = 1;
 				xs[i] = x;
 			}
 			for (b = 0; b < 4; b++)
 				for (i = 0; i < k; i++)
-					coef[i][b] = rng_byte();
+					coef[i][b] = test_rng_byte();
 			for (i = 0; i < k; i++) {
 				for (b = 0; b < 4; b++) {
 					unsigned	j;
