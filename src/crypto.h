@@ -32,7 +32,8 @@ int	off_open(const uint8_t key[OFF_KEY_LEN], const void *aad,
 	    struct off_err *err);
 void	off_sealed_free(struct off_sealed *sealed);
 
-/* HKDF-SHA-256 expand of ikm with the label as info into out. */
+/* HKDF-SHA-256 (extract with the salt "officiant", expand with the
+ * label as info) of ikm into out. */
 int	off_hkdf(const uint8_t *ikm, size_t ikmlen, const char *label,
 	    uint8_t *out, size_t outlen, struct off_err *err);
 

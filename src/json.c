@@ -46,17 +46,17 @@ off_json_load(const char *data, size_t len, const char *file,
 	if (r == NULL)
 		return off_err_set(err, OFF_ERR_FORMAT, file,
 		    _("not valid JSON (line %d: %s); the file is damaged or "
-		    "is not a %s file"), jerr.line, jerr.text, format);
+		    "is not an %s file"), jerr.line, jerr.text, format);
 	if (!json_is_object(r)) {
 		json_decref(r);
 		return off_err_set(err, OFF_ERR_FORMAT, file,
-		    _("not a %s file"), format);
+		    _("not an %s file"), format);
 	}
 	v = json_object_get(r, "format");
 	fmt = json_is_string(v) ? json_string_value(v) : NULL;
 	if (fmt == NULL || strcmp(fmt, format) != 0) {
 		off_err_set(err, OFF_ERR_FORMAT, file,
-		    _("not a %s file (format is \"%.40s\")"), format,
+		    _("not an %s file (format is \"%.40s\")"), format,
 		    fmt != NULL ? fmt : "?");
 		json_decref(r);
 		return OFF_ERR_FORMAT;

@@ -118,7 +118,7 @@ soft_load(struct off_module *m, const char *kmdata, struct off_err *err)
 	memcpy(m->created, s, sizeof(m->created));
 	if (memcmp(id, m->id, sizeof(id)) != 0 ||
 	    memcmp(world, m->world, sizeof(world)) != 0) {
-		off_err_set(err, OFF_ERR_WRONG_WORLD, path,
+		off_err_set(err, OFF_ERR_FORMAT, path,
 		    _("module file belongs to another module or world"));
 		goto out;
 	}

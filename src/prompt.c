@@ -109,6 +109,9 @@ off_card_unlock_prompt(const struct off_frontend *fe, struct off_slot *slot,
 	int			 ret;
 
 	off_hex(off_card_id(card), OFF_CARD_ID_LEN, card_hex);
+	/* A locked card says so before anyone types a PIN. */
+	if (off_card_locked(card))
+		return off_card_open(card, "", 0, share, err);
 
 	for (;;) {
 		memset(&req, 0, sizeof(req));

@@ -37,10 +37,61 @@ copy_file(const char *srcdir, const char *dstdir, const char *name,
 	return ret;
 }
 
+/* The files one backup or restore wrote, to take back on failure. */
+struct copied {
+	char		**names;
+	size_t		  n;
+	const char	 *dir;
+};
+
+static int
+copied_add(struct copied *c, const char *name, struct off_err *err)
+{
+	char	**names;
+
+	if ((names = reallocarray(c->names, c->n + 1, sizeof(*names))) ==
+	    NULL || (names[c->n] = strdup(name)) == NULL) {
+		if (names != NULL)
+			c->names = names;
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	}
+	c->names = names;
+	c->n++;
+	return 0;
+}
+
+/* Remove what was copied (undo) or just forget it. */
+static void
+copied_done(struct copied *c, int undo)
+{
+	char	path[PATH_MAX];
+	size_t	i;
+
+	for (i = 0; i < c->n; i++) {
+		if (undo && off_path_join(path, sizeof(path), c->dir,
+		    c->names[i]) == 0)
+			(void)off_file_remove(path, NULL);
+		free(c->names[i]);
+	}
+	free(c->names);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+copy_one(const char *srcdir, const char *name, struct copied *c,
+    struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = copy_file(srcdir, c->dir, name, err)) != 0)
+		return ret;
+	return copied_add(c, name, err);
+}
+
 /* Key files (key_<app>_<ident>) are sealed under the module key and
  * travel with the world. */
 static int
-copy_keys(const char *srcdir, const char *dstdir, struct off_err *err)
+copy_keys(const char *srcdir, struct copied *c, struct off_err *err)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -52,7 +103,27 @@ copy_keys(const char *srcdir, const char *dstdir, struct off_err *err)
 	while (ret == 0 && (de = readdir(d)) != NULL)
 		if (strncmp(de->d_name, "key_", 4) == 0 &&
 		    strchr(de->d_name, '.') == NULL)
-			ret = copy_file(srcdir, dstdir, de->d_name, err);
+			ret = copy_one(srcdir, de->d_name, c, err);
+	closedir(d);
+	return ret;
+}
+
+/* 0 when dir holds nothing. */
+static int
+dir_empty(const char *dir, struct off_err *err)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 ret = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return off_err_errno(err, OFF_ERR_IO, errno, dir,
+		    _("cannot read directory"));
+	while (ret == 0 && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			ret = off_err_set(err, OFF_ERR_EXISTS, dir,
+			    _("the backup directory is not empty; use a new or "
+			    "empty directory"));
 	closedir(d);
 	return ret;
 }
@@ -61,25 +132,22 @@ int
 off_world_backup(const char *kmdata, const char *dir, struct off_err *err)
 {
 	struct off_world	*w = NULL;
-	char			 path[PATH_MAX];
+	struct copied		 c;
 	int			 ret;
 
 	/* Only a world that verifies is worth backing up. */
 	if ((ret = off_world_load(kmdata, &w, err)) != 0)
 		return ret;
 	off_world_free(&w);
-	if ((ret = off_mkdirs(dir, err)) != 0)
+	if ((ret = off_mkdirs(dir, err)) != 0 ||
+	    (ret = dir_empty(dir, err)) != 0)
 		return ret;
-	if (off_path_join(path, sizeof(path), dir, OFF_WORLD_FILE) != 0)
-		return off_err_set(err, OFF_ERR_TOO_LARGE, dir,
-		    _("path too long"));
-	if (access(path, F_OK) == 0)
-		return off_err_set(err, OFF_ERR_EXISTS, path,
-		    _("the backup directory already holds a world; use a new "
-		    "directory"));
-	if ((ret = copy_file(kmdata, dir, OFF_WORLD_FILE, err)) != 0)
-		return ret;
-	return copy_keys(kmdata, dir, err);
+	memset(&c, 0, sizeof(c));
+	c.dir = dir;
+	if ((ret = copy_one(kmdata, OFF_WORLD_FILE, &c, err)) == 0)
+		ret = copy_keys(kmdata, &c, err);
+	copied_done(&c, ret != 0);
+	return ret;
 }
 
 int
@@ -92,10 +160,12 @@ off_world_restore(const char *dir, const char *kmdata, struct off_slot *slot,
 	EVP_PKEY		 *key = NULL;
 	uint8_t			 *secret = NULL;
 	char			  path[PATH_MAX];
+	struct copied		  keys;
 	unsigned		  i, nmods = 0;
 	int			  ret;
 
 	*out = NULL;
+	memset(&keys, 0, sizeof(keys));
 	if (off_path_join(path, sizeof(path), dir, OFF_WORLD_FILE) != 0)
 		return off_err_set(err, OFF_ERR_TOO_LARGE, dir,
 		    _("path too long"));
@@ -131,13 +201,15 @@ off_world_restore(const char *dir, const char *kmdata, struct off_slot *slot,
 		    &w->modules[i].recovery, w->modules[i].check, &mods[i],
 		    err)) != 0)
 			goto out;
-	if ((ret = world_install(w, mods, kmdata, err)) != 0)
-		goto out;
-	if ((ret = copy_keys(dir, kmdata, err)) != 0)
+	/* Keys first, then the world: a failure takes the keys back. */
+	keys.dir = kmdata;
+	if ((ret = copy_keys(dir, &keys, err)) != 0 ||
+	    (ret = world_install(w, mods, kmdata, err)) != 0)
 		goto out;
 	*out = w;
 	w = NULL;
 out:
+	copied_done(&keys, ret != 0);
 	for (i = 0; i < nmods; i++)
 		off_module_free(&mods[i]);
 	free(mods);

@@ -54,7 +54,8 @@ blank_card(struct create *c, unsigned index, struct off_card_info *info,
 	for (;;) {
 		info->event = OFF_CARD_WANT_BLANK;
 		info->reader = c->slot->where;
-		off_fe_card(c->fe, info);
+		if (c->slot->ops->manual(c->slot))
+			off_fe_card(c->fe, info);
 		if ((ret = c->slot->ops->next(c->slot, 1, hint,
 		    OFF_SLOT_NO_TIMEOUT, reader, err)) != 0)
 			return ret;
@@ -76,22 +77,28 @@ blank_card(struct create *c, unsigned index, struct off_card_info *info,
 			off_err_set(&why, OFF_ERR_NOT_BLANK, NULL,
 			    _("card belongs to world %.16s...; insert a blank "
 			    "card, or give --erase to reuse it"), oldworld);
-		} else if (len > 0)
+		} else if (len > 0) {
 			snprintf(q, sizeof(q), _("overwrite %s, which is not "
 			    "a card of any world, with card %u?"),
 			    info->reader, index);
+			off_err_set(&why, OFF_ERR_NOT_BLANK, NULL,
+			    _("the card file is not blank and not a card (%s); "
+			    "insert a blank card (an empty .card file), or give "
+			    "--erase to overwrite it"), why.detail);
+		}
 		off_card_free(&old);
 		free(data);
 		data = NULL;
 		if (len == 0)
 			return 0;
-		if (c->p->erase && c->fe->confirm != NULL &&
-		    c->fe->confirm(c->fe->arg, q) == 0)
-			return 0;
-		if (why.code == 0)
+		if (c->p->erase) {
+			if (c->fe->confirm != NULL &&
+			    c->fe->confirm(c->fe->arg, q) == 0)
+				return 0;
 			off_err_set(&why, OFF_ERR_NOT_BLANK, NULL,
-			    _("the card file is not blank (%s); insert a "
-			    "blank card (an empty .card file)"), why.detail);
+			    _("the card was kept as it is; insert a blank "
+			    "card"));
+		}
 		off_err_format(&why, q, sizeof(q));
 		info->event = OFF_CARD_REFUSED;
 		info->reason = q;
@@ -421,6 +428,9 @@ off_world_create(const char *kmdata, struct off_slot *slot,
 	memset(&c, 0, sizeof(c));
 	if ((ret = check_params(kmdata, p, fe, err)) != 0)
 		return ret;
+	if (off_dir_writable(slot->where, err) != 0)
+		return off_err_set(err, OFF_ERR_SLOT, slot->where,
+		    _("%s; cards cannot be written here"), err->detail);
 	if ((ret = off_mkdirs(kmdata, err)) != 0)
 		return ret;
 	c.kmdata = kmdata;
@@ -456,10 +466,10 @@ out:
 	if (ret != 0 && c.nwritten > 0) {
 		for (i = 0; i < c.nwritten; i++)
 			(void)slot->ops->discard(slot, c.readers[i], NULL);
-		if (slot->ops->manual(slot) && c.nwritten > 1)
+		if (slot->ops->manual(slot))
 			off_fe_notice(fe, OFF_NOTICE_WARNING,
-			    _("cards written before the failure belong to no "
-			    "world; reuse them with --erase"));
+			    _("cards written and taken out before the failure "
+			    "belong to no world; reuse them with --erase"));
 	}
 	EVP_PKEY_free(key);
 	off_module_free(&mod);

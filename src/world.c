@@ -179,7 +179,8 @@ off_world_signing_key(const struct off_world *w,
 	    EVP_PKEY_eq(*key, w->pub) != 1) {
 		EVP_PKEY_free(*key);
 		*key = NULL;
-		ret = off_err_crypto(err,
+		ERR_clear_error();
+		ret = off_err_set(err, OFF_ERR_AUTH, NULL,
 		    _("the sealed world key does not match the world"));
 	}
 out:
@@ -274,9 +275,11 @@ parse_sealed(json_t *obj, const char *key, size_t max, struct off_sealed *s,
 	json_t	*o;
 	uint8_t	*buf;
 	size_t	 n;
+	char	 path[64];
 
+	snprintf(path, sizeof(path), "%s.", key);
 	if (off_json_obj(obj, key, &o, name, err) ||
-	    off_json_only(o, sealed_keys, name, key, err) ||
+	    off_json_only(o, sealed_keys, name, path, err) ||
 	    off_json_b64(o, "nonce", s->nonce, sizeof(s->nonce),
 	    sizeof(s->nonce), NULL, name, err) ||
 	    off_json_b64(o, "tag", s->tag, sizeof(s->tag), sizeof(s->tag),
@@ -692,16 +695,17 @@ module_status(const struct off_world *w, unsigned i, const char *kmdata)
 {
 	struct off_module	*m = NULL;
 	uint8_t			 check[OFF_KEY_CHECK_LEN];
-	const char		*status = _("ok");
+	const char		*status = N_("ok");
 
+	/* Untranslated: these also go into JSON for programs. */
 	if (kmdata == NULL)
-		return _("not checked");
+		return N_("not checked");
 	if (off_module_load(w->modules[i].backend, kmdata, w->id,
 	    w->modules[i].id, &m, NULL) != 0)
-		return _("missing or unreadable");
+		return N_("missing or unreadable");
 	if (off_module_key_check(m, check, NULL) != 0 ||
 	    off_ctcmp(check, w->modules[i].check, sizeof(check)) != 0)
-		status = _("key does not match the world");
+		status = N_("key does not match the world");
 	off_module_free(&m);
 	return status;
 }

@@ -44,7 +44,7 @@ enum off_card_state {
 int	off_world_create(const char *kmdata, struct off_slot *slot,
 	    const struct off_world_params *p, const struct off_frontend *fe,
 	    struct off_world **w, struct off_err *err);
-/* Load and verify KMDATA/world (the module is checked too). */
+/* Load and verify KMDATA/world (see off_world_module for modules). */
 int	off_world_load(const char *kmdata, struct off_world **w,
 	    struct off_err *err);
 /* Load and verify a world file at path (no module check). */
@@ -66,7 +66,8 @@ int		 off_world_card(const struct off_world *w, unsigned i,
 		    unsigned *index, const uint8_t **card_id,
 		    enum off_card_state *state);
 /* Module i (0-based): backend, id, and its state in kmdata ("ok",
- * "missing or unreadable", ...; "not checked" when kmdata is NULL). */
+ * "missing or unreadable", ...; "not checked" when kmdata is NULL),
+ * untranslated: pass it through _() to show it. */
 int		 off_world_module(const struct off_world *w, unsigned i,
 		    const char *kmdata, const char **backend,
 		    const uint8_t **id, const char **status);

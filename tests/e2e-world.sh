@@ -53,7 +53,7 @@ feed '4444\n'; expect 0 "new PIN works" -- "$OFFICIANT" card verify --kmdata "$K
 
 expect 0 "backup" -- "$OFFICIANT" world backup --kmdata "$K" "$T/backup"
 expect 1 "backup twice" -- "$OFFICIANT" world backup --kmdata "$K" "$T/backup"
-expect_in "$T/err" "already holds a world" "backup refuses to overwrite"
+expect_in "$T/err" "not empty" "backup refuses to overwrite"
 ! grep -q module_key "$T/backup/world" || fail "module key in the clear in the backup"
 feed '1111\n4444\n'; expect 0 "restore" -- "$OFFICIANT" world restore --kmdata "$T/k2" --drawer "$D" "$T/backup" <"$T/in"
 expect_in "$T/out" "restored" "restore"

@@ -348,6 +348,7 @@ card_change_pin(const struct cmd_entry *e, int argc, char **argv)
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
 	if ((share = off_secalloc(sizeof(*share))) == NULL) {
+		off_err_set(&err, OFF_ERR_SECMEM, NULL, NULL);
 		ret = cmd_fail(&err);
 		goto out;
 	}

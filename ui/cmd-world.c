@@ -176,7 +176,7 @@ print_info(const struct off_world *w, const char *kmdata)
 	for (i = 0; off_world_module(w, i, kmdata, &backend, &id,
 	    &status) == 0; i++) {
 		off_hex(id, OFF_MODULE_ID_LEN, cid);
-		printf("  %s  %-7s  %s\n", cid, backend, status);
+		printf("  %s  %-7s  %s\n", cid, backend, _(status));
 	}
 }
 
@@ -239,7 +239,8 @@ world_suites(const struct cmd_entry *e, int argc, char **argv)
 	const struct off_suite	*s;
 	size_t			 i;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
 		return cmd_help(e, _(HELP_HELP), NULL);
 	if (argc != 1)
 		return cmd_usage(e, NULL);

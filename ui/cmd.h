@@ -43,7 +43,8 @@ int	cmd_help(const struct cmd_entry *e, ...);
 /* Option help shared by several commands. */
 #define HELP_KMDATA N_("  -k, --kmdata DIR     the security world's directory " \
 	"(default: $OFFICIANT_KMDATA,\n" \
-	"                       else $XDG_DATA_HOME/officiant/kmdata)\n")
+	"                       else $XDG_DATA_HOME/officiant/kmdata or\n" \
+	"                       ~/.local/share/officiant/kmdata)\n")
 #define HELP_SLOT N_("  -s, --slot DIR       card slot: a directory holding " \
 	"one card file at a time\n" \
 	"  -d, --drawer DIR     card drawer: a directory of card files, all " \

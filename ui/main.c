@@ -92,9 +92,10 @@ cmd_usage(const struct cmd_entry *e, const char *problem, ...)
 		fprintf(stderr, "\n");
 	}
 	if (e != NULL)
-		fprintf(stderr, _("Usage: officiant %s %s %s\n"
+		fprintf(stderr, _("Usage: officiant %s %s%s%s\n"
 		    "Try 'officiant %s %s --help' for more.\n"), e->group,
-		    e->name, _(e->args), e->group, e->name);
+		    e->name, *e->args ? " " : "", *e->args ? _(e->args) : "",
+		    e->group, e->name);
 	return EXIT_USAGE;
 }
 
@@ -104,8 +105,9 @@ cmd_help(const struct cmd_entry *e, ...)
 	va_list		 ap;
 	const char	*s;
 
-	printf(_("Usage: officiant %s %s %s\n%s.\n\n"), e->group, e->name,
-	    _(e->args), _(e->summary));
+	/* _("") would be the catalogue's header: keep empty args empty. */
+	printf(_("Usage: officiant %s %s%s%s\n%s.\n\n"), e->group, e->name,
+	    *e->args ? " " : "", *e->args ? _(e->args) : "", _(e->summary));
 	va_start(ap, e);
 	while ((s = va_arg(ap, const char *)) != NULL)
 		printf("%s", s);
@@ -125,6 +127,7 @@ cmd_exit_code(int code)
 	case OFF_ERR_AUTH:
 	case OFF_ERR_TOO_LARGE:
 	case OFF_ERR_COMMITMENT:
+	case OFF_ERR_UNSUPPORTED:
 		return EXIT_BADFILE;
 	case OFF_ERR_BAD_PIN:
 	case OFF_ERR_LOCKED:
@@ -154,8 +157,9 @@ cmd_fail(const struct off_err *err)
 int
 main(int argc, char **argv)
 {
-	size_t	i;
-	int	known = 0;
+	static char	name[64];
+	size_t		i;
+	int		known = 0;
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
@@ -185,11 +189,16 @@ main(int argc, char **argv)
 		return usage_group(stderr, argv[1], EXIT_USAGE);
 	if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)
 		return usage_group(stdout, argv[1], EXIT_OK);
-	for (i = 0; i < NCMDS; i++)
-		if (strcmp(cmd_table[i]->group, argv[1]) == 0 &&
-		    strcmp(cmd_table[i]->name, argv[2]) == 0)
-			return cmd_table[i]->exec(cmd_table[i], argc - 2,
-			    argv + 2);
+	for (i = 0; i < NCMDS; i++) {
+		if (strcmp(cmd_table[i]->group, argv[1]) != 0 ||
+		    strcmp(cmd_table[i]->name, argv[2]) != 0)
+			continue;
+		/* getopt names the command in its messages. */
+		snprintf(name, sizeof(name), "officiant %s %s", argv[1],
+		    argv[2]);
+		argv[2] = name;
+		return cmd_table[i]->exec(cmd_table[i], argc - 2, argv + 2);
+	}
 	fprintf(stderr, _("officiant: unknown subcommand '%s %s'\n"), argv[1],
 	    argv[2]);
 	return usage_group(stderr, argv[1], EXIT_USAGE);
