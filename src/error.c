@@ -21,7 +21,8 @@ off_strerror(int code)
 	case OFF_ERR_NOMEM:
 		return _("out of memory");
 	case OFF_ERR_SECMEM:
-		return _("locked memory unavailable");
+		return _("locked memory unavailable; raise the locked-memory "
+		    "limit (ulimit -l)");
 	case OFF_ERR_INVALID:
 		return _("invalid argument");
 	case OFF_ERR_IO:
