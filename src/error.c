@@ -67,6 +67,10 @@ off_strerror(int code)
 		return _("not supported");
 	case OFF_ERR_NO_WORLD:
 		return _("no security world");
+	case OFF_ERR_UNSEALED:
+		return _("transcript is intact but not sealed");
+	case OFF_ERR_UNANCHORED:
+		return _("transcript signer could not be checked");
 	}
 	return _("unknown error");
 }

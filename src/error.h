@@ -32,7 +32,9 @@
 #define OFF_ERR_TOO_LARGE	-23
 #define OFF_ERR_UNSUPPORTED	-24
 #define OFF_ERR_NO_WORLD	-25
-#define OFF_ERR_MAX		-25
+#define OFF_ERR_UNSEALED	-26	/* transcript intact but not sealed */
+#define OFF_ERR_UNANCHORED	-27	/* no trusted key vouches for it */
+#define OFF_ERR_MAX		-27
 
 #define OFF_ERR_DETAIL_MAX	512
 

@@ -89,6 +89,42 @@ off_module_free(struct off_module **m)
 	*m = NULL;
 }
 
+#define SIGNING_LABEL	"officiant module signing key v1"
+
+int
+off_module_signing_key(const struct off_module *m, EVP_PKEY **key,
+    struct off_err *err)
+{
+	uint8_t	*seed;
+	int	 ret;
+
+	*key = NULL;
+	if ((seed = off_secalloc(32)) == NULL)
+		return off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+	if ((ret = off_hkdf(m->key, OFF_KEY_LEN, SIGNING_LABEL, seed, 32,
+	    err)) == 0 && (*key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519,
+	    NULL, seed, 32)) == NULL)
+		ret = off_err_crypto(err, _("cannot make the module key"));
+	off_secfree(&seed);
+	return ret;
+}
+
+int
+off_module_public_key(const struct off_module *m, uint8_t pub[32],
+    struct off_err *err)
+{
+	EVP_PKEY	*key = NULL;
+	size_t		 len = 32;
+	int		 ret;
+
+	if ((ret = off_module_signing_key(m, &key, err)) != 0)
+		return ret;
+	if (EVP_PKEY_get_raw_public_key(key, pub, &len) != 1 || len != 32)
+		ret = off_err_crypto(err, _("cannot read the module key"));
+	EVP_PKEY_free(key);
+	return ret;
+}
+
 int
 off_module_key_check(const struct off_module *m,
     uint8_t check[OFF_KEY_CHECK_LEN], struct off_err *err)

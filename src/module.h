@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
 #include "crypto.h"
 
 struct off_err;
@@ -45,6 +47,13 @@ int	off_module_load(const char *backend, const char *kmdata,
 	    const uint8_t world[32], const uint8_t id[OFF_MODULE_ID_LEN],
 	    struct off_module **m, struct off_err *err);
 void	off_module_free(struct off_module **m);
+
+/* The module's Ed25519 signing key, derived from the module key, so a
+ * restored module signs as before. It binds transcripts to the world. */
+int	off_module_signing_key(const struct off_module *m, EVP_PKEY **key,
+	    struct off_err *err);
+int	off_module_public_key(const struct off_module *m, uint8_t pub[32],
+	    struct off_err *err);
 
 /* The check value the world keeps for the module key. */
 int	off_module_key_check(const struct off_module *m,

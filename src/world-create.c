@@ -405,6 +405,8 @@ make_world(struct create *c, EVP_PKEY **key, uint8_t *secret,
 	memcpy(w->modules[0].id, (*mod)->id, OFF_MODULE_ID_LEN);
 	memcpy(w->modules[0].created, (*mod)->created, sizeof(w->created));
 	if ((ret = off_module_key_check(*mod, w->modules[0].check, err)) != 0 ||
+	    (ret = off_module_public_key(*mod, w->modules[0].public_key,
+	    err)) != 0 ||
 	    (ret = off_module_seal_recovery(*mod, secret,
 	    &w->modules[0].recovery, err)) != 0 ||
 	    (ret = world_sigkey_seal(w, secret, *key, err)) != 0)

@@ -22,6 +22,7 @@ struct world_module {
 	uint8_t			id[OFF_MODULE_ID_LEN];
 	char			created[21];
 	uint8_t			check[OFF_KEY_CHECK_LEN];
+	uint8_t			public_key[32];	/* Ed25519 */
 	struct off_sealed	recovery;
 };
 

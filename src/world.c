@@ -65,6 +65,8 @@ world_tbs(const struct off_world *w, struct off_tbs *t)
 		off_tbs_str(t, w->modules[i].created);
 		off_tbs_bytes(t, w->modules[i].check,
 		    sizeof(w->modules[i].check));
+		off_tbs_bytes(t, w->modules[i].public_key,
+		    sizeof(w->modules[i].public_key));
 		tbs_sealed(t, &w->modules[i].recovery);
 	}
 	return off_tbs_ok(t);
@@ -220,13 +222,15 @@ world_serialize(const struct off_world *w, char **out, size_t *len,
 		bad |= json_array_append_new(cards, v) != 0;
 	}
 	for (i = 0; mods != NULL && i < w->nmodules; i++) {
-		v = json_pack("{s:s, s:o, s:s, s:o, s:o}",
+		v = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}",
 		    "backend", w->modules[i].backend,
 		    "module", off_json_new_hex(w->modules[i].id,
 		    sizeof(w->modules[i].id)),
 		    "created", w->modules[i].created,
 		    "key_check", off_json_new_b64(w->modules[i].check,
 		    sizeof(w->modules[i].check)),
+		    "public_key", off_json_new_b64(w->modules[i].public_key,
+		    sizeof(w->modules[i].public_key)),
 		    "recovery", sealed_json(&w->modules[i].recovery));
 		bad |= json_array_append_new(mods, v) != 0;
 	}
@@ -266,7 +270,7 @@ static const char *const sealed_keys[] = { "nonce", "ciphertext", "tag",
 static const char *const wcard_keys[] = { "index", "card_id", "share_tag",
     "state", NULL };
 static const char *const wmod_keys[] = { "backend", "module", "created",
-    "key_check", "recovery", NULL };
+    "key_check", "public_key", "recovery", NULL };
 
 static int
 parse_sealed(json_t *obj, const char *key, size_t max, struct off_sealed *s,
@@ -385,6 +389,9 @@ parse_modules(struct off_world *w, json_t *arr, const char *name,
 		memcpy(wm->created, s, sizeof(wm->created));
 		if (off_json_b64(m, "key_check", wm->check, sizeof(wm->check),
 		    sizeof(wm->check), NULL, name, err) ||
+		    off_json_b64(m, "public_key", wm->public_key,
+		    sizeof(wm->public_key), sizeof(wm->public_key), NULL, name,
+		    err) ||
 		    parse_sealed(m, "recovery", OFF_KEY_LEN, &wm->recovery,
 		    name, err))
 			return OFF_ERR_FORMAT;
@@ -694,20 +701,57 @@ static const char *
 module_status(const struct off_world *w, unsigned i, const char *kmdata)
 {
 	struct off_module	*m = NULL;
-	uint8_t			 check[OFF_KEY_CHECK_LEN];
-	const char		*status = N_("ok");
+	struct off_err		 err;
+	int			 ret;
 
 	/* Untranslated: these also go into JSON for programs. */
 	if (kmdata == NULL)
 		return N_("not checked");
-	if (off_module_load(w->modules[i].backend, kmdata, w->id,
-	    w->modules[i].id, &m, NULL) != 0)
-		return N_("missing or unreadable");
-	if (off_module_key_check(m, check, NULL) != 0 ||
-	    off_ctcmp(check, w->modules[i].check, sizeof(check)) != 0)
-		status = N_("key does not match the world");
+	ret = off_world_open_module(w, i, kmdata, &m, &err);
 	off_module_free(&m);
-	return status;
+	if (ret == OFF_ERR_AUTH)
+		return N_("key does not match the world");
+	return ret == 0 ? N_("ok") : N_("missing or unreadable");
+}
+
+const uint8_t *
+off_world_module_key(const struct off_world *w, const uint8_t id[16])
+{
+	unsigned	i;
+
+	for (i = 0; i < w->nmodules; i++)
+		if (memcmp(w->modules[i].id, id, OFF_MODULE_ID_LEN) == 0)
+			return w->modules[i].public_key;
+	return NULL;
+}
+
+int
+off_world_open_module(const struct off_world *w, unsigned i,
+    const char *kmdata, struct off_module **m, struct off_err *err)
+{
+	uint8_t	check[OFF_KEY_CHECK_LEN], pub[32];
+	int	ret;
+
+	*m = NULL;
+	if (i >= w->nmodules)
+		return off_err_set(err, OFF_ERR_NOT_FOUND, NULL,
+		    _("the world has no module %u"), i);
+	if ((ret = off_module_load(w->modules[i].backend, kmdata, w->id,
+	    w->modules[i].id, m, err)) != 0)
+		return ret;
+	if ((ret = off_module_key_check(*m, check, err)) != 0 ||
+	    (ret = off_module_public_key(*m, pub, err)) != 0)
+		goto fail;
+	if (off_ctcmp(check, w->modules[i].check, sizeof(check)) != 0 ||
+	    memcmp(pub, w->modules[i].public_key, sizeof(pub)) != 0) {
+		ret = off_err_set(err, OFF_ERR_AUTH, kmdata,
+		    _("the module key does not match the world"));
+		goto fail;
+	}
+	return 0;
+fail:
+	off_module_free(m);
+	return ret;
 }
 
 int

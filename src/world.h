@@ -17,6 +17,7 @@
 
 struct off_err;
 struct off_frontend;
+struct off_module;
 struct off_slot;
 struct off_world;
 
@@ -71,6 +72,13 @@ int		 off_world_card(const struct off_world *w, unsigned i,
 int		 off_world_module(const struct off_world *w, unsigned i,
 		    const char *kmdata, const char **backend,
 		    const uint8_t **id, const char **status);
+/* The Ed25519 public key of module id of this world, or NULL. */
+const uint8_t	*off_world_module_key(const struct off_world *w,
+		    const uint8_t id[16]);
+/* Load module i of the world from kmdata, checked against the world. */
+int		 off_world_open_module(const struct off_world *w, unsigned i,
+		    const char *kmdata, struct off_module **m,
+		    struct off_err *err);
 /* Check a share against the world's record for its card. */
 int		 off_world_check_share(const struct off_world *w,
 		    const uint8_t card_id[OFF_CARD_ID_LEN],

@@ -1,0 +1,35 @@
+/* RFC 6962 / RFC 9162 Merkle trees over SHA-256: tree heads, inclusion
+ * and consistency proofs. The transcript's entries are the leaves. */
+#ifndef OFF_MERKLE_H
+#define OFF_MERKLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define OFF_HASH_LEN		32
+#define OFF_MERKLE_PROOF_MAX	128	/* hashes in any proof */
+
+typedef uint8_t off_hash[OFF_HASH_LEN];
+
+/* SHA-256(0x00 || data). */
+void	off_merkle_leaf(const void *data, size_t len, off_hash out);
+/* SHA-256(0x01 || left || right). */
+void	off_merkle_node(const off_hash left, const off_hash right,
+	    off_hash out);
+/* The tree head of the first n leaf hashes; SHA-256("") when n = 0. */
+void	off_merkle_root(const off_hash *leaves, size_t n, off_hash out);
+
+/* Audit path for leaf m of a tree of size n. */
+int	off_merkle_inclusion_proof(const off_hash *leaves, size_t n, size_t m,
+	    off_hash *proof, size_t *len);
+/* 0 when leaf is leaf m of the tree of size n with this root. */
+int	off_merkle_inclusion_verify(const off_hash leaf, size_t m, size_t n,
+	    const off_hash *proof, size_t len, const off_hash root);
+/* Proof that the tree of size m is a prefix of the tree of size n. */
+int	off_merkle_consistency_proof(const off_hash *leaves, size_t m,
+	    size_t n, off_hash *proof, size_t *len);
+int	off_merkle_consistency_verify(size_t m, size_t n,
+	    const off_hash root_m, const off_hash root_n,
+	    const off_hash *proof, size_t len);
+
+#endif

@@ -1,0 +1,586 @@
+/* Writing transcripts: entries, checkpoints, bindings, seal, resume,
+ * cosignatures; reading them back. Verification is in
+ * transcript-verify.c. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "crypto.h"
+#include "encode.h"
+#include "error.h"
+#include "fileio.h"
+#include "frontend.h"
+#include "i18n.h"
+#include "json.h"
+#include "module.h"
+#include "secmem.h"
+#include "transcript.h"
+#include "transcript-int.h"
+#include "world.h"
+
+struct off_transcript {
+	char		 path[PATH_MAX];
+	int		 fd;
+	char		 origin[OFF_ORIGIN_MAX + 1];
+	unsigned	 segment;
+	EVP_PKEY	*key;		/* OpenSSL's secure (locked) heap */
+	struct off_vkey	 vkey;
+	off_hash	*leaves;
+	size_t		 n, cap;
+	int		 sealed;
+	int		 failed;	/* a write failed: refuse to go on */
+};
+
+static const char *const entry_types[] = { OFF_T_STARTED, OFF_T_STEP_BEGUN,
+    OFF_T_STEP_ENDED, OFF_T_PROMPT, OFF_T_CARD_IN, OFF_T_CARD_OUT,
+    OFF_T_OFFICER, OFF_T_PARAMETER, OFF_T_RESULT, OFF_T_FILE,
+    OFF_T_EXCEPTION, OFF_T_WITNESS, OFF_T_SEALED, OFF_T_RESUMED, NULL };
+
+int
+off_transcript_type_ok(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; entry_types[i] != NULL; i++)
+		if (strcmp(type, entry_types[i]) == 0)
+			return 0;
+	return OFF_ERR_FORMAT;
+}
+
+int
+transcript_ceremony_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (n == 0 || n > 64 || strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "0123456789-") != n)
+		return OFF_ERR_FORMAT;
+	return 0;
+}
+
+void
+transcript_origin(char *out, size_t len, int training, const char *ceremony,
+    const char *id)
+{
+	snprintf(out, len, "officiant/%s%s/%s", training ? "TRAINING/" : "",
+	    ceremony, id);
+}
+
+int
+transcript_binding_tbs(struct off_tbs *t, const char *origin,
+    unsigned segment, const uint8_t pub[32], const uint8_t world[32],
+    const uint8_t module[16])
+{
+	off_tbs_init(t, "officiant transcript binding v1");
+	off_tbs_str(t, origin);
+	off_tbs_u32(t, segment);
+	off_tbs_bytes(t, pub, 32);
+	off_tbs_bytes(t, world, 32);
+	off_tbs_bytes(t, module, 16);
+	return off_tbs_ok(t);
+}
+
+/* Write one line and make it durable before anyone sees what follows. */
+static int
+write_line(struct off_transcript *t, const char *line, size_t len,
+    struct off_err *err)
+{
+	const char	*p = line;
+	size_t		 left = len + 1;
+	ssize_t		 n;
+	char		*buf;
+
+	if (t->failed)
+		return off_err_set(err, OFF_ERR_IO, t->path,
+		    _("an earlier write to the transcript failed; stop and "
+		    "resume the ceremony"));
+	if (len > OFF_TRANSCRIPT_LINE_MAX)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, t->path,
+		    _("transcript entry too long"));
+	if ((buf = malloc(len + 1)) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	memcpy(buf, line, len);
+	buf[len] = '\n';
+	p = buf;
+	while (left > 0) {
+		n = write(t->fd, p, left);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			t->failed = 1;
+			free(buf);
+			return off_err_errno(err, OFF_ERR_IO, errno, t->path,
+			    _("cannot write the transcript"));
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	free(buf);
+	if (fsync(t->fd) != 0) {
+		t->failed = 1;
+		return off_err_errno(err, OFF_ERR_IO, errno, t->path,
+		    _("cannot sync the transcript"));
+	}
+	return 0;
+}
+
+int
+off_transcript_append(struct off_transcript *t, const char *type,
+    const char *step, const char *actor, json_t *data, struct off_err *err)
+{
+	char		 now[21], *line = NULL;
+	json_t		*e;
+	off_hash	*nl;
+	int		 ret;
+
+	if (t->sealed) {
+		json_decref(data);
+		return off_err_set(err, OFF_ERR_INVALID, t->path,
+		    _("the transcript is sealed"));
+	}
+	if (off_transcript_type_ok(type) != 0) {
+		json_decref(data);
+		return off_err_set(err, OFF_ERR_INTERNAL, NULL,
+		    "unknown entry type %s", type);
+	}
+	off_utc_now(now);
+	e = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}",
+	    "seq", (json_int_t)t->n,
+	    "time", now,
+	    "type", type,
+	    "step", step != NULL ? step : "",
+	    "actor", actor != NULL ? actor : "",
+	    "data", data != NULL ? data : json_object());
+	if (e == NULL || (line = json_dumps(e, JSON_COMPACT |
+	    JSON_PRESERVE_ORDER)) == NULL) {
+		json_decref(e);
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	}
+	json_decref(e);
+	if (t->n == t->cap) {
+		size_t	cap = t->cap ? t->cap * 2 : 64;
+
+		if ((nl = reallocarray(t->leaves, cap, sizeof(*nl))) == NULL) {
+			free(line);
+			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		}
+		t->leaves = nl;
+		t->cap = cap;
+	}
+	if ((ret = write_line(t, line, strlen(line), err)) == 0) {
+		off_merkle_leaf(line, strlen(line), t->leaves[t->n]);
+		t->n++;
+	}
+	free(line);
+	return ret;
+}
+
+int
+off_transcript_checkpoint(struct off_transcript *t, struct off_err *err)
+{
+	char		 body[OFF_ORIGIN_MAX + 100], *note = NULL, *line = NULL;
+	off_hash	 root;
+	json_t		*o;
+	int		 ret;
+
+	if (t->key == NULL)
+		return off_err_set(err, OFF_ERR_INVALID, t->path,
+		    _("the ceremony key is gone; the transcript is closed"));
+	off_merkle_root(t->leaves, t->n, root);
+	if ((ret = off_checkpoint_text(t->origin, t->n, root, body,
+	    sizeof(body))) != 0)
+		return off_err_set(err, ret, NULL, NULL);
+	if ((ret = off_note_sign(body, &t->vkey, t->key, 0, &note, err)) != 0)
+		return ret;
+	o = json_pack("{s:s}", "checkpoint", note);
+	if (o == NULL || (line = json_dumps(o, JSON_COMPACT)) == NULL)
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	else
+		ret = write_line(t, line, strlen(line), err);
+	json_decref(o);
+	free(line);
+	free(note);
+	return ret;
+}
+
+/* {"world", "module", "signature"}: the world's module vouches for the
+ * ceremony key of this segment. */
+static int
+binding(struct off_transcript *t, const struct off_world *w,
+    const char *kmdata, json_t **out, struct off_err *err)
+{
+	struct off_module	*m = NULL;
+	struct off_tbs		 tbs;
+	EVP_PKEY		*mkey = NULL;
+	EVP_MD_CTX		*ctx = NULL;
+	uint8_t			 sig[64];
+	size_t			 siglen = sizeof(sig);
+	int			 ret;
+
+	*out = NULL;
+	memset(&tbs, 0, sizeof(tbs));
+	if ((ret = off_world_open_module(w, 0, kmdata, &m, err)) != 0 ||
+	    (ret = off_module_signing_key(m, &mkey, err)) != 0)
+		goto out;
+	if ((ret = transcript_binding_tbs(&tbs, t->origin, t->segment,
+	    t->vkey.pub, off_world_id(w), m->id)) != 0) {
+		off_err_set(err, ret, NULL, NULL);
+		goto out;
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, mkey, NULL) !=
+	    1 || EVP_DigestSign(ctx, sig, &siglen, tbs.p, tbs.len) != 1) {
+		ret = off_err_crypto(err, _("the module cannot sign"));
+		goto out;
+	}
+	*out = json_pack("{s:o, s:o, s:o}",
+	    "world", off_json_new_hex(off_world_id(w), OFF_WORLD_ID_LEN),
+	    "module", off_json_new_hex(m->id, OFF_MODULE_ID_LEN),
+	    "signature", off_json_new_b64(sig, siglen));
+	if (*out == NULL)
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+out:
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(mkey);
+	off_tbs_free(&tbs);
+	off_module_free(&m);
+	return ret;
+}
+
+static int
+new_key(struct off_transcript *t, struct off_err *err)
+{
+	if ((t->key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL)
+		return off_err_crypto(err, _("cannot make the ceremony key"));
+	return off_vkey_from_pkey(t->origin, OFF_NOTE_ED25519, t->key,
+	    &t->vkey, err);
+}
+
+static int
+open_file(struct off_transcript *t, const char *path, int create,
+    struct off_err *err)
+{
+	char	dir[PATH_MAX], *slash;
+	int	fd;
+
+	if (snprintf(t->path, sizeof(t->path), "%s", path) >=
+	    (int)sizeof(t->path))
+		return off_err_set(err, OFF_ERR_TOO_LARGE, path,
+		    _("path too long"));
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW |
+	    (create ? O_CREAT | O_EXCL : 0), 0600);
+	if (fd == -1)
+		return off_err_errno(err, errno == EEXIST ? OFF_ERR_EXISTS :
+		    OFF_ERR_IO, errno, path, _("cannot open the transcript"));
+	t->fd = fd;
+	if (create) {
+		/* The new name must survive a crash too. */
+		snprintf(dir, sizeof(dir), "%s", path);
+		if ((slash = strrchr(dir, '/')) != NULL) {
+			*slash = '\0';
+			if ((fd = open(*dir ? dir : "/", O_RDONLY |
+			    O_DIRECTORY)) != -1) {
+				(void)fsync(fd);
+				close(fd);
+			}
+		}
+	}
+	return 0;
+}
+
+static struct off_transcript *
+transcript_new(void)
+{
+	struct off_transcript	*t = calloc(1, sizeof(*t));
+
+	if (t != NULL)
+		t->fd = -1;
+	return t;
+}
+
+int
+off_transcript_create(const char *path, const struct off_transcript_params *p,
+    struct off_transcript **out, struct off_err *err)
+{
+	struct off_transcript	*t;
+	uint8_t			 id[OFF_TRANSCRIPT_ID_LEN];
+	char			 idhex[2 * OFF_TRANSCRIPT_ID_LEN + 1];
+	char			 vk[OFF_VKEY_MAX];
+	json_t			*data, *bind = NULL;
+	int			 ret;
+
+	*out = NULL;
+	if (transcript_ceremony_ok(p->ceremony) != 0)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("bad ceremony name \"%s\""), p->ceremony);
+	if ((t = transcript_new()) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	if ((ret = off_random(id, sizeof(id), err)) != 0)
+		goto fail;
+	off_hex(id, sizeof(id), idhex);
+	transcript_origin(t->origin, sizeof(t->origin), p->training,
+	    p->ceremony, idhex);
+	if ((ret = new_key(t, err)) != 0)
+		goto fail;
+	if (p->world != NULL &&
+	    (ret = binding(t, p->world, p->kmdata, &bind, err)) != 0)
+		goto fail;
+	if ((ret = open_file(t, path, 1, err)) != 0) {
+		json_decref(bind);
+		goto fail;
+	}
+	off_vkey_format(&t->vkey, vk, sizeof(vk));
+	data = json_pack("{s:s, s:s, s:s, s:b, s:s, s:i, s:s, s:s, s:o*}",
+	    "transcript", idhex,
+	    "ceremony", p->ceremony,
+	    "title", p->title != NULL ? p->title : "",
+	    "training", p->training,
+	    "origin", t->origin,
+	    "segment", 0,
+	    "ceremony_key", vk,
+	    "program", PACKAGE_STRING,
+	    "binding", bind);
+	if (data == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto unlink;
+	}
+	if ((ret = off_transcript_append(t, OFF_T_STARTED, "", p->actor, data,
+	    err)) != 0 || (ret = off_transcript_checkpoint(t, err)) != 0)
+		goto unlink;
+	*out = t;
+	return 0;
+unlink:
+	(void)unlink(path);
+fail:
+	off_transcript_close(&t);
+	return ret;
+}
+
+int
+off_transcript_bind(struct off_transcript *t, const struct off_world *w,
+    const char *kmdata, const char *step, struct off_err *err)
+{
+	json_t	*bind;
+	int	 ret;
+
+	if ((ret = binding(t, w, kmdata, &bind, err)) != 0)
+		return ret;
+	return off_transcript_append(t, OFF_T_RESULT, step, "",
+	    json_pack("{s:s, s:o}", "action", "bind-world", "binding", bind),
+	    err);
+}
+
+int
+off_transcript_file(struct off_transcript *t, const char *step,
+    const char *actor, const char *path, struct off_err *err)
+{
+	char		*data = NULL, hex[65];
+	uint8_t		 h[32];
+	size_t		 len;
+	int		 ret;
+
+	if ((ret = off_file_read(path, OFF_TRANSCRIPT_MAX, &data, &len,
+	    err)) != 0)
+		return ret;
+	if (EVP_Digest(data, len, h, NULL, EVP_sha256(), NULL) != 1) {
+		free(data);
+		return off_err_crypto(err, _("cannot hash %s"), path);
+	}
+	free(data);
+	off_hex(h, sizeof(h), hex);
+	return off_transcript_append(t, OFF_T_FILE, step, actor,
+	    json_pack("{s:s, s:s, s:I}", "path", path, "sha256", hex,
+	    "size", (json_int_t)len), err);
+}
+
+int
+off_transcript_seal(struct off_transcript *t, const char *actor,
+    off_hash root, struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = off_transcript_append(t, OFF_T_SEALED, "", actor,
+	    json_pack("{s:I}", "entries", (json_int_t)t->n + 1), err)) != 0 ||
+	    (ret = off_transcript_checkpoint(t, err)) != 0)
+		return ret;
+	off_merkle_root(t->leaves, t->n, root);
+	t->sealed = 1;
+	/* Nothing more will ever be signed with this key. */
+	EVP_PKEY_free(t->key);
+	t->key = NULL;
+	return 0;
+}
+
+void
+off_transcript_close(struct off_transcript **tp)
+{
+	struct off_transcript	*t;
+
+	if (tp == NULL || (t = *tp) == NULL)
+		return;
+	EVP_PKEY_free(t->key);
+	if (t->fd != -1)
+		close(t->fd);
+	free(t->leaves);
+	free(t);
+	*tp = NULL;
+}
+
+const char *
+off_transcript_path(const struct off_transcript *t)
+{
+	return t->path;
+}
+
+size_t
+off_transcript_size(const struct off_transcript *t)
+{
+	return t->n;
+}
+
+void
+off_transcript_vkey(const struct off_transcript *t, char *out, size_t len)
+{
+	off_vkey_format(&t->vkey, out, len);
+}
+
+int
+off_transcript_resume(const char *path, const struct off_world *w,
+    const char *kmdata, struct off_transcript **out, struct off_err *err)
+{
+	struct off_transcript		*t = NULL;
+	struct off_tlog			*log = NULL;
+	struct off_verify_opts		 o;
+	struct off_verify_result	 r;
+	char				 vk[OFF_VKEY_MAX];
+	json_t				*bind = NULL, *data;
+	int				 ret;
+
+	*out = NULL;
+	memset(&o, 0, sizeof(o));
+	o.world = w;
+	ret = off_transcript_verify(path, &o, &r, err);
+	if (ret != OFF_ERR_UNSEALED) {
+		if (ret == 0 || ret == OFF_ERR_UNANCHORED)
+			return off_err_set(err, OFF_ERR_INVALID, path,
+			    _("the transcript is sealed; start a new one"));
+		return ret;
+	}
+	if ((ret = off_tlog_load(path, &log, err)) != 0)
+		return ret;
+	if ((t = transcript_new()) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	snprintf(t->origin, sizeof(t->origin), "%s", r.origin);
+	t->segment = (unsigned)r.segments;
+	if ((t->leaves = calloc(log->nentries + 64, sizeof(*t->leaves))) ==
+	    NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	memcpy(t->leaves, log->leaves, log->nentries * sizeof(*t->leaves));
+	t->n = log->nentries;
+	t->cap = log->nentries + 64;
+	if ((ret = new_key(t, err)) != 0 ||
+	    (w != NULL && (ret = binding(t, w, kmdata, &bind, err)) != 0) ||
+	    (ret = open_file(t, path, 0, err)) != 0)
+		goto out;
+	/* A line cut short by the crash was never acted on: drop it. */
+	if (log->tail > 0 && (ftruncate(t->fd, (off_t)log->complete) != 0 ||
+	    fsync(t->fd) != 0)) {
+		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot drop the unfinished last line"));
+		goto out;
+	}
+	off_vkey_format(&t->vkey, vk, sizeof(vk));
+	data = json_pack("{s:i, s:s, s:I, s:o, s:I, s:I, s:o*}",
+	    "segment", t->segment,
+	    "ceremony_key", vk,
+	    "previous_size", (json_int_t)r.good_size,
+	    "previous_root", off_json_new_b64(r.good_root, OFF_HASH_LEN),
+	    "unsigned_entries", (json_int_t)(log->nentries - r.good_size),
+	    "discarded_bytes", (json_int_t)log->tail,
+	    "binding", bind);
+	bind = NULL;
+	if ((ret = off_transcript_append(t, OFF_T_RESUMED, "", "", data,
+	    err)) != 0 || (ret = off_transcript_checkpoint(t, err)) != 0)
+		goto out;
+	*out = t;
+	t = NULL;
+out:
+	json_decref(bind);
+	off_transcript_close(&t);
+	off_tlog_free(&log);
+	return ret;
+}
+
+int
+off_transcript_cosign(const char *path, const char *name, EVP_PKEY *key,
+    struct off_err *err)
+{
+	struct off_tlog			*log = NULL;
+	struct off_verify_opts		 o;
+	struct off_verify_result	 r;
+	struct off_transcript		*t = NULL;
+	struct off_tcheckpoint		*last;
+	struct off_vkey			 wk;
+	char				*note = NULL, *line = NULL;
+	json_t				*obj;
+	int				 ret;
+
+	memset(&o, 0, sizeof(o));
+	ret = off_transcript_verify(path, &o, &r, err);
+	if (ret != 0 && ret != OFF_ERR_UNANCHORED) {
+		if (ret == OFF_ERR_UNSEALED)
+			off_err_set(err, ret, path, _("only a sealed "
+			    "transcript can be cosigned"));
+		return ret;
+	}
+	if ((ret = off_vkey_from_pkey(name, OFF_NOTE_COSIG, key, &wk,
+	    err)) != 0 || (ret = off_tlog_load(path, &log, err)) != 0)
+		return ret;
+	last = &log->cps[log->ncps - 1];
+	if (off_note_verify(&last->parsed, &wk, NULL) == 0) {
+		ret = off_err_set(err, OFF_ERR_EXISTS, path,
+		    _("witness %s has already cosigned"), name);
+		goto out;
+	}
+	if ((note = strdup(last->note)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	if ((ret = off_note_sign(last->parsed.text, &wk, key,
+	    (uint64_t)time(NULL), &note, err)) != 0)
+		goto out;
+	obj = json_pack("{s:s}", "checkpoint", note);
+	if (obj == NULL || (line = json_dumps(obj, JSON_COMPACT)) == NULL) {
+		json_decref(obj);
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	json_decref(obj);
+	if ((t = transcript_new()) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	if ((ret = open_file(t, path, 0, err)) == 0)
+		ret = write_line(t, line, strlen(line), err);
+out:
+	off_transcript_close(&t);
+	free(line);
+	free(note);
+	off_tlog_free(&log);
+	return ret;
+}
