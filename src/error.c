@@ -77,6 +77,10 @@ off_strerror(int code)
 
 static int
 err_vset(struct off_err *ctx, int code, const char *file, const char *fmt,
+    va_list ap) __attribute__((format(printf, 4, 0)));
+
+static int
+err_vset(struct off_err *ctx, int code, const char *file, const char *fmt,
     va_list ap)
 {
 	if (ctx == NULL)

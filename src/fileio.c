@@ -31,7 +31,7 @@ off_file_read(const char *path, size_t max, char **out, size_t *outlen,
 {
 	struct stat	 st;
 	char		*buf = NULL;
-	size_t		 got = 0;
+	size_t		 got = 0, cap;
 	ssize_t		 n;
 	int		 fd, ret;
 
@@ -59,13 +59,26 @@ off_file_read(const char *path, size_t max, char **out, size_t *outlen,
 		    _("file is larger than %zu bytes"), max);
 		goto out;
 	}
-	if ((buf = malloc(max + 1)) == NULL) {
+	/* Read until EOF rather than trusting st_size: the file may change;
+	 * start with what it says and grow up to max + 1. */
+	cap = (size_t)st.st_size + 1;
+	if ((buf = malloc(cap + 1)) == NULL) {
 		ret = off_err_set(err, OFF_ERR_NOMEM, path, NULL);
 		goto out;
 	}
-	/* Read until EOF rather than trusting st_size: the file may change. */
 	for (;;) {
-		n = read(fd, buf + got, max + 1 - got);
+		if (got == cap && cap < max + 1) {
+			char	*nb;
+
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			if ((nb = realloc(buf, cap + 1)) == NULL) {
+				ret = off_err_set(err, OFF_ERR_NOMEM, path,
+				    NULL);
+				goto out;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + got, cap - got);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {

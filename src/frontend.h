@@ -21,6 +21,7 @@ enum off_pin_kind {
 	OFF_PIN_NEW,		/* choose a PIN for a new card */
 	OFF_PIN_CONFIRM,	/* type the new PIN again */
 	OFF_PIN_ENTER,		/* unlock a card */
+	OFF_PIN_PASSPHRASE,	/* a passphrase; label says for what */
 };
 
 struct off_pin_request {
@@ -29,6 +30,7 @@ struct off_pin_request {
 	unsigned		 n;		/* cards in the set */
 	const char		*card_id;	/* hex, or NULL for a new card */
 	int			 tries_left;	/* -1 when not applicable */
+	const char		*label;		/* PASSPHRASE: what for */
 };
 
 enum off_card_event {

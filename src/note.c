@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,13 @@ text_ok(const char *s, size_t len)
 		for (j = 1; j <= n; j++)
 			if (i + j >= len || ((uint8_t)s[i + j] & 0xc0) != 0x80)
 				return -1;
+		/* No overlong forms, surrogates or code points past
+		 * U+10FFFF, as Go's note package requires. */
+		if ((c == 0xe0 && (uint8_t)s[i + 1] < 0xa0) ||
+		    (c == 0xed && (uint8_t)s[i + 1] >= 0xa0) ||
+		    (c == 0xf0 && (uint8_t)s[i + 1] < 0x90) ||
+		    (c == 0xf4 && (uint8_t)s[i + 1] >= 0x90))
+			return -1;
 		i += n + 1;
 	}
 	return 0;
@@ -364,7 +372,10 @@ off_checkpoint_parse(const char *text, char *origin, size_t originlen,
 	num[n] = '\0';
 	if (strspn(num, "0123456789") != n)
 		return OFF_ERR_FORMAT;
+	errno = 0;
 	*size = strtoull(num, &endp, 10);
+	if (errno == ERANGE || *endp != '\0')
+		return OFF_ERR_FORMAT;
 	n = (size_t)(l3 - l2 - 1);
 	if (n >= sizeof(b64))
 		return OFF_ERR_FORMAT;

@@ -122,6 +122,8 @@ off_card_unlock_prompt(const struct off_frontend *fe, struct off_slot *slot,
 		req.tries_left = (int)off_card_tries_left(card);
 		if ((ret = off_ask_pin(fe, &req, &pin, &len)) != 0)
 			return off_err_set(err, ret, NULL,
+			    ret == OFF_ERR_INTERRUPTED ? _("interrupted while "
+			    "waiting for the PIN of card %u") :
 			    _("no PIN was given for card %u"), req.index);
 		ret = off_card_unlock(slot, reader, card, pin, len, share, err);
 		off_secfree(&pin);

@@ -32,7 +32,8 @@ tfe_ask_pin(void *arg, const struct off_pin_request *req, char *buf,
     size_t bufsz, size_t *len)
 {
 	struct off_tfe	*s = arg;
-	static const char *const purpose[] = { "new", "confirm", "enter" };
+	static const char *const purpose[] = { "new", "confirm", "enter",
+	    "passphrase" };
 
 	/* Shown only once it is on record. */
 	if (record(s, OFF_T_PROMPT, json_pack("{s:s, s:s, s:i, s:i, s:i}",

@@ -89,19 +89,34 @@ parse_entry(struct off_tentry *e, size_t seq, const char *path,
 int
 off_tlog_load(const char *path, struct off_tlog **out, struct off_err *err)
 {
+	char	*buf = NULL;
+	size_t	 len;
+	int	 ret;
+
+	*out = NULL;
+	if ((ret = off_file_read(path, OFF_TRANSCRIPT_MAX, &buf, &len,
+	    err)) != 0)
+		return ret;
+	return off_tlog_parse(buf, len, path, out, err);
+}
+
+int
+off_tlog_parse(char *buf, size_t len, const char *path, struct off_tlog **out,
+    struct off_err *err)
+{
 	struct off_tlog	*l;
 	json_error_t	 jerr;
 	json_t		*obj;
 	char		*p, *nl, *end;
-	size_t		 len, lineno = 0, cap = 0, ccap = 0;
+	size_t		 lineno = 0, cap = 0, ccap = 0;
 	int		 ret;
 
 	*out = NULL;
-	if ((l = calloc(1, sizeof(*l))) == NULL)
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		free(buf);
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-	if ((ret = off_file_read(path, OFF_TRANSCRIPT_MAX, &l->buf, &len,
-	    err)) != 0)
-		goto fail;
+	}
+	l->buf = buf;
 	end = l->buf + len;
 	for (p = l->buf; p < end; p = nl + 1) {
 		lineno++;
@@ -216,7 +231,11 @@ struct vstate {
 	struct off_vkey			 keys[64];	/* per segment */
 	int				 bound[64];
 	size_t				 nseg;
-	int				 sealed;
+	int				 sealed;	/* seal entry seen */
+	size_t				 seal_index;
+	int				 final;		/* ... and signed */
+	const char			*final_text;
+	const char			*final_note;
 	off_hash			 prev_root;
 	uint64_t			 prev_size;
 	int				 have_prev;
@@ -357,6 +376,20 @@ check_resumed(struct vstate *v, const struct off_tentry *e, size_t index)
 	if ((size_t)json_integer_value(seg) != v->nseg)
 		return bad(v, e->line, OFF_ERR_FORMAT,
 		    _("segment number out of order"));
+	if (!json_is_integer(json_object_get(e->data, "checkpoints")) ||
+	    (size_t)json_integer_value(json_object_get(e->data,
+	    "checkpoints")) != v->r->checkpoints)
+		return bad(v, e->line, OFF_ERR_AUTH,
+		    _("the resumed entry counts another number of checkpoints "
+		    "before it"));
+	if (!json_is_integer(json_object_get(e->data, "unsigned_entries")) ||
+	    (uint64_t)json_integer_value(json_object_get(e->data,
+	    "unsigned_entries")) + (uint64_t)json_integer_value(ps) != index ||
+	    !json_is_integer(json_object_get(e->data, "discarded_bytes")) ||
+	    json_integer_value(json_object_get(e->data, "discarded_bytes")) <
+	    0)
+		return bad(v, e->line, OFF_ERR_FORMAT,
+		    _("the resumed entry miscounts what came before it"));
 	if (!v->have_prev || (uint64_t)json_integer_value(ps) != v->prev_size ||
 	    memcmp(root, v->prev_root, 32) != 0 || v->prev_size > index)
 		return bad(v, e->line, OFF_ERR_AUTH,
@@ -375,7 +408,8 @@ check_file(struct vstate *v, const struct off_tentry *e)
 	int		 ret;
 
 	if (data_str(e->data, "path", &fpath) != 0 ||
-	    data_str(e->data, "sha256", &hex) != 0 || strlen(hex) != 64)
+	    data_str(e->data, "sha256", &hex) != 0 || strlen(hex) != 64 ||
+	    strspn(hex, "0123456789abcdef") != 64)
 		return bad(v, e->line, OFF_ERR_FORMAT,
 		    _("malformed file entry"));
 	if (!v->o->check_files)
@@ -412,14 +446,35 @@ check_entry(struct vstate *v, const struct off_tentry *e, size_t index)
 	} else if (strcmp(e->type, OFF_T_STARTED) == 0)
 		return bad(v, e->line, OFF_ERR_FORMAT,
 		    _("a second ceremony-started entry"));
-	if (v->sealed)
+	/* A seal that no checkpoint signed (a crash while sealing) gives
+	 * way to a resumed segment; a signed one ends the transcript. */
+	if (v->final || (v->sealed && strcmp(e->type, OFF_T_RESUMED) != 0))
 		return bad(v, e->line, OFF_ERR_AUTH,
 		    _("an entry after the seal"));
-	if (strcmp(e->type, OFF_T_RESUMED) == 0 &&
-	    (ret = check_resumed(v, e, index)) != 0)
-		return ret;
-	if (strcmp(e->type, OFF_T_SEALED) == 0)
+	if (strcmp(e->type, OFF_T_RESUMED) == 0) {
+		if ((ret = check_resumed(v, e, index)) != 0)
+			return ret;
+		v->sealed = 0;
+	}
+	if (strcmp(e->type, OFF_T_SEALED) == 0) {
+		json_t	*n = json_object_get(e->data, "entries");
+
+		if (!json_is_integer(n) ||
+		    (size_t)json_integer_value(n) != index + 1)
+			return bad(v, e->line, OFF_ERR_FORMAT,
+			    _("the seal does not count the entries"));
+		n = json_object_get(e->data, "checkpoints");
+		if (!json_is_integer(n) ||
+		    (size_t)json_integer_value(n) != v->r->checkpoints)
+			return bad(v, e->line, OFF_ERR_AUTH,
+			    _("the seal counts %lld checkpoints before it; the "
+			    "file has %zu: a checkpoint line was removed or "
+			    "added"), json_is_integer(n) ?
+			    (long long)json_integer_value(n) : -1LL,
+			    v->r->checkpoints);
 		v->sealed = 1;
+		v->seal_index = index;
+	}
 	if (strcmp(e->type, OFF_T_FILE) == 0 && (ret = check_file(v, e)) != 0)
 		return ret;
 	if ((b = json_object_get(e->data, "binding")) != NULL &&
@@ -440,6 +495,33 @@ check_checkpoint(struct vstate *v, const struct off_tlog *l,
 	if (v->nseg == 0)
 		return bad(v, c->line, OFF_ERR_FORMAT,
 		    _("a checkpoint before the first entry"));
+	/* After the final checkpoint only the same checkpoint again, with
+	 * witnesses' cosignatures added. */
+	if (v->final) {
+		size_t	had = strlen(v->final_note);
+
+		if (strcmp(c->parsed.text, v->final_text) != 0)
+			return bad(v, c->line, OFF_ERR_AUTH,
+			    _("a different checkpoint after the final one"));
+		/* Each later copy keeps every signature and adds one. */
+		if (strncmp(c->note, v->final_note, had) != 0 ||
+		    strlen(c->note) <= had)
+			return bad(v, c->line, OFF_ERR_AUTH,
+			    _("a copy of the final checkpoint that adds no "
+			    "cosignature or drops one"));
+		v->final_note = c->note;
+		if (off_note_verify(&c->parsed, &v->keys[v->nseg - 1], NULL) !=
+		    0)
+			return bad(v, c->line, OFF_ERR_AUTH,
+			    _("the checkpoint is not signed by this segment's "
+			    "ceremony key"));
+		return 0;
+	}
+	/* Every checkpoint covers more than the one before. */
+	if (v->have_prev && before <= v->prev_size)
+		return bad(v, c->line, OFF_ERR_AUTH,
+		    _("a checkpoint that covers nothing new: repeated or "
+		    "moved"));
 	(void)off_checkpoint_parse(c->parsed.text, origin, sizeof(origin),
 	    &size, root);
 	if (strcmp(origin, v->r->origin) != 0)
@@ -467,6 +549,11 @@ check_checkpoint(struct vstate *v, const struct off_tlog *l,
 	memcpy(v->prev_root, root, OFF_HASH_LEN);
 	v->prev_size = before;
 	v->have_prev = 1;
+	if (v->sealed && before > v->seal_index) {
+		v->final = 1;
+		v->final_text = c->parsed.text;
+		v->final_note = c->note;
+	}
 	v->r->good_size = before;
 	memcpy(v->r->good_root, root, OFF_HASH_LEN);
 	v->r->checkpoints++;
@@ -502,20 +589,33 @@ off_transcript_verify(const char *path, const struct off_verify_opts *o,
     struct off_verify_result *r, struct off_err *err)
 {
 	struct off_tlog	*l = NULL;
+	int		 ret;
+
+	memset(r, 0, sizeof(*r));
+	if ((ret = off_tlog_load(path, &l, err)) != 0) {
+		if (err != NULL)
+			snprintf(r->why, sizeof(r->why), "%s", err->detail);
+		return ret;
+	}
+	ret = off_tlog_verify(l, path, o, r, err);
+	off_tlog_free(&l);
+	return ret;
+}
+
+int
+off_tlog_verify(const struct off_tlog *l, const char *path,
+    const struct off_verify_opts *o, struct off_verify_result *r,
+    struct off_err *err)
+{
 	struct vstate	 v;
 	size_t		 ie = 0, ic = 0, w;
-	int		 ret;
+	int		 ret = 0;
 
 	memset(r, 0, sizeof(*r));
 	memset(&v, 0, sizeof(v));
 	v.o = o;
 	v.r = r;
 	v.path = path;
-	if ((ret = off_tlog_load(path, &l, err)) != 0) {
-		if (err != NULL)
-			snprintf(r->why, sizeof(r->why), "%s", err->detail);
-		return ret;
-	}
 	r->entries = l->nentries;
 	/* Entries and checkpoints in file order. */
 	while (ret == 0 && (ie < l->nentries || ic < l->ncps)) {
@@ -532,11 +632,13 @@ off_transcript_verify(const char *path, const struct off_verify_opts *o,
 	if (ret == 0 && l->ncps == 0)
 		ret = bad(&v, 0, OFF_ERR_FORMAT,
 		    _("the transcript has no checkpoint at all"));
-	if (ret == 0 && v.sealed && l->tail > 0)
+	/* Nothing is ever appended bit by bit after the final checkpoint:
+	 * cosignatures replace the file whole. */
+	if (ret == 0 && v.final && l->tail > 0)
 		ret = bad(&v, l->nlines, OFF_ERR_FORMAT,
-		    _("an unfinished line after the seal"));
+		    _("an unfinished line after the final checkpoint"));
 	if (ret == 0 && (ret = check_anchors(&v)) == 0) {
-		r->sealed = v.sealed && r->good_size == l->nentries &&
+		r->sealed = v.final && r->good_size == l->nentries &&
 		    l->tail == 0;
 		if (!r->sealed)
 			ret = OFF_ERR_UNSEALED;
@@ -569,6 +671,5 @@ off_transcript_verify(const char *path, const struct off_verify_opts *o,
 		else
 			off_err_set(err, ret, path, "%s", r->why);
 	}
-	off_tlog_free(&l);
 	return ret;
 }

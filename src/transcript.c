@@ -38,6 +38,7 @@ struct off_transcript {
 	struct off_vkey	 vkey;
 	off_hash	*leaves;
 	size_t		 n, cap;
+	size_t		 ncps;		/* checkpoint lines so far */
 	int		 sealed;
 	int		 failed;	/* a write failed: refuse to go on */
 };
@@ -208,6 +209,8 @@ off_transcript_checkpoint(struct off_transcript *t, struct off_err *err)
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	else
 		ret = write_line(t, line, strlen(line), err);
+	if (ret == 0)
+		t->ncps++;
 	json_decref(o);
 	free(line);
 	free(note);
@@ -385,7 +388,7 @@ int
 off_transcript_file(struct off_transcript *t, const char *step,
     const char *actor, const char *path, struct off_err *err)
 {
-	char		*data = NULL, hex[65];
+	char		*data = NULL, hex[65], abs[PATH_MAX];
 	uint8_t		 h[32];
 	size_t		 len;
 	int		 ret;
@@ -399,8 +402,12 @@ off_transcript_file(struct off_transcript *t, const char *step,
 	}
 	free(data);
 	off_hex(h, sizeof(h), hex);
+	/* Absolute, so the record means the same from any directory. */
+	if (realpath(path, abs) == NULL)
+		return off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot resolve the path"));
 	return off_transcript_append(t, OFF_T_FILE, step, actor,
-	    json_pack("{s:s, s:s, s:I}", "path", path, "sha256", hex,
+	    json_pack("{s:s, s:s, s:I}", "path", abs, "sha256", hex,
 	    "size", (json_int_t)len), err);
 }
 
@@ -410,8 +417,10 @@ off_transcript_seal(struct off_transcript *t, const char *actor,
 {
 	int	ret;
 
+	/* The counts let a verifier notice a checkpoint line taken out. */
 	if ((ret = off_transcript_append(t, OFF_T_SEALED, "", actor,
-	    json_pack("{s:I}", "entries", (json_int_t)t->n + 1), err)) != 0 ||
+	    json_pack("{s:I, s:I}", "entries", (json_int_t)t->n + 1,
+	    "checkpoints", (json_int_t)t->ncps), err)) != 0 ||
 	    (ret = off_transcript_checkpoint(t, err)) != 0)
 		return ret;
 	off_merkle_root(t->leaves, t->n, root);
@@ -492,6 +501,7 @@ off_transcript_resume(const char *path, const struct off_world *w,
 	}
 	memcpy(t->leaves, log->leaves, log->nentries * sizeof(*t->leaves));
 	t->n = log->nentries;
+	t->ncps = log->ncps;
 	t->cap = log->nentries + 64;
 	if ((ret = new_key(t, err)) != 0 ||
 	    (w != NULL && (ret = binding(t, w, kmdata, &bind, err)) != 0) ||
@@ -505,9 +515,10 @@ off_transcript_resume(const char *path, const struct off_world *w,
 		goto out;
 	}
 	off_vkey_format(&t->vkey, vk, sizeof(vk));
-	data = json_pack("{s:i, s:s, s:I, s:o, s:I, s:I, s:o*}",
+	data = json_pack("{s:i, s:s, s:I, s:I, s:o, s:I, s:I, s:o*}",
 	    "segment", t->segment,
 	    "ceremony_key", vk,
+	    "checkpoints", (json_int_t)t->ncps,
 	    "previous_size", (json_int_t)r.good_size,
 	    "previous_root", off_json_new_b64(r.good_root, OFF_HASH_LEN),
 	    "unsigned_entries", (json_int_t)(log->nentries - r.good_size),
@@ -533,10 +544,11 @@ off_transcript_cosign(const char *path, const char *name, EVP_PKEY *key,
 	struct off_tlog			*log = NULL;
 	struct off_verify_opts		 o;
 	struct off_verify_result	 r;
-	struct off_transcript		*t = NULL;
 	struct off_tcheckpoint		*last;
 	struct off_vkey			 wk;
-	char				*note = NULL, *line = NULL;
+	char				*note = NULL, *line = NULL, *all = NULL;
+	char				*grown;
+	size_t				 len;
 	json_t				*obj;
 	int				 ret;
 
@@ -571,14 +583,22 @@ off_transcript_cosign(const char *path, const char *name, EVP_PKEY *key,
 		goto out;
 	}
 	json_decref(obj);
-	if ((t = transcript_new()) == NULL) {
+	/* Replace the file whole, so a crash leaves the old one or the
+	 * new one, never a cut-off cosignature after the seal. */
+	if ((ret = off_file_read(path, OFF_TRANSCRIPT_MAX, &all, &len,
+	    err)) != 0)
+		goto out;
+	if ((grown = realloc(all, len + strlen(line) + 2)) == NULL) {
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		goto out;
 	}
-	if ((ret = open_file(t, path, 0, err)) == 0)
-		ret = write_line(t, line, strlen(line), err);
+	all = grown;
+	memcpy(all + len, line, strlen(line));
+	len += strlen(line);
+	all[len++] = '\n';
+	ret = off_file_write(path, all, len, OFF_WRITE_REPLACE, err);
 out:
-	off_transcript_close(&t);
+	free(all);
 	free(line);
 	free(note);
 	off_tlog_free(&log);

@@ -138,6 +138,9 @@ struct off_tlog {
  * with err naming the line. */
 int	off_tlog_load(const char *path, struct off_tlog **log,
 	    struct off_err *err);
+/* The same from memory; buf (malloc'd, len bytes) is taken over. */
+int	off_tlog_parse(char *buf, size_t len, const char *name,
+	    struct off_tlog **log, struct off_err *err);
 void	off_tlog_free(struct off_tlog **log);
 
 struct off_verify_opts {
@@ -168,6 +171,10 @@ struct off_verify_result {
  * OFF_ERR_UNANCHORED: intact and sealed but nobody vouches for the key.
  * OFF_ERR_AUTH / OFF_ERR_FORMAT: r->bad_line and r->why say what. */
 int	off_transcript_verify(const char *path,
+	    const struct off_verify_opts *o, struct off_verify_result *r,
+	    struct off_err *err);
+/* The same for a transcript already read; name is used in messages. */
+int	off_tlog_verify(const struct off_tlog *log, const char *name,
 	    const struct off_verify_opts *o, struct off_verify_result *r,
 	    struct off_err *err);
 

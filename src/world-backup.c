@@ -195,12 +195,22 @@ off_world_restore(const char *dir, const char *kmdata, struct off_slot *slot,
 		goto out;
 	}
 	nmods = w->nmodules;
-	for (i = 0; i < nmods; i++)
+	for (i = 0; i < nmods; i++) {
+		uint8_t	pub[32];
+
 		if ((ret = off_module_from_recovery(w->modules[i].backend,
 		    w->id, w->modules[i].id, w->modules[i].created, secret,
 		    &w->modules[i].recovery, w->modules[i].check, &mods[i],
-		    err)) != 0)
+		    err)) != 0 ||
+		    (ret = off_module_public_key(mods[i], pub, err)) != 0)
 			goto out;
+		if (memcmp(pub, w->modules[i].public_key, sizeof(pub)) != 0) {
+			ret = off_err_set(err, OFF_ERR_AUTH, path,
+			    _("the restored module key does not give the "
+			    "module's public key in the world file"));
+			goto out;
+		}
+	}
 	/* Keys first, then the world: a failure takes the keys back. */
 	keys.dir = kmdata;
 	if ((ret = copy_keys(dir, &keys, err)) != 0 ||

@@ -133,7 +133,8 @@ write_card(struct create *c, unsigned index, struct off_err *err)
 	if ((ret = blank_card(c, index, &info, &reader, err)) != 0)
 		return ret;
 	if ((ret = off_choose_pin(c->fe, index, c->p->n, &pin, &pinlen)) != 0) {
-		ret = off_err_set(err, ret, NULL,
+		ret = off_err_set(err, ret, NULL, ret == OFF_ERR_INTERRUPTED ?
+		    _("interrupted while waiting for the PIN of card %u") :
 		    _("no PIN was chosen for card %u"), index);
 		goto out;
 	}
@@ -311,8 +312,8 @@ out:
 	return ret;
 }
 
-static int
-check_params(const char *kmdata, const struct off_world_params *p,
+int
+off_world_check_params(const char *kmdata, const struct off_world_params *p,
     const struct off_frontend *fe, struct off_err *err)
 {
 	char	path[PATH_MAX];
@@ -428,7 +429,7 @@ off_world_create(const char *kmdata, struct off_slot *slot,
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
-	if ((ret = check_params(kmdata, p, fe, err)) != 0)
+	if ((ret = off_world_check_params(kmdata, p, fe, err)) != 0)
 		return ret;
 	if (off_dir_writable(slot->where, err) != 0)
 		return off_err_set(err, OFF_ERR_SLOT, slot->where,

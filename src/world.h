@@ -45,6 +45,11 @@ enum off_card_state {
 int	off_world_create(const char *kmdata, struct off_slot *slot,
 	    const struct off_world_params *p, const struct off_frontend *fe,
 	    struct off_world **w, struct off_err *err);
+/* Refuse impossible parameters and an existing world before anything
+ * is done; warns through fe (may be NULL) about a quorum of one. */
+int	off_world_check_params(const char *kmdata,
+	    const struct off_world_params *p, const struct off_frontend *fe,
+	    struct off_err *err);
 /* Load and verify KMDATA/world (see off_world_module for modules). */
 int	off_world_load(const char *kmdata, struct off_world **w,
 	    struct off_err *err);

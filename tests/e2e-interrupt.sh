@@ -1,6 +1,7 @@
 #!/bin/sh
 # Ctrl-C (SIGINT) or SIGTERM half-way through creating a world: the
-# program backs out, exits 5 and leaves no world and no card behind.
+# program backs out, exits 5 and leaves no world and no card behind,
+# only the sealed transcript of the attempt.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
 for sig in INT TERM; do
@@ -25,6 +26,11 @@ for sig in INT TERM; do
 	[ $rc -eq 5 ] || { fail "SIG$sig: exit $rc, expected 5"; cat "$T/out" "$T/err" >&2; }
 	[ ! -e "$K/world" ] || fail "SIG$sig left a world"
 	[ -z "$(ls "$D")" ] || fail "SIG$sig left cards: $(ls "$D")"
-	[ -z "$(ls "$K" 2>/dev/null)" ] || fail "SIG$sig left files in KMDATA: $(ls "$K")"
+	# Only the sealed record of the attempt stays in KMDATA.
+	[ "$(ls "$K")" = transcripts ] || fail "SIG$sig left files in KMDATA: $(ls "$K")"
+	tr=$(ls "$K"/transcripts/*-world-create.transcript)
+	expect 7 "SIG$sig attempt recorded and sealed" -- "$OFFICIANT" verify "$tr"
+	grep -q '"ok":false' "$tr" || fail "SIG$sig: the failure is not in the transcript"
+	grep -q 'interrupted' "$tr" || fail "SIG$sig: the interruption is not in the transcript"
 done
 finish

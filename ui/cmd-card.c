@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "options.h"
 #include "prompt.h"
+#include "record.h"
 #include "secmem.h"
 #include "slot.h"
 #include "world.h"
@@ -238,15 +239,15 @@ verify_one(struct off_slot *slot, unsigned reader, const struct off_world *w,
 
 /* The world of KMDATA, or NULL (with a note) when there is none. */
 static int
-load_world_opt(const char *kmarg, struct off_world **w)
+load_world_opt(const char *kmarg, struct off_world **w, char *kmdata,
+    size_t kmlen)
 {
 	struct off_err	err;
-	char		kmdata[PATH_MAX];
 	int		ret;
 
 	*w = NULL;
 	off_err_clear(&err);
-	if (opt_kmdata(kmarg, kmdata, sizeof(kmdata)) != 0)
+	if (opt_kmdata(kmarg, kmdata, kmlen) != 0)
 		return 0;
 	ret = off_world_load(kmdata, w, &err);
 	if (ret == OFF_ERR_NO_WORLD && kmarg == NULL) {
@@ -269,13 +270,15 @@ card_verify(const struct cmd_entry *e, int argc, char **argv)
 	struct off_err		 err;
 	struct card_source	 src;
 	unsigned		 reader = 0, file_reader = 0, ok = 0, bad = 0;
+	char			 kmdata[PATH_MAX];
 	int			 ret, done = 0, status = EXIT_OK;
 
 	if ((ret = card_args(e, argc, argv, &src, _("\nAsks each card's PIN "
 	    "and checks its share against the world in KMDATA.\nWith --drawer, "
 	    "every card in the drawer is checked.\n"))) >= 0)
 		return ret;
-	if ((ret = load_world_opt(src.kmarg, &w)) != 0)
+	if ((ret = load_world_opt(src.kmarg, &w, kmdata,
+	    sizeof(kmdata))) != 0)
 		return ret;
 	if ((ret = open_source(&src, &slot, &file_reader)) != 0)
 		goto out;
@@ -330,10 +333,12 @@ card_change_pin(const struct cmd_entry *e, int argc, char **argv)
 	struct fe_line		 line;
 	struct off_err		 err;
 	struct card_source	 src;
-	char			*pin = NULL;
+	char			*pin = NULL, kmdata[PATH_MAX];
+	const struct off_frontend *use;
+	struct record		 rec;
 	size_t			 pinlen;
 	unsigned		 reader = 0, file_reader = 0;
-	int			 ret, done = 0;
+	int			 ret, done = 0, recording = 0;
 
 	if ((ret = card_args(e, argc, argv, &src, _("\nAsks the current PIN, "
 	    "then the new PIN twice, and reseals the card's share\nunder the "
@@ -341,7 +346,8 @@ card_change_pin(const struct cmd_entry *e, int argc, char **argv)
 		return ret;
 	if (src.drawer_dir != NULL)
 		return cmd_usage(e, _("name the card file or use --slot DIR"));
-	if ((ret = load_world_opt(src.kmarg, &w)) != 0)
+	if ((ret = load_world_opt(src.kmarg, &w, kmdata,
+	    sizeof(kmdata))) != 0)
 		return ret;
 	if ((ret = open_source(&src, &slot, &file_reader)) != 0)
 		goto out;
@@ -357,19 +363,43 @@ card_change_pin(const struct cmd_entry *e, int argc, char **argv)
 		ret = ret < 0 ? cmd_fail(&err) : EXIT_FAILED;
 		goto out;
 	}
-	if (verify_one(slot, reader, w, &fe, &card, share, &err) != 0 ||
-	    off_choose_pin(&fe, off_card_index(card), off_card_n(card), &pin,
+	/* With a world at hand the change is recorded in its KMDATA. */
+	use = &fe;
+	if (w != NULL) {
+		if ((ret = record_start(&rec, kmdata, "card-change-pin",
+		    _("Change the PIN of an administrator card"), w, &fe,
+		    json_pack("{s:s}", "card",
+		    slot->ops->reader_name(slot, reader)))) != 0)
+			goto out;
+		recording = 1;
+		use = &rec.fe;
+	}
+	if (verify_one(slot, reader, w, use, &card, share, &err) != 0 ||
+	    off_choose_pin(use, off_card_index(card), off_card_n(card), &pin,
 	    &pinlen) != 0 ||
 	    off_card_reseal(card, share, pin, pinlen, &err) != 0 ||
 	    off_card_write(slot, reader, card, &err) != 0) {
 		if (err.code == 0)
 			off_err_set(&err, OFF_ERR_CANCELLED, NULL,
 			    _("no new PIN was chosen; the card is unchanged"));
+		if (recording)
+			(void)record_finish(&rec, &err, NULL, NULL, NULL,
+			    kmdata);
 		ret = cmd_fail(&err);
 		goto out;
 	}
 	printf(_("Card %u: PIN changed\n"), off_card_index(card));
 	ret = EXIT_OK;
+	if (recording) {
+		char	idhex[2 * OFF_CARD_ID_LEN + 1];
+
+		/* The card file itself changes with every PIN try, so its
+		 * hash is no lasting record; its identity is. */
+		off_hex(off_card_id(card), OFF_CARD_ID_LEN, idhex);
+		ret = record_finish(&rec, NULL, json_pack("{s:s, s:i}",
+		    "card_id", idhex, "card_index", (int)off_card_index(card)),
+		    NULL, NULL, kmdata);
+	}
 out:
 	off_secfree(&pin);
 	off_secfree(&share);

@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "crypto.h"
 #include "encode.h"
 #include "error.h"
 #include "fe-line.h"
 #include "i18n.h"
+#include "fileio.h"
 #include "options.h"
+#include "record.h"
 #include "slot.h"
 #include "suite.h"
 #include "module.h"
@@ -27,6 +30,30 @@ need_kmdata(const char *given, char *buf, size_t len)
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+/* The outcome of creating or restoring w: its files, bound. */
+static int
+record_world(struct record *rec, const struct off_world *w,
+    const char *kmdata)
+{
+	char		 wpath[PATH_MAX], mpath[PATH_MAX], idhex[OFF_WORLD_ID_HEX];
+	char		 name[8 + 2 * OFF_MODULE_ID_LEN + 1];
+	const char	*files[3] = { wpath, NULL, NULL }, *backend, *status;
+	const uint8_t	*id;
+
+	off_world_id_hex(w, idhex);
+	if (off_path_join(wpath, sizeof(wpath), kmdata, OFF_WORLD_FILE) != 0)
+		return EXIT_FAILED;
+	if (off_world_module(w, 0, NULL, &backend, &id, &status) == 0) {
+		memcpy(name, "module_", 7);
+		off_hex(id, OFF_MODULE_ID_LEN, name + 7);
+		if (off_path_join(mpath, sizeof(mpath), kmdata, name) == 0)
+			files[1] = mpath;
+	}
+	return record_finish(rec, NULL, json_pack("{s:s, s:i, s:i}", "world",
+	    idhex, "k", (int)off_world_k(w), "n", (int)off_world_n(w)), files,
+	    w, kmdata);
 }
 
 static int
@@ -54,6 +81,8 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 	const char		*kmarg = NULL, *slot_dir = NULL;
 	const char		*drawer_dir = NULL;
 	char			 kmdata[PATH_MAX], idhex[OFF_WORLD_ID_HEX];
+	char			 quorum[32];
+	struct record		 rec;
 	int			 c, ret, have_quorum = 0;
 
 	memset(&p, 0, sizeof(p));
@@ -127,10 +156,33 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 		return ret;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
-	ret = off_world_create(kmdata, slot, &p, &fe, &w, &err);
-	off_slot_close(&slot);
-	if (ret != 0)
+	if (off_world_check_params(kmdata, &p, NULL, &err) != 0) {
+		off_slot_close(&slot);
 		return cmd_fail(&err);
+	}
+	snprintf(quorum, sizeof(quorum), "%u/%u", p.k, p.n);
+	if ((ret = record_start(&rec, kmdata, "world-create",
+	    _("Create a security world"), NULL, &fe, json_pack("{s:s, s:s, "
+	    "s:i, s:i, s:s?, s:s?, s:b, s:b}", "quorum", quorum,
+	    "cipher_suite", p.suite != NULL ? p.suite : OFF_SUITE_DEFAULT,
+	    "pin_tries", (int)(p.pin_tries ? p.pin_tries :
+	    OFF_CARD_TRIES_DEFAULT), "kdf_cost", (int)(p.kdf_log2_n ?
+	    p.kdf_log2_n : OFF_SCRYPT_LOG2N_DEFAULT),
+	    "slot", slot_dir, "drawer", drawer_dir, "allow_single",
+	    p.allow_single, "erase", p.erase))) != 0) {
+		off_slot_close(&slot);
+		return ret;
+	}
+	ret = off_world_create(kmdata, slot, &p, &rec.fe, &w, &err);
+	off_slot_close(&slot);
+	if (ret != 0) {
+		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
+		return cmd_fail(&err);
+	}
+	if ((ret = record_world(&rec, w, kmdata)) != 0) {
+		off_world_free(&w);
+		return ret;
+	}
 	off_world_id_hex(w, idhex);
 	printf(_("Security world %s created in %s\n"), idhex, kmdata);
 	printf(_("Quorum: any %u of the %u administrator cards\n"),
@@ -309,6 +361,7 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 	const char		*kmarg = NULL, *slot_dir = NULL;
 	const char		*drawer_dir = NULL;
 	char			 kmdata[PATH_MAX], idhex[OFF_WORLD_ID_HEX];
+	struct record		 rec;
 	int			 c, ret;
 
 	while ((c = getopt_long(argc, argv, "k:s:d:h", opts, NULL)) != -1) {
@@ -337,10 +390,23 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 		return ret;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
-	ret = off_world_restore(argv[optind], kmdata, slot, &fe, &w, &err);
+	if ((ret = record_start(&rec, kmdata, "world-restore",
+	    _("Restore a security world from a backup"), NULL, &fe,
+	    json_pack("{s:s, s:s?, s:s?}", "backup", argv[optind], "slot",
+	    slot_dir, "drawer", drawer_dir))) != 0) {
+		off_slot_close(&slot);
+		return ret;
+	}
+	ret = off_world_restore(argv[optind], kmdata, slot, &rec.fe, &w, &err);
 	off_slot_close(&slot);
-	if (ret != 0)
+	if (ret != 0) {
+		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
 		return cmd_fail(&err);
+	}
+	if ((ret = record_world(&rec, w, kmdata)) != 0) {
+		off_world_free(&w);
+		return ret;
+	}
 	off_world_id_hex(w, idhex);
 	printf(_("Security world %s restored into %s\n"), idhex, kmdata);
 	off_world_free(&w);

@@ -14,6 +14,8 @@ struct off_slot;
 #define EXIT_BADFILE	3	/* a file is damaged, altered or foreign */
 #define EXIT_DENIED	4	/* wrong PIN, locked card, no quorum */
 #define EXIT_CANCELLED	5	/* cancelled or interrupted */
+#define EXIT_UNSEALED	6	/* transcript intact but not sealed */
+#define EXIT_UNANCHORED	7	/* transcript signer not vouched for */
 
 struct cmd_entry {
 	const char	*group;		/* "world", "card" */
@@ -32,6 +34,13 @@ extern const struct cmd_entry cmd_card_list_entry;
 extern const struct cmd_entry cmd_card_inspect_entry;
 extern const struct cmd_entry cmd_card_verify_entry;
 extern const struct cmd_entry cmd_card_change_pin_entry;
+extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_transcript_show_entry;
+extern const struct cmd_entry cmd_transcript_prove_entry;
+extern const struct cmd_entry cmd_transcript_consistency_entry;
+extern const struct cmd_entry cmd_transcript_minutes_entry;
+extern const struct cmd_entry cmd_transcript_cosign_entry;
+extern const struct cmd_entry cmd_witness_keygen_entry;
 
 /* Print the command's usage to stderr and return EXIT_USAGE. */
 int	cmd_usage(const struct cmd_entry *e, const char *problem, ...)

@@ -106,6 +106,10 @@ line_ask_pin(void *arg, const struct off_pin_request *req, char *buf,
 		printf(_("Card %u: PIN (%d tries left): "), req->index,
 		    req->tries_left);
 		break;
+	case OFF_PIN_PASSPHRASE:
+		printf("%s: ", req->label != NULL ? req->label :
+		    _("Passphrase"));
+		break;
 	}
 	fflush(stdout);
 	if (st->tty && tcgetattr(STDIN_FILENO, &old) == 0) {

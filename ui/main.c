@@ -22,12 +22,23 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_card_inspect_entry,
 	&cmd_card_verify_entry,
 	&cmd_card_change_pin_entry,
+	&cmd_verify_entry,
+	&cmd_transcript_show_entry,
+	&cmd_transcript_prove_entry,
+	&cmd_transcript_consistency_entry,
+	&cmd_transcript_minutes_entry,
+	&cmd_transcript_cosign_entry,
+	&cmd_witness_keygen_entry,
 };
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
 
 static const char *const groups[][2] = {
 	{ "world", N_("the security world: create, inspect, back up, restore") },
 	{ "card", N_("administrator cards: list, inspect, verify, change PIN") },
+	{ "verify", N_("verify a ceremony transcript (for auditors)") },
+	{ "transcript", N_("transcripts: show, prove, consistency, minutes, "
+	    "cosign") },
+	{ "witness", N_("witness keys for cosigning transcripts") },
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
@@ -40,7 +51,9 @@ print_exit_codes(FILE *f)
 	    "  2  usage error\n"
 	    "  3  a file is damaged, altered or not what it should be\n"
 	    "  4  authorisation refused (wrong PIN, locked card, no quorum)\n"
-	    "  5  cancelled or interrupted\n"));
+	    "  5  cancelled or interrupted\n"
+	    "  6  transcript intact up to a checkpoint but not sealed\n"
+	    "  7  transcript sealed, but no trusted key vouches for it\n"));
 }
 
 static int
@@ -92,10 +105,11 @@ cmd_usage(const struct cmd_entry *e, const char *problem, ...)
 		fprintf(stderr, "\n");
 	}
 	if (e != NULL)
-		fprintf(stderr, _("Usage: officiant %s %s%s%s\n"
-		    "Try 'officiant %s %s --help' for more.\n"), e->group,
-		    e->name, *e->args ? " " : "", *e->args ? _(e->args) : "",
-		    e->group, e->name);
+		fprintf(stderr, _("Usage: officiant %s%s%s%s%s\n"
+		    "Try 'officiant %s%s%s --help' for more.\n"), e->group,
+		    *e->name ? " " : "", e->name, *e->args ? " " : "",
+		    *e->args ? _(e->args) : "", e->group, *e->name ? " " : "",
+		    e->name);
 	return EXIT_USAGE;
 }
 
@@ -106,8 +120,9 @@ cmd_help(const struct cmd_entry *e, ...)
 	const char	*s;
 
 	/* _("") would be the catalogue's header: keep empty args empty. */
-	printf(_("Usage: officiant %s %s%s%s\n%s.\n\n"), e->group, e->name,
-	    *e->args ? " " : "", *e->args ? _(e->args) : "", _(e->summary));
+	printf(_("Usage: officiant %s%s%s%s%s\n%s.\n\n"), e->group,
+	    *e->name ? " " : "", e->name, *e->args ? " " : "",
+	    *e->args ? _(e->args) : "", _(e->summary));
 	va_start(ap, e);
 	while ((s = va_arg(ap, const char *)) != NULL)
 		printf("%s", s);
@@ -138,6 +153,10 @@ cmd_exit_code(int code)
 	case OFF_ERR_CANCELLED:
 	case OFF_ERR_INTERRUPTED:
 		return EXIT_CANCELLED;
+	case OFF_ERR_UNSEALED:
+		return EXIT_UNSEALED;
+	case OFF_ERR_UNANCHORED:
+		return EXIT_UNANCHORED;
 	case OFF_ERR_INVALID:
 		return EXIT_USAGE;
 	}
@@ -185,6 +204,15 @@ main(int argc, char **argv)
 		    argv[1]);
 		return usage_main(stderr, EXIT_USAGE);
 	}
+	/* A command without subcommands, such as verify. */
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(cmd_table[i]->group, argv[1]) == 0 &&
+		    cmd_table[i]->name[0] == '\0') {
+			snprintf(name, sizeof(name), "officiant %s", argv[1]);
+			argv[1] = name;
+			return cmd_table[i]->exec(cmd_table[i], argc - 1,
+			    argv + 1);
+		}
 	if (argc < 3)
 		return usage_group(stderr, argv[1], EXIT_USAGE);
 	if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)
