@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ off_quorum_collect(const struct off_world *w, struct off_slot *slot,
 	struct off_err		 why;
 	char			 world_hex[OFF_WORLD_ID_HEX];
 	char			 card_hex[2 * OFF_CARD_ID_LEN + 1];
+	char			 where[PATH_MAX];
 	uint8_t			 used[OFF_SHAMIR_MAX][OFF_CARD_ID_LEN];
 	unsigned		 have = 0, need = off_world_k(w), reader, i;
 	int			 ret;
@@ -77,7 +79,10 @@ off_quorum_collect(const struct off_world *w, struct off_slot *slot,
 		}
 		if (ret != 0)
 			goto out;
-		info.reader = slot->ops->reader_name(slot, reader);
+		/* A copy: the slot's own names go when it rescans. */
+		snprintf(where, sizeof(where), "%s",
+		    slot->ops->reader_name(slot, reader));
+		info.reader = where;
 		off_err_clear(&why);
 		if (off_card_read(slot, reader, &card, &why) != 0) {
 			if (why.code == OFF_ERR_NOT_FOUND)

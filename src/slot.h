@@ -40,6 +40,7 @@ struct off_slot_ops {
 	/* Readers present now, for listing: count and names. */
 	int	(*scan)(struct off_slot *slot, struct off_err *err);
 	unsigned (*count)(struct off_slot *slot);
+	/* Valid until the slot next waits or scans: copy it to keep it. */
 	const char *(*reader_name)(struct off_slot *slot, unsigned reader);
 };
 

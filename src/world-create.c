@@ -41,7 +41,7 @@ struct create {
 /* Wait for a card we may write on: blank, or erasable when allowed. */
 static int
 blank_card(struct create *c, unsigned index, struct off_card_info *info,
-    unsigned *reader, struct off_err *err)
+    char *where, size_t wlen, unsigned *reader, struct off_err *err)
 {
 	struct off_card	*old = NULL;
 	struct off_err	 why;
@@ -59,7 +59,10 @@ blank_card(struct create *c, unsigned index, struct off_card_info *info,
 		if ((ret = c->slot->ops->next(c->slot, 1, hint,
 		    OFF_SLOT_NO_TIMEOUT, reader, err)) != 0)
 			return ret;
-		info->reader = c->slot->ops->reader_name(c->slot, *reader);
+		/* A copy: the slot's own names go when it rescans. */
+		snprintf(where, wlen, "%s",
+		    c->slot->ops->reader_name(c->slot, *reader));
+		info->reader = where;
 		if (!c->slot->ops->manual(c->slot))
 			return 0;	/* a new card file */
 		if ((ret = c->slot->ops->read(c->slot, *reader, &data, &len,
@@ -120,6 +123,7 @@ write_card(struct create *c, unsigned index, struct off_err *err)
 	struct off_card		*card = NULL, *back = NULL;
 	struct off_card_info	 info;
 	char			*pin = NULL, card_hex[2 * OFF_CARD_ID_LEN + 1];
+	char			 where[PATH_MAX];
 	size_t			 pinlen;
 	unsigned		 reader;
 	struct off_share	*got = &c->readback[index - 1];
@@ -130,7 +134,8 @@ write_card(struct create *c, unsigned index, struct off_err *err)
 	info.n = c->p->n;
 	info.world = c->world_hex;
 	info.tries_left = -1;
-	if ((ret = blank_card(c, index, &info, &reader, err)) != 0)
+	if ((ret = blank_card(c, index, &info, where, sizeof(where), &reader,
+	    err)) != 0)
 		return ret;
 	if ((ret = off_choose_pin(c->fe, index, c->p->n, &pin, &pinlen)) != 0) {
 		ret = off_err_set(err, ret, NULL, ret == OFF_ERR_INTERRUPTED ?

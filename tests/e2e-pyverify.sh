@@ -20,8 +20,8 @@ wc=$(ls "$K"/transcripts/*-world-create.transcript 2>/dev/null)
 c2=$(ls "$T"/cards/*-2.card)
 feed '2222\n4444\n4444\n'
 expect 0 "card change-pin" -- "$OFFICIANT" card change-pin --kmdata "$K" "$c2" <"$T/in"
-cp=$(ls "$K"/transcripts/*-card-change-pin.transcript 2>/dev/null)
-[ -f "$cp" ] || { fail "no card-change-pin transcript"; finish; }
+chp=$(ls "$K"/transcripts/*-card-change-pin.transcript 2>/dev/null)
+[ -f "$chp" ] || { fail "no card-change-pin transcript"; finish; }
 
 feed 'passphrase1\npassphrase1\n'
 expect 0 "witness keygen w1" -- "$OFFICIANT" witness keygen --name w1 --out "$T/w1.pem" <"$T/in"
@@ -49,7 +49,9 @@ agree() {
 	witness2) pa="--world $K/world --witness $w2"; ca="--kmdata $K --witness $w2" ;;
 	esac
 	# $pa and $ca are split on blanks on purpose; no path here has one.
-	"$PY" "$VT" $pa "$file" >"$T/py.out" 2>"$T/py.err"
+	# officiant checks the files the transcript lists unless told not
+	# to; --check-files makes the Python verifier do the same.
+	"$PY" "$VT" --check-files $pa "$file" >"$T/py.out" 2>"$T/py.err"
 	py=$?
 	OFFICIANT_KMDATA=$T/none "$OFFICIANT" verify $ca "$file" >"$T/c.out" 2>"$T/c.err"
 	c=$?
@@ -72,11 +74,11 @@ agree() {
 
 # The genuine transcripts.
 agree 0 "world create, anchored by the world" world "$wc"
-agree 0 "card change-pin, anchored by the world" world "$cp"
+agree 0 "card change-pin, anchored by the world" world "$chp"
 agree 0 "world create, anchored by --key" key "$wc"
-agree 0 "card change-pin, anchored by --key" key "$cp"
+agree 0 "card change-pin, anchored by --key" key "$chp"
 agree 7 "world create, no anchor" none "$wc"
-agree 7 "card change-pin, no anchor" none "$cp"
+agree 7 "card change-pin, no anchor" none "$chp"
 agree 0 "cosigned, without --witness" world "$T/cosigned"
 agree 0 "cosigned, with --witness" witness "$T/cosigned"
 agree 3 "cosigned, but not by the witness asked for" witness2 "$T/cosigned"
@@ -101,7 +103,7 @@ head -n 11 "$wc" >"$T/t-early"
 agree 6 "cut after entry 9" world "$T/t-early"
 # One base64 digit of the signature of the checkpoint on line 2 changed.
 sig='\(— [^ ]* [A-Za-z0-9+/]\{20\}\)'
-sed "2s|$sig[^A]|\\1A|" "$wc" >"$T/t-sig"
+sed "2s|${sig}[^A]|\\1A|" "$wc" >"$T/t-sig"
 cmp -s "$wc" "$T/t-sig" && sed "2s|${sig}A|\\1B|" "$wc" >"$T/t-sig"
 cmp -s "$wc" "$T/t-sig" && fail "t-sig is unchanged"
 agree 3 "a checkpoint signature altered" world "$T/t-sig"
@@ -117,7 +119,7 @@ grep -v '"checkpoint"' "$wc" >"$T/t-nocheckpoint"
 agree 3 "no checkpoint at all" world "$T/t-nocheckpoint"
 sed '2s/\\n1\\n/\\n2\\n/' "$wc" >"$T/t-size"
 agree 3 "a checkpoint's size changed" world "$T/t-size"
-k2=$(sed -n '1s/.*"ceremony_key":"\([^"]*\)".*/\1/p' "$cp")
+k2=$(sed -n '1s/.*"ceremony_key":"\([^"]*\)".*/\1/p' "$chp")
 "$PY" "$VT" --key "$k2" "$wc" >"$T/py.out" 2>&1; py=$?
 OFFICIANT_KMDATA=$T/none "$OFFICIANT" verify --key "$k2" "$wc" >"$T/c.out" 2>&1; c=$?
 [ "$py" -eq 3 ] && [ "$c" -eq 3 ] || fail "another transcript's --key: python $py, officiant $c, expected 3"
@@ -125,4 +127,8 @@ sed 's/"pin_tries": 5/"pin_tries": 6/' "$K/world" >"$T/world-altered"
 "$PY" "$VT" --world "$T/world-altered" "$wc" >"$T/py.out" 2>&1; py=$?
 OFFICIANT_KMDATA=$T/none "$OFFICIANT" verify --world "$T/world-altered" "$wc" >"$T/c.out" 2>&1; c=$?
 [ "$py" -eq 3 ] && [ "$c" -eq 3 ] || fail "an altered world file: python $py, officiant $c, expected 3"
+# Last, as it spoils KMDATA: a file the transcript lists has changed.
+printf ' ' >>"$(ls "$K"/module_*)"
+agree 3 "a recorded file changed" world "$wc"
+grep -q 'has changed' "$T/py.out" || fail "python does not name the changed file"
 finish

@@ -21,13 +21,16 @@ wait_for() {
 	done
 }
 
+# Every officiant run that waits for cards is under timeout(1), so a
+# run that never sees its card fails the test instead of hanging it.
+
 # A card of another world first: refused, then three blank cards.
 mkdir -p "$T/other"
 pins_23 >"$T/in"
 expect 0 "other world" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$T/ok" --drawer "$T/other" --kdf-cost 12 <"$T/in"
 
 pins_23 >"$T/in"
-"$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --slot "$S" --kdf-cost 12 \
+timeout 120 "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --slot "$S" --kdf-cost 12 \
     <"$T/in" >"$T/create.out" 2>"$T/create.err" &
 pid=$!
 wait_for "$T/create.out" "Insert a blank card for card 1" 1
@@ -50,7 +53,7 @@ expect_in "$T/create.out" "created in $K" "slot create"
 
 # --erase: a card of another world is reused after a yes.
 printf 'y\n5555\n5555\n6666\n6666\n' >"$T/in3"
-"$OFFICIANT" world create --quorum 2/2 --kmdata "$T/k3" --slot "$S" --kdf-cost 12 \
+timeout 120 "$OFFICIANT" world create --quorum 2/2 --kmdata "$T/k3" --slot "$S" --kdf-cost 12 \
     --erase <"$T/in3" >"$T/erase.out" 2>"$T/erase.err" &
 pid=$!
 cp "$T/out-cards/card3.card" "$S/old.card"
@@ -76,7 +79,7 @@ rm -f "$S"/*.card
 # A quorum through the slot restores the world elsewhere.
 expect 0 "backup" -- "$OFFICIANT" world backup --kmdata "$K" "$T/bak"
 printf '3333\n1111\n' >"$T/in2"
-"$OFFICIANT" world restore --kmdata "$T/k2" --slot "$S" "$T/bak" \
+timeout 120 "$OFFICIANT" world restore --kmdata "$T/k2" --slot "$S" "$T/bak" \
     <"$T/in2" >"$T/restore.out" 2>"$T/restore.err" &
 pid=$!
 for i in 3 1; do

@@ -5,7 +5,9 @@ Written from the documentation only: officiant-transcript(5),
 officiant-world(5), RFC 6962 / RFC 9162 and the C2SP signed-note,
 tlog-checkpoint and tlog-cosignature specifications.  It shares no code
 with officiant, so that an auditor can see the format documentation is
-enough to check a transcript.
+enough to check a transcript.  It applies the rules of VERIFICATION in
+officiant-transcript(5) as written; where it and 'officiant verify'
+disagree, one of them or the manual is wrong.
 
 Usage: verify-transcript.py [--key VKEY]... [--world WORLDFILE]
                             [--witness VKEY]... [--expect-root ROOT]
