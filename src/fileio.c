@@ -41,9 +41,13 @@ off_file_read(const char *path, size_t max, char **out, size_t *outlen,
 	/* O_NONBLOCK: opening a FIFO planted in place of a file must not
 	 * hang; it is refused below as not a regular file. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK)) == -1)
+	    O_NONBLOCK)) == -1) {
+		if (errno == ELOOP)
+			return off_err_set(err, OFF_ERR_FORMAT, path,
+			    _("is a symbolic link; give the file itself"));
 		return off_err_errno(err, errno == ENOENT ? OFF_ERR_NOT_FOUND :
 		    OFF_ERR_IO, errno, path, _("cannot open"));
+	}
 	if (fstat(fd, &st) == -1) {
 		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
 		    _("cannot stat"));
