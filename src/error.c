@@ -71,6 +71,8 @@ off_strerror(int code)
 		return _("transcript is intact but not sealed");
 	case OFF_ERR_UNANCHORED:
 		return _("transcript signer could not be checked");
+	case OFF_ERR_DENIED:
+		return _("not allowed by the key's ACL");
 	}
 	return _("unknown error");
 }

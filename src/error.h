@@ -34,7 +34,8 @@
 #define OFF_ERR_NO_WORLD	-25
 #define OFF_ERR_UNSEALED	-26	/* transcript intact but not sealed */
 #define OFF_ERR_UNANCHORED	-27	/* no trusted key vouches for it */
-#define OFF_ERR_MAX		-27
+#define OFF_ERR_DENIED		-28	/* not allowed by the key's ACL */
+#define OFF_ERR_MAX		-28
 
 #define OFF_ERR_DETAIL_MAX	512
 

@@ -714,6 +714,20 @@ module_status(const struct off_world *w, unsigned i, const char *kmdata)
 	return ret == 0 ? N_("ok") : N_("missing or unreadable");
 }
 
+int
+off_world_sign(const struct off_world *w, EVP_PKEY *key, const uint8_t *msg,
+    size_t len, uint8_t *sig, size_t *siglen, struct off_err *err)
+{
+	return off_suite_sign(w->suite, key, msg, len, sig, siglen, err);
+}
+
+int
+off_world_verify(const struct off_world *w, const uint8_t *msg, size_t len,
+    const uint8_t *sig, size_t siglen)
+{
+	return off_suite_verify(w->suite, w->pub, msg, len, sig, siglen);
+}
+
 const uint8_t *
 off_world_module_key(const struct off_world *w, const uint8_t id[16])
 {

@@ -77,6 +77,14 @@ int		 off_world_card(const struct off_world *w, unsigned i,
 int		 off_world_module(const struct off_world *w, unsigned i,
 		    const char *kmdata, const char **backend,
 		    const uint8_t **id, const char **status);
+/* Sign msg with the world key (from off_world_signing_key) and verify
+ * a world signature: what only a quorum can authorise. */
+int		 off_world_sign(const struct off_world *w, EVP_PKEY *key,
+		    const uint8_t *msg, size_t len, uint8_t *sig,
+		    size_t *siglen, struct off_err *err);
+int		 off_world_verify(const struct off_world *w,
+		    const uint8_t *msg, size_t len, const uint8_t *sig,
+		    size_t siglen);
 /* The Ed25519 public key of module id of this world, or NULL. */
 const uint8_t	*off_world_module_key(const struct off_world *w,
 		    const uint8_t id[16]);

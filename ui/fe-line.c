@@ -187,6 +187,14 @@ line_progress(void *arg, const char *what, unsigned long done,
 	struct fe_line	*st = arg;
 	int		 pct = total ? (int)(done * 100 / total) : 100;
 
+	/* No total (RSA prime search): say it once. */
+	if (total == 0) {
+		if (done == 1) {
+			printf("%s...\n", what);
+			fflush(stdout);
+		}
+		return;
+	}
 	/* Print at most every 10% so logs stay short. */
 	if (done != total && pct / 10 == st->last_progress / 10)
 		return;

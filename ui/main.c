@@ -22,6 +22,11 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_card_inspect_entry,
 	&cmd_card_verify_entry,
 	&cmd_card_change_pin_entry,
+	&cmd_key_generate_entry,
+	&cmd_key_list_entry,
+	&cmd_key_inspect_entry,
+	&cmd_key_reduce_acl_entry,
+	&cmd_key_export_entry,
 	&cmd_verify_entry,
 	&cmd_transcript_show_entry,
 	&cmd_transcript_prove_entry,
@@ -35,6 +40,8 @@ static const struct cmd_entry *const cmd_table[] = {
 static const char *const groups[][2] = {
 	{ "world", N_("the security world: create, inspect, back up, restore") },
 	{ "card", N_("administrator cards: list, inspect, verify, change PIN") },
+	{ "key", N_("module-protected keys: generate, inspect, reduce ACL, "
+	    "export") },
 	{ "verify", N_("verify a ceremony transcript (for auditors)") },
 	{ "transcript", N_("transcripts: show, prove, consistency, minutes, "
 	    "cosign") },
@@ -149,6 +156,7 @@ cmd_exit_code(int code)
 	case OFF_ERR_QUORUM:
 	case OFF_ERR_WRONG_WORLD:
 	case OFF_ERR_DUPLICATE:
+	case OFF_ERR_DENIED:
 		return EXIT_DENIED;
 	case OFF_ERR_CANCELLED:
 	case OFF_ERR_INTERRUPTED:

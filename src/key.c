@@ -1,0 +1,1092 @@
+/* Key files: format, seal, signed ACL, generation, reduced copies,
+ * plain export (refused unless allowed). */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "crypto.h"
+#include "encode.h"
+#include "error.h"
+#include "fileio.h"
+#include "frontend.h"
+#include "i18n.h"
+#include "json.h"
+#include "key.h"
+#include "module.h"
+#include "prompt.h"
+#include "quorum.h"
+#include "secmem.h"
+#include "suite.h"
+#include "world.h"
+
+#define KEY_FORMAT	"officiant-key"
+#define KEY_SEAL_LABEL	"officiant key seal v1"
+#define KEY_AAD_DOMAIN	"officiant key v1"
+#define KEY_ACL_DOMAIN	"officiant key acl v1"
+#define KEY_HISTORY_MAX	64
+#define KEY_PRIV_MAX	8192
+
+struct key_event {
+	char	event[24];	/* created, imported, acl-reduced, ... */
+	char	time[21];
+	char	ref[96];	/* the other key file, or "" */
+};
+
+struct off_key {
+	char			 app[OFF_KEY_APP_MAX + 1];
+	char			 ident[OFF_KEY_IDENT_MAX + 1];
+	char			 plainname[OFF_KEY_NAME_MAX + 1];
+	char			 file[8 + OFF_KEY_APP_MAX + OFF_KEY_IDENT_MAX + 2];
+	uint8_t			 world[OFF_WORLD_ID_LEN];
+	uint8_t			 module[OFF_MODULE_ID_LEN];
+	char			 type[8];
+	unsigned		 size;
+	char			 curve[16];
+	char			 created[21];
+	uint8_t			*pub;		/* DER SPKI; NULL for aes */
+	size_t			 publen;
+	struct off_sealed	 priv;
+	struct off_acl		 acl;
+	struct key_event	 history[KEY_HISTORY_MAX];
+	size_t			 nhistory;
+	char			 signer[8];	/* "module" or "world" */
+	uint8_t			 sig[OFF_SIG_MAX];
+	size_t			 siglen;
+};
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} acl_names[] = {
+	{ "sign", OFF_ACL_SIGN },
+	{ "decrypt", OFF_ACL_DECRYPT },
+	{ "export-wrapped", OFF_ACL_EXPORT_WRAPPED },
+	{ "export-plain", OFF_ACL_EXPORT_PLAIN },
+	{ "recover", OFF_ACL_RECOVER },
+	{ "change-acl", OFF_ACL_CHANGE },
+};
+#define NACL (sizeof(acl_names) / sizeof(acl_names[0]))
+
+static const struct {
+	const char	*name;		/* ours */
+	const char	*group;		/* OpenSSL's */
+	unsigned	 bits;
+} curves[] = {
+	{ "p256", "P-256", 256 },
+	{ "p384", "P-384", 384 },
+	{ "p521", "P-521", 521 },
+	{ "secp256k1", "secp256k1", 256 },
+};
+
+int
+off_key_ident_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (n == 0 || n > OFF_KEY_IDENT_MAX ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+		return OFF_ERR_INVALID;
+	return 0;
+}
+
+void
+off_acl_words(const struct off_acl *acl, char *out, size_t len)
+{
+	size_t	i, o = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < NACL && o + 1 < len; i++)
+		if (acl->groups & acl_names[i].bit)
+			o += (size_t)snprintf(out + o, len - o, "%s%s",
+			    o ? ", " : "", acl_names[i].name);
+	if (o == 0)
+		snprintf(out, len, "%s", _("nothing"));
+}
+
+static void
+key_file_name(struct off_key *k)
+{
+	snprintf(k->file, sizeof(k->file), "key_%s_%s", k->app, k->ident);
+}
+
+/* What the seal is bound to: the key's identity and public part. */
+static int
+key_aad(const struct off_key *k, struct off_tbs *t)
+{
+	off_tbs_init(t, KEY_AAD_DOMAIN);
+	off_tbs_str(t, k->app);
+	off_tbs_str(t, k->ident);
+	off_tbs_bytes(t, k->world, sizeof(k->world));
+	off_tbs_bytes(t, k->module, sizeof(k->module));
+	off_tbs_str(t, k->type);
+	off_tbs_u32(t, k->size);
+	off_tbs_str(t, k->curve);
+	off_tbs_str(t, k->created);
+	off_tbs_bytes(t, k->pub, k->publen);
+	return off_tbs_ok(t);
+}
+
+/* What the ACL signature covers: everything in the file. */
+static int
+key_acl_tbs(const struct off_key *k, struct off_tbs *t)
+{
+	size_t	i;
+
+	off_tbs_init(t, KEY_ACL_DOMAIN);
+	off_tbs_str(t, k->app);
+	off_tbs_str(t, k->ident);
+	off_tbs_str(t, k->plainname);
+	off_tbs_bytes(t, k->world, sizeof(k->world));
+	off_tbs_bytes(t, k->module, sizeof(k->module));
+	off_tbs_str(t, k->type);
+	off_tbs_u32(t, k->size);
+	off_tbs_str(t, k->curve);
+	off_tbs_str(t, k->created);
+	off_tbs_bytes(t, k->pub, k->publen);
+	off_tbs_bytes(t, k->priv.nonce, sizeof(k->priv.nonce));
+	off_tbs_bytes(t, k->priv.tag, sizeof(k->priv.tag));
+	off_tbs_bytes(t, k->priv.ct, k->priv.len);
+	off_tbs_u32(t, k->acl.groups);
+	off_tbs_bytes(t, k->acl.kek, sizeof(k->acl.kek));
+	off_tbs_str(t, k->acl.target);
+	off_tbs_u32(t, (uint32_t)k->nhistory);
+	for (i = 0; i < k->nhistory; i++) {
+		off_tbs_str(t, k->history[i].event);
+		off_tbs_str(t, k->history[i].time);
+		off_tbs_str(t, k->history[i].ref);
+	}
+	off_tbs_str(t, k->signer);
+	return off_tbs_ok(t);
+}
+
+static int
+was_reduced(const struct off_key *k)
+{
+	size_t	i;
+
+	for (i = 0; i < k->nhistory; i++)
+		if (strcmp(k->history[i].event, "acl-reduced") == 0)
+			return 1;
+	return 0;
+}
+
+static int
+add_event(struct off_key *k, const char *event, const char *ref,
+    struct off_err *err)
+{
+	struct key_event	*e;
+
+	if (k->nhistory >= KEY_HISTORY_MAX)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, k->file,
+		    _("the key's history is full"));
+	e = &k->history[k->nhistory++];
+	snprintf(e->event, sizeof(e->event), "%s", event);
+	off_utc_now(e->time);
+	snprintf(e->ref, sizeof(e->ref), "%s", ref != NULL ? ref : "");
+	return 0;
+}
+
+/* Sign the ACL: the module signs ACLs issued with the key; an export
+ * grant or a reduced copy needs the world key (a quorum). */
+static int
+acl_sign(struct off_key *k, const char *signer, EVP_PKEY *skey,
+    const struct off_world *w, struct off_err *err)
+{
+	struct off_tbs	 t;
+	EVP_MD_CTX	*ctx = NULL;
+	int		 ret;
+
+	snprintf(k->signer, sizeof(k->signer), "%s", signer);
+	if ((ret = key_acl_tbs(k, &t)) != 0) {
+		off_tbs_free(&t);
+		return off_err_set(err, ret, NULL, NULL);
+	}
+	if (w != NULL)
+		ret = off_world_sign(w, skey, t.p, t.len, k->sig, &k->siglen,
+		    err);
+	else {
+		k->siglen = sizeof(k->sig);
+		if ((ctx = EVP_MD_CTX_new()) == NULL ||
+		    EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, skey,
+		    NULL) != 1 || EVP_DigestSign(ctx, k->sig, &k->siglen, t.p,
+		    t.len) != 1)
+			ret = off_err_crypto(err, _("the module cannot sign"));
+		EVP_MD_CTX_free(ctx);
+	}
+	off_tbs_free(&t);
+	return ret;
+}
+
+static int
+acl_verify(const struct off_key *k, const struct off_world *w,
+    const char *name, struct off_err *err)
+{
+	struct off_tbs	 t;
+	const uint8_t	*mpub;
+	EVP_PKEY	*pk = NULL;
+	EVP_MD_CTX	*ctx = NULL;
+	int		 ok = 0;
+
+	if (memcmp(k->world, off_world_id(w), sizeof(k->world)) != 0) {
+		char	kw[OFF_WORLD_ID_HEX], ww[OFF_WORLD_ID_HEX];
+
+		off_hex(k->world, sizeof(k->world), kw);
+		off_world_id_hex(w, ww);
+		return off_err_set(err, OFF_ERR_WRONG_WORLD, name,
+		    _("the key belongs to world %.16s..., not to world "
+		    "%.16s..."), kw, ww);
+	}
+	if (key_acl_tbs(k, &t) != 0) {
+		off_tbs_free(&t);
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	}
+	if (strcmp(k->signer, "world") == 0)
+		ok = off_world_verify(w, t.p, t.len, k->sig, k->siglen) == 0;
+	else if (strcmp(k->signer, "module") == 0 &&
+	    (mpub = off_world_module_key(w, k->module)) != NULL &&
+	    (pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, mpub,
+	    32)) != NULL && (ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit_ex(ctx, NULL, NULL, NULL, NULL, pk, NULL) ==
+	    1 && EVP_DigestVerify(ctx, k->sig, k->siglen, t.p, t.len) == 1)
+		ok = 1;
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pk);
+	off_tbs_free(&t);
+	ERR_clear_error();
+	if (!ok)
+		return off_err_set(err, OFF_ERR_AUTH, name,
+		    _("the key's ACL does not verify: the key file was "
+		    "altered; restore it from a backup"));
+	/* What only a quorum may grant, the module cannot vouch for. */
+	if (strcmp(k->signer, "module") == 0 &&
+	    ((k->acl.groups & OFF_ACL_EXPORT_WRAPPED) || was_reduced(k)))
+		return off_err_set(err, OFF_ERR_AUTH, name,
+		    _("the key's ACL grants what only a quorum of cards may "
+		    "grant, but no quorum signed it"));
+	return 0;
+}
+
+static int
+seal_key(const char *kmdata, const struct off_world *w, struct off_key *k,
+    const void *priv, size_t len, struct off_module **mp, struct off_err *err)
+{
+	struct off_module	*m = NULL;
+	struct off_tbs		 aad;
+	uint8_t			*skey = NULL;
+	int			 ret;
+
+	memset(&aad, 0, sizeof(aad));
+	if ((ret = off_world_open_module(w, 0, kmdata, &m, err)) != 0)
+		return ret;
+	memcpy(k->module, m->id, sizeof(k->module));
+	if ((skey = off_secalloc(OFF_KEY_LEN)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+		goto out;
+	}
+	if ((ret = off_hkdf(m->key, OFF_KEY_LEN, KEY_SEAL_LABEL, skey,
+	    OFF_KEY_LEN, err)) != 0)
+		goto out;
+	if ((ret = key_aad(k, &aad)) != 0) {
+		off_err_set(err, ret, NULL, NULL);
+		goto out;
+	}
+	off_sealed_free(&k->priv);
+	ret = off_seal(skey, aad.p, aad.len, priv, len, &k->priv, err);
+out:
+	off_tbs_free(&aad);
+	off_secfree(&skey);
+	if (ret == 0 && mp != NULL)
+		*mp = m;
+	else
+		off_module_free(&m);
+	return ret;
+}
+
+/* The private material, in locked memory (*len bytes). */
+static int
+open_key(const char *kmdata, const struct off_world *w,
+    const struct off_key *k, uint8_t **priv, struct off_err *err)
+{
+	struct off_module	*m = NULL;
+	struct off_tbs		 aad;
+	uint8_t			*skey = NULL;
+	unsigned		 i;
+	int			 ret;
+
+	*priv = NULL;
+	memset(&aad, 0, sizeof(aad));
+	/* The module this key was sealed in. */
+	for (i = 0; ; i++) {
+		const char	*backend, *status;
+		const uint8_t	*id;
+
+		if (off_world_module(w, i, NULL, &backend, &id, &status) != 0)
+			return off_err_set(err, OFF_ERR_NOT_FOUND, k->file,
+			    _("the key's module is not in this world"));
+		if (memcmp(id, k->module, sizeof(k->module)) == 0)
+			break;
+	}
+	if ((ret = off_world_open_module(w, i, kmdata, &m, err)) != 0)
+		return ret;
+	if ((skey = off_secalloc(OFF_KEY_LEN)) == NULL ||
+	    (*priv = off_secalloc(k->priv.len)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+		goto out;
+	}
+	if ((ret = off_hkdf(m->key, OFF_KEY_LEN, KEY_SEAL_LABEL, skey,
+	    OFF_KEY_LEN, err)) != 0)
+		goto out;
+	if ((ret = key_aad(k, &aad)) != 0) {
+		off_err_set(err, ret, NULL, NULL);
+		goto out;
+	}
+	if ((ret = off_open(skey, aad.p, aad.len, &k->priv, *priv, err)) != 0)
+		off_err_set(err, OFF_ERR_AUTH, k->file, _("the key's seal does "
+		    "not open: the key file was altered or belongs to another "
+		    "module"));
+out:
+	off_tbs_free(&aad);
+	off_secfree(&skey);
+	off_module_free(&m);
+	if (ret != 0)
+		off_secfree(priv);
+	return ret;
+}
+
+int
+off_key_fingerprint(EVP_PKEY *pub, uint8_t fp[32], struct off_err *err)
+{
+	uint8_t	*der = NULL;
+	int	 len;
+
+	if ((len = i2d_PUBKEY(pub, &der)) <= 0)
+		return off_err_crypto(err, _("cannot encode the public key"));
+	EVP_Digest(der, (size_t)len, fp, NULL, EVP_sha256(), NULL);
+	OPENSSL_free(der);
+	return 0;
+}
+
+static json_t *
+sealed_json(const struct off_sealed *s)
+{
+	return json_pack("{s:o, s:o, s:o}",
+	    "nonce", off_json_new_b64(s->nonce, sizeof(s->nonce)),
+	    "ciphertext", off_json_new_b64(s->ct, s->len),
+	    "tag", off_json_new_b64(s->tag, sizeof(s->tag)));
+}
+
+static json_t *
+acl_json(const struct off_acl *acl)
+{
+	json_t	*groups = json_array(), *o;
+	size_t	 i;
+
+	for (i = 0; i < NACL; i++)
+		if (acl->groups & acl_names[i].bit)
+			json_array_append_new(groups,
+			    json_string(acl_names[i].name));
+	o = json_pack("{s:o}", "groups", groups);
+	if (o != NULL && (acl->groups & OFF_ACL_EXPORT_WRAPPED)) {
+		json_object_set_new(o, "kek", off_json_new_hex(acl->kek, 32));
+		json_object_set_new(o, "target", json_string(acl->target));
+	}
+	return o;
+}
+
+static json_t *
+history_json(const struct off_key *k)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; a != NULL && i < k->nhistory; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "event",
+		    k->history[i].event, "time", k->history[i].time, "ref",
+		    k->history[i].ref));
+	return a;
+}
+
+static int
+key_write(const char *kmdata, const struct off_key *k, struct off_err *err)
+{
+	char	 path[PATH_MAX], *data = NULL;
+	size_t	 len;
+	json_t	*root;
+	int	 ret;
+
+	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:s, "
+	    "s:s, s:o*, s:o, s:o, s:o, s:s, s:o}",
+	    "format", KEY_FORMAT,
+	    "version", 1,
+	    "app", k->app,
+	    "ident", k->ident,
+	    "plainname", k->plainname,
+	    "world", off_json_new_hex(k->world, sizeof(k->world)),
+	    "module", off_json_new_hex(k->module, sizeof(k->module)),
+	    "type", k->type,
+	    "size", (json_int_t)k->size,
+	    "curve", k->curve,
+	    "created", k->created,
+	    "public_key", k->pub != NULL ? off_json_new_b64(k->pub,
+	    k->publen) : NULL,
+	    "private", sealed_json(&k->priv),
+	    "acl", acl_json(&k->acl),
+	    "history", history_json(k),
+	    "acl_signer", k->signer,
+	    "acl_signature", off_json_new_b64(k->sig, k->siglen));
+	if (root == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	ret = off_json_dump(root, &data, &len, err);
+	json_decref(root);
+	if (ret != 0)
+		return ret;
+	if (off_path_join(path, sizeof(path), kmdata, k->file) != 0)
+		ret = off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
+		    _("path too long"));
+	else
+		ret = off_file_write(path, data, len, OFF_WRITE_NOREPLACE, err);
+	free(data);
+	return ret;
+}
+
+static int
+curve_find(const char *name, const char **group, unsigned *bits)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
+		if (strcmp(curves[i].name, name) == 0) {
+			*group = curves[i].group;
+			*bits = curves[i].bits;
+			return 0;
+		}
+	return OFF_ERR_INVALID;
+}
+
+struct gen_progress {
+	const struct off_frontend	*fe;
+	unsigned long			 n;
+};
+
+static int
+gen_cb(EVP_PKEY_CTX *ctx)
+{
+	struct gen_progress	*g = EVP_PKEY_CTX_get_app_data(ctx);
+
+	/* RSA gives no total: show activity, one tick per candidate. */
+	if (g != NULL && g->fe != NULL && g->fe->progress != NULL)
+		g->fe->progress(g->fe->arg, _("generating the key"), ++g->n,
+		    0);
+	return 1;
+}
+
+static int
+check_params(const struct off_key_params *p, struct off_key *k,
+    const char **group, const struct off_frontend *fe, struct off_err *err)
+{
+	if (off_key_ident_ok(p->ident) != 0)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("bad ident \"%s\": use 1 to 64 lower-case letters, digits "
+		    "and dashes"), p->ident);
+	if (off_key_ident_ok(p->app) != 0 || strlen(p->app) > OFF_KEY_APP_MAX)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("bad application name \"%s\""), p->app);
+	if (p->plainname != NULL && strlen(p->plainname) > OFF_KEY_NAME_MAX)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("the plain name is longer than %d characters"),
+		    OFF_KEY_NAME_MAX);
+	snprintf(k->type, sizeof(k->type), "%s", p->type);
+	if (strcmp(p->type, "rsa") == 0) {
+		k->size = p->size ? p->size : 2048;
+		if (p->curve != NULL)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("an RSA key has no curve"));
+		if (k->size == 1024 && p->allow_legacy)
+			off_fe_notice(fe, OFF_NOTICE_WARNING, "%s",
+			    _("RSA 1024 is legacy and weak; use it only to "
+			    "migrate an existing key"));
+		else if (k->size != 2048 && k->size != 3072 && k->size != 4096)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    k->size == 1024 ? _("RSA 1024 is refused without "
+			    "--allow-legacy") : _("RSA keys are 2048, 3072 or "
+			    "4096 bits, not %u"), k->size);
+		if (p->pubexp != 0 && (p->pubexp < 3 || p->pubexp % 2 == 0 ||
+		    p->pubexp > 0xffffffffUL))
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("the public exponent must be odd, 3 or more"));
+	} else if (strcmp(p->type, "ec") == 0) {
+		if (curve_find(p->curve != NULL ? p->curve : "p256", group,
+		    &k->size) != 0)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("unknown curve \"%s\"; use p256, p384, p521 or "
+			    "secp256k1"), p->curve);
+		if (p->size != 0 && p->size != k->size)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("curve %s is %u bits, not %u"), p->curve,
+			    k->size, p->size);
+		snprintf(k->curve, sizeof(k->curve), "%s",
+		    p->curve != NULL ? p->curve : "p256");
+	} else if (strcmp(p->type, "aes") == 0) {
+		k->size = p->size ? p->size : 256;
+		if (k->size != 128 && k->size != 192 && k->size != 256)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("AES keys are 128, 192 or 256 bits, not %u"),
+			    k->size);
+		if (p->curve != NULL)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("an AES key has no curve"));
+	} else
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("unknown key type \"%s\"; use rsa, ec or aes"), p->type);
+	return 0;
+}
+
+/* PKCS#8 DER of pk into locked memory. */
+static int
+key_private_der(EVP_PKEY *pk, uint8_t **priv, size_t *len,
+    struct off_err *err)
+{
+	PKCS8_PRIV_KEY_INFO	*p8;
+	uint8_t			*der = NULL;
+	int			 n;
+
+	*priv = NULL;
+	if ((p8 = EVP_PKEY2PKCS8(pk)) == NULL ||
+	    (n = i2d_PKCS8_PRIV_KEY_INFO(p8, &der)) <= 0 || n > KEY_PRIV_MAX) {
+		PKCS8_PRIV_KEY_INFO_free(p8);
+		return off_err_crypto(err, _("cannot encode the private key"));
+	}
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	*len = (size_t)n;
+	if ((*priv = off_secalloc(*len)) != NULL)
+		memcpy(*priv, der, *len);
+	OPENSSL_clear_free(der, (size_t)n);
+	return *priv != NULL ? 0 : off_err_set(err, OFF_ERR_SECMEM, NULL,
+	    NULL);
+}
+
+static int
+make_material(const struct off_key_params *p, struct off_key *k,
+    const char *group, const struct off_frontend *fe, uint8_t **priv,
+    size_t *len, struct off_err *err)
+{
+	EVP_PKEY_CTX		*ctx = NULL;
+	EVP_PKEY		*pk = NULL;
+	struct gen_progress	 g = { fe, 0 };
+	OSSL_PARAM		 params[3], *pp = params;
+	unsigned int		 bits = k->size;
+	size_t			 e = p->pubexp ? p->pubexp : 65537;
+	uint8_t			*der = NULL;
+	int			 dlen, ret = 0;
+
+	*priv = NULL;
+	if (strcmp(k->type, "aes") == 0) {
+		*len = k->size / 8;
+		if ((*priv = off_secalloc(*len)) == NULL)
+			return off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+		return off_random(*priv, *len, err);
+	}
+	if (strcmp(k->type, "rsa") == 0) {
+		*pp++ = OSSL_PARAM_construct_uint(OSSL_PKEY_PARAM_RSA_BITS,
+		    &bits);
+		*pp++ = OSSL_PARAM_construct_size_t(OSSL_PKEY_PARAM_RSA_E, &e);
+	} else
+		*pp++ = OSSL_PARAM_construct_utf8_string(
+		    OSSL_PKEY_PARAM_GROUP_NAME, (char *)(uintptr_t)group, 0);
+	*pp = OSSL_PARAM_construct_end();
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, strcmp(k->type, "rsa") ==
+	    0 ? "RSA" : "EC", NULL)) == NULL ||
+	    EVP_PKEY_keygen_init(ctx) != 1 ||
+	    EVP_PKEY_CTX_set_params(ctx, params) != 1) {
+		ret = off_err_crypto(err, _("cannot generate the key"));
+		goto out;
+	}
+	EVP_PKEY_CTX_set_app_data(ctx, &g);
+	EVP_PKEY_CTX_set_cb(ctx, gen_cb);
+	if (EVP_PKEY_generate(ctx, &pk) != 1) {
+		ret = off_err_crypto(err, _("cannot generate the key"));
+		goto out;
+	}
+	if ((dlen = i2d_PUBKEY(pk, &der)) <= 0) {
+		ret = off_err_crypto(err, _("cannot encode the public key"));
+		goto out;
+	}
+	if ((k->pub = malloc((size_t)dlen)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	memcpy(k->pub, der, (size_t)dlen);
+	k->publen = (size_t)dlen;
+	ret = key_private_der(pk, priv, len, err);
+out:
+	OPENSSL_free(der);
+	EVP_PKEY_free(pk);
+	EVP_PKEY_CTX_free(ctx);
+	return ret;
+}
+
+int
+off_key_generate(const char *kmdata, const struct off_world *w,
+    const struct off_key_params *p, const struct off_frontend *fe,
+    struct off_key **out, struct off_err *err)
+{
+	struct off_key		*k;
+	struct off_module	*m = NULL;
+	EVP_PKEY		*mkey = NULL;
+	const char		*group = NULL;
+	char			 path[PATH_MAX];
+	uint8_t			*priv = NULL;
+	size_t			 len = 0;
+	int			 ret;
+
+	*out = NULL;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	if ((ret = check_params(p, k, &group, fe, err)) != 0)
+		goto out;
+	snprintf(k->app, sizeof(k->app), "%s", p->app);
+	snprintf(k->ident, sizeof(k->ident), "%s", p->ident);
+	snprintf(k->plainname, sizeof(k->plainname), "%s",
+	    p->plainname != NULL ? p->plainname : p->ident);
+	key_file_name(k);
+	if (off_path_join(path, sizeof(path), kmdata, k->file) != 0) {
+		ret = off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
+		    _("path too long"));
+		goto out;
+	}
+	if (access(path, F_OK) == 0) {
+		ret = off_err_set(err, OFF_ERR_EXISTS, path,
+		    _("a key with this ident already exists; choose another "
+		    "ident"));
+		goto out;
+	}
+	memcpy(k->world, off_world_id(w), sizeof(k->world));
+	off_utc_now(k->created);
+	if ((ret = make_material(p, k, group, fe, &priv, &len, err)) != 0 ||
+	    (ret = seal_key(kmdata, w, k, priv, len, &m, err)) != 0)
+		goto out;
+	/* Born with use, recovery and change of ACL; never plain export
+	 * unless asked for at birth. */
+	k->acl.groups = OFF_ACL_RECOVER | OFF_ACL_CHANGE |
+	    (strcmp(k->type, "aes") == 0 ? OFF_ACL_DECRYPT :
+	    OFF_ACL_SIGN | OFF_ACL_DECRYPT) |
+	    (p->exportable ? OFF_ACL_EXPORT_PLAIN : 0);
+	if ((ret = add_event(k, "created", NULL, err)) != 0 ||
+	    (ret = off_module_signing_key(m, &mkey, err)) != 0 ||
+	    (ret = acl_sign(k, "module", mkey, NULL, err)) != 0 ||
+	    (ret = key_write(kmdata, k, err)) != 0)
+		goto out;
+	*out = k;
+	k = NULL;
+out:
+	EVP_PKEY_free(mkey);
+	off_module_free(&m);
+	off_secfree(&priv);
+	off_key_free(&k);
+	return ret;
+}
+
+void
+off_key_free(struct off_key **kp)
+{
+	if (kp == NULL || *kp == NULL)
+		return;
+	off_sealed_free(&(*kp)->priv);
+	free((*kp)->pub);
+	free(*kp);
+	*kp = NULL;
+}
+
+static const char *const key_keys[] = { "format", "version", "app", "ident",
+    "plainname", "world", "module", "type", "size", "curve", "created",
+    "public_key", "private", "acl", "history", "acl_signer",
+    "acl_signature", NULL };
+static const char *const sealed_keys[] = { "nonce", "ciphertext", "tag",
+    NULL };
+static const char *const acl_keys[] = { "groups", "kek", "target", NULL };
+static const char *const event_keys[] = { "event", "time", "ref", NULL };
+
+static int
+copy_str(json_t *o, const char *key, char *buf, size_t len, const char *name,
+    struct off_err *err)
+{
+	const char	*s;
+
+	if (off_json_str(o, key, len - 1, &s, name, err) != 0)
+		return OFF_ERR_FORMAT;
+	snprintf(buf, len, "%s", s);
+	return 0;
+}
+
+static int
+parse_acl(struct off_key *k, json_t *acl, const char *name,
+    struct off_err *err)
+{
+	json_t	*groups, *g;
+	size_t	 i, j;
+
+	if (off_json_only(acl, acl_keys, name, "acl.", err) != 0 ||
+	    off_json_array(acl, "groups", NACL, &groups, name, err) != 0)
+		return OFF_ERR_FORMAT;
+	json_array_foreach(groups, i, g) {
+		for (j = 0; j < NACL; j++)
+			if (json_is_string(g) &&
+			    strcmp(json_string_value(g), acl_names[j].name) == 0)
+				break;
+		if (j == NACL || (k->acl.groups & acl_names[j].bit))
+			return off_err_set(err, OFF_ERR_FORMAT, name,
+			    _("unknown or repeated ACL group"));
+		k->acl.groups |= acl_names[j].bit;
+	}
+	if (k->acl.groups & OFF_ACL_EXPORT_WRAPPED) {
+		if (off_json_hex(acl, "kek", k->acl.kek, sizeof(k->acl.kek),
+		    name, err) != 0 || copy_str(acl, "target", k->acl.target,
+		    sizeof(k->acl.target), name, err) != 0)
+			return OFF_ERR_FORMAT;
+	} else if (json_object_get(acl, "kek") != NULL ||
+	    json_object_get(acl, "target") != NULL)
+		return off_err_set(err, OFF_ERR_FORMAT, name,
+		    _("a KEK without the export-wrapped group"));
+	return 0;
+}
+
+static int
+key_parse(const char *data, size_t len, const char *name, struct off_key **out,
+    struct off_err *err)
+{
+	struct off_key	*k = NULL;
+	json_t		*root = NULL, *o, *h, *e;
+	long long	 v;
+	size_t		 i, n;
+	int		 ret;
+
+	*out = NULL;
+	if ((ret = off_json_load(data, len, name, KEY_FORMAT, &root,
+	    err)) != 0)
+		goto out;
+	ret = OFF_ERR_FORMAT;
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	if (off_json_only(root, key_keys, name, "", err) ||
+	    copy_str(root, "app", k->app, sizeof(k->app), name, err) ||
+	    copy_str(root, "ident", k->ident, sizeof(k->ident), name, err) ||
+	    copy_str(root, "plainname", k->plainname, sizeof(k->plainname),
+	    name, err) ||
+	    off_json_hex(root, "world", k->world, sizeof(k->world), name,
+	    err) ||
+	    off_json_hex(root, "module", k->module, sizeof(k->module), name,
+	    err) ||
+	    copy_str(root, "type", k->type, sizeof(k->type), name, err) ||
+	    off_json_int(root, "size", 1, 16384, &v, name, err) ||
+	    copy_str(root, "curve", k->curve, sizeof(k->curve), name, err) ||
+	    copy_str(root, "created", k->created, sizeof(k->created), name,
+	    err) || off_utc_valid(k->created) != 0 ||
+	    copy_str(root, "acl_signer", k->signer, sizeof(k->signer), name,
+	    err))
+		goto out;
+	k->size = (unsigned)v;
+	if (off_key_ident_ok(k->ident) != 0 || off_key_ident_ok(k->app) != 0) {
+		off_err_set(err, OFF_ERR_FORMAT, name, _("bad app or ident"));
+		goto out;
+	}
+	key_file_name(k);
+	if (strcmp(k->type, "aes") != 0) {
+		if ((k->pub = malloc(4096)) == NULL) {
+			ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+			goto out;
+		}
+		if (off_json_b64(root, "public_key", k->pub, 16, 4096,
+		    &k->publen, name, err))
+			goto out;
+	} else if (json_object_get(root, "public_key") != NULL) {
+		off_err_set(err, OFF_ERR_FORMAT, name,
+		    _("an AES key has no public key"));
+		goto out;
+	}
+	if (off_json_obj(root, "private", &o, name, err) ||
+	    off_json_only(o, sealed_keys, name, "private.", err) ||
+	    off_json_b64(o, "nonce", k->priv.nonce, sizeof(k->priv.nonce),
+	    sizeof(k->priv.nonce), NULL, name, err) ||
+	    off_json_b64(o, "tag", k->priv.tag, sizeof(k->priv.tag),
+	    sizeof(k->priv.tag), NULL, name, err))
+		goto out;
+	if ((k->priv.ct = malloc(KEY_PRIV_MAX)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	if (off_json_b64(o, "ciphertext", k->priv.ct, 16, KEY_PRIV_MAX, &n,
+	    name, err))
+		goto out;
+	k->priv.len = n;
+	if (off_json_obj(root, "acl", &o, name, err) ||
+	    parse_acl(k, o, name, err) ||
+	    off_json_array(root, "history", KEY_HISTORY_MAX, &h, name, err))
+		goto out;
+	json_array_foreach(h, i, e) {
+		struct key_event	*ev = &k->history[k->nhistory];
+
+		if (!json_is_object(e) ||
+		    off_json_only(e, event_keys, name, "history[].", err) ||
+		    copy_str(e, "event", ev->event, sizeof(ev->event), name,
+		    err) || copy_str(e, "time", ev->time, sizeof(ev->time),
+		    name, err) || copy_str(e, "ref", ev->ref, sizeof(ev->ref),
+		    name, err)) {
+			if (err != NULL && err->code == 0)
+				off_err_set(err, OFF_ERR_FORMAT, name,
+				    _("bad history entry"));
+			goto out;
+		}
+		k->nhistory++;
+	}
+	if (off_json_b64(root, "acl_signature", k->sig, 1, sizeof(k->sig),
+	    &k->siglen, name, err))
+		goto out;
+	*out = k;
+	k = NULL;
+	ret = 0;
+out:
+	json_decref(root);
+	off_key_free(&k);
+	return ret;
+}
+
+int
+off_key_load_file(const char *path, const struct off_world *w,
+    struct off_key **out, struct off_err *err)
+{
+	char	*data = NULL;
+	size_t	 len;
+	int	 ret;
+
+	*out = NULL;
+	if ((ret = off_file_read(path, 64 * 1024, &data, &len, err)) != 0)
+		return ret;
+	if ((ret = key_parse(data, len, path, out, err)) == 0 &&
+	    (ret = acl_verify(*out, w, path, err)) != 0)
+		off_key_free(out);
+	free(data);
+	return ret;
+}
+
+int
+off_key_load(const char *kmdata, const struct off_world *w, const char *app,
+    const char *ident, struct off_key **out, struct off_err *err)
+{
+	char	name[160], path[PATH_MAX];
+	int	ret;
+
+	*out = NULL;
+	if (off_key_ident_ok(ident) != 0 || off_key_ident_ok(app) != 0 ||
+	    strlen(app) > OFF_KEY_APP_MAX)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("bad ident \"%s\": use 1 to 64 lower-case letters, "
+		    "digits and dashes"), ident);
+	snprintf(name, sizeof(name), "key_%s_%s", app, ident);
+	if (off_path_join(path, sizeof(path), kmdata, name) != 0)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
+		    _("path too long"));
+	ret = off_key_load_file(path, w, out, err);
+	if (ret == OFF_ERR_NOT_FOUND)
+		off_err_set(err, ret, path, _("no such key"));
+	return ret;
+}
+
+int
+off_key_private(const char *kmdata, const struct off_world *w,
+    const struct off_key *k, EVP_PKEY **pkey, struct off_err *err)
+{
+	uint8_t		*priv = NULL;
+	const uint8_t	*p;
+	int		 ret;
+
+	*pkey = NULL;
+	if (strcmp(k->type, "aes") == 0)
+		return off_err_set(err, OFF_ERR_INVALID, k->file,
+		    _("an AES key is not a private key"));
+	if ((ret = open_key(kmdata, w, k, &priv, err)) != 0)
+		return ret;
+	p = priv;
+	if ((*pkey = d2i_AutoPrivateKey(NULL, &p, (long)k->priv.len)) == NULL)
+		ret = off_err_crypto(err, _("the sealed key does not decode"));
+	off_secfree(&priv);
+	return ret;
+}
+
+int
+off_key_reduce_acl(const char *kmdata, const struct off_world *w,
+    const struct off_key *key, EVP_PKEY *kek, const char *target,
+    struct off_slot *slot, const struct off_frontend *fe,
+    struct off_key **out, struct off_err *err)
+{
+	struct off_key	*k = NULL;
+	uint8_t		*priv = NULL, *secret = NULL;
+	EVP_PKEY	*wkey = NULL;
+	char		 path[PATH_MAX];
+	int		 bits, ret;
+
+	*out = NULL;
+	if (!(key->acl.groups & OFF_ACL_CHANGE))
+		return off_err_set(err, OFF_ERR_DENIED, key->file,
+		    _("the key's ACL does not allow changing it"));
+	if (!EVP_PKEY_is_a(kek, "RSA") || (bits = EVP_PKEY_get_bits(kek)) <
+	    2048 || bits > 4096)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("the KEK must be an RSA public key of 2048 to 4096 "
+		    "bits"));
+	if (target != NULL && strlen(target) > 64)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("the target name is longer than 64 characters"));
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	*k = *key;
+	k->pub = NULL;
+	k->priv.ct = NULL;
+	if (key->pub != NULL) {
+		if ((k->pub = malloc(key->publen)) == NULL) {
+			ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+			goto out;
+		}
+		memcpy(k->pub, key->pub, key->publen);
+	}
+	snprintf(k->app, sizeof(k->app), "xferacld");
+	key_file_name(k);
+	if (off_path_join(path, sizeof(path), kmdata, k->file) != 0) {
+		ret = off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
+		    _("path too long"));
+		goto out;
+	}
+	if (access(path, F_OK) == 0) {
+		ret = off_err_set(err, OFF_ERR_EXISTS, path,
+		    _("a reduced copy of this key already exists"));
+		goto out;
+	}
+	memset(&k->acl, 0, sizeof(k->acl));
+	k->acl.groups = OFF_ACL_EXPORT_WRAPPED;
+	if ((ret = off_key_fingerprint(kek, k->acl.kek, err)) != 0)
+		goto out;
+	snprintf(k->acl.target, sizeof(k->acl.target), "%s",
+	    target != NULL ? target : "");
+	if ((ret = add_event(k, "acl-reduced", key->file, err)) != 0 ||
+	    (ret = open_key(kmdata, w, key, &priv, err)) != 0 ||
+	    (ret = seal_key(kmdata, w, k, priv, key->priv.len, NULL,
+	    err)) != 0)
+		goto out;
+	/* Only a quorum of cards opens the world key that signs this. */
+	if ((ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
+	    (ret = off_world_signing_key(w, secret, &wkey, err)) != 0 ||
+	    (ret = acl_sign(k, "world", wkey, w, err)) != 0 ||
+	    (ret = key_write(kmdata, k, err)) != 0)
+		goto out;
+	*out = k;
+	k = NULL;
+out:
+	EVP_PKEY_free(wkey);
+	off_secfree(&secret);
+	off_secfree(&priv);
+	off_key_free(&k);
+	return ret;
+}
+
+int
+off_key_export_plain(const char *kmdata, const struct off_world *w,
+    const struct off_key *k, const char *path, struct off_err *err)
+{
+	EVP_PKEY	*pk = NULL;
+	BIO		*bio = NULL;
+	char		*pem = NULL;
+	long		 len;
+	int		 ret;
+
+	if (was_reduced(k))
+		return off_err_set(err, OFF_ERR_DENIED, k->file,
+		    _("a key whose ACL was reduced for transfer can never be "
+		    "exported in the clear"));
+	if (!(k->acl.groups & OFF_ACL_EXPORT_PLAIN))
+		return off_err_set(err, OFF_ERR_DENIED, k->file,
+		    _("the key's ACL does not allow export in the clear"));
+	if ((ret = off_key_private(kmdata, w, k, &pk, err)) != 0)
+		return ret;
+	if ((bio = BIO_new(BIO_s_secmem())) == NULL ||
+	    PEM_write_bio_PKCS8PrivateKey(bio, pk, NULL, NULL, 0, NULL,
+	    NULL) != 1 || (len = BIO_get_mem_data(bio, &pem)) <= 0)
+		ret = off_err_crypto(err, _("cannot encode the key"));
+	else
+		ret = off_file_write(path, pem, (size_t)len,
+		    OFF_WRITE_NOREPLACE, err);
+	BIO_free(bio);
+	EVP_PKEY_free(pk);
+	return ret;
+}
+
+int
+off_key_info_json(const struct off_key *k, char **out, struct off_err *err)
+{
+	json_t	*root;
+	uint8_t	 fp[32];
+	char	 words[256];
+	int	 ret;
+
+	off_acl_words(&k->acl, words, sizeof(words));
+	root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o, "
+	    "s:o, s:s, s:o, s:s}",
+	    "file", k->file,
+	    "app", k->app,
+	    "ident", k->ident,
+	    "plainname", k->plainname,
+	    "type", k->type,
+	    "size", (json_int_t)k->size,
+	    "curve", k->curve,
+	    "protection", "module",
+	    "world", off_json_new_hex(k->world, sizeof(k->world)),
+	    "module", off_json_new_hex(k->module, sizeof(k->module)),
+	    "acl", acl_json(&k->acl),
+	    "acl_words", words,
+	    "history", history_json(k),
+	    "acl_signer", k->signer);
+	if (root != NULL && k->pub != NULL) {
+		EVP_Digest(k->pub, k->publen, fp, NULL, EVP_sha256(), NULL);
+		json_object_set_new(root, "fingerprint",
+		    off_json_new_hex(fp, sizeof(fp)));
+	}
+	if (root == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	ret = off_json_dump(root, out, NULL, err);
+	json_decref(root);
+	return ret;
+}
+
+const struct off_acl *
+off_key_acl(const struct off_key *k)
+{
+	return &k->acl;
+}
+
+const char *
+off_key_app(const struct off_key *k)
+{
+	return k->app;
+}
+
+const char *
+off_key_ident(const struct off_key *k)
+{
+	return k->ident;
+}
+
+const char *
+off_key_file_name(const struct off_key *k)
+{
+	return k->file;
+}

@@ -1,0 +1,93 @@
+/* Module-protected keys: the tokenized key file key_<app>_<ident> in
+ * KMDATA holds the private material sealed under the module key, the
+ * public part, and an ACL signed either by the module (as issued at
+ * birth) or by the world key (changed with a quorum of cards). The
+ * format is in officiant-key(5). */
+#ifndef OFF_KEY_H
+#define OFF_KEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+struct off_err;
+struct off_frontend;
+struct off_key;
+struct off_module;
+struct off_slot;
+struct off_world;
+
+#define OFF_KEY_IDENT_MAX	64
+#define OFF_KEY_APP_MAX		16
+#define OFF_KEY_NAME_MAX	128
+
+/* ACL permission groups. */
+#define OFF_ACL_SIGN		0x01
+#define OFF_ACL_DECRYPT		0x02
+#define OFF_ACL_EXPORT_WRAPPED	0x04	/* only under acl->kek */
+#define OFF_ACL_EXPORT_PLAIN	0x08
+#define OFF_ACL_RECOVER		0x10
+#define OFF_ACL_CHANGE		0x20
+
+struct off_acl {
+	unsigned	groups;
+	uint8_t		kek[32];	/* SHA-256 of the KEK's public key */
+	char		target[65];	/* destination, "" for any */
+};
+
+struct off_key_params {
+	const char	*app;		/* "simple" */
+	const char	*ident;
+	const char	*plainname;	/* NULL: ident */
+	const char	*type;		/* "rsa", "ec", "aes" */
+	unsigned	 size;		/* bits; 0: the type's default */
+	const char	*curve;		/* ec: p256, p384, p521, secp256k1 */
+	unsigned long	 pubexp;	/* rsa: 0 for 65537 */
+	int		 allow_legacy;	/* RSA 1024 */
+	int		 exportable;	/* ACL allows plain export */
+};
+
+/* 0 when s is an ident: 1-64 of [a-z0-9-]. */
+int	off_key_ident_ok(const char *s);
+
+/* Generate a key in the world's module and write its key file. */
+int	off_key_generate(const char *kmdata, const struct off_world *w,
+	    const struct off_key_params *p, const struct off_frontend *fe,
+	    struct off_key **key, struct off_err *err);
+/* Load key_<app>_<ident> and verify its ACL against the world. */
+int	off_key_load(const char *kmdata, const struct off_world *w,
+	    const char *app, const char *ident, struct off_key **key,
+	    struct off_err *err);
+/* Load a key file at path (checked against w). */
+int	off_key_load_file(const char *path, const struct off_world *w,
+	    struct off_key **key, struct off_err *err);
+void	off_key_free(struct off_key **key);
+
+/* A copy that may only be exported wrapped under kek (to target),
+ * authorised by a quorum of the world's cards: key_xferacld_<ident>. */
+int	off_key_reduce_acl(const char *kmdata, const struct off_world *w,
+	    const struct off_key *key, EVP_PKEY *kek, const char *target,
+	    struct off_slot *slot, const struct off_frontend *fe,
+	    struct off_key **out, struct off_err *err);
+/* Write the private key as PKCS#8 PEM to path, if the ACL allows. */
+int	off_key_export_plain(const char *kmdata, const struct off_world *w,
+	    const struct off_key *key, const char *path, struct off_err *err);
+/* The private key (EVP_PKEY for rsa/ec) from its seal. */
+int	off_key_private(const char *kmdata, const struct off_world *w,
+	    const struct off_key *key, EVP_PKEY **pkey, struct off_err *err);
+
+/* SHA-256 of a public key's DER SubjectPublicKeyInfo. */
+int	off_key_fingerprint(EVP_PKEY *pub, uint8_t fp[32],
+	    struct off_err *err);
+/* Describe the key (JSON, malloc'd) for key inspect. */
+int	off_key_info_json(const struct off_key *key, char **out,
+	    struct off_err *err);
+const struct off_acl *off_key_acl(const struct off_key *key);
+const char	*off_key_app(const struct off_key *key);
+const char	*off_key_ident(const struct off_key *key);
+const char	*off_key_file_name(const struct off_key *key);
+/* The ACL in words ("sign, decrypt, recover, change ACL"). */
+void	off_acl_words(const struct off_acl *acl, char *out, size_t len);
+
+#endif

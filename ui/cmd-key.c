@@ -1,0 +1,590 @@
+/* officiant key generate|list|inspect|reduce-acl|export */
+#include "config.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "cmd.h"
+#include "encode.h"
+#include "error.h"
+#include "fe-line.h"
+#include "fileio.h"
+#include "i18n.h"
+#include "key.h"
+#include "options.h"
+#include "record.h"
+#include "slot.h"
+#include "world.h"
+
+#define HELP_APP N_("  -a, --app APP        the key's application (default " \
+	"simple)\n")
+
+static int
+load_world(const char *kmarg, char *kmdata, size_t len, struct off_world **w)
+{
+	struct off_err	err;
+
+	off_err_clear(&err);
+	if (opt_kmdata(kmarg, kmdata, len) != 0) {
+		fprintf(stderr, "officiant: %s\n",
+		    _("cannot tell where KMDATA is; give --kmdata DIR"));
+		return EXIT_USAGE;
+	}
+	return off_world_load(kmdata, w, &err) == 0 ? 0 : cmd_fail(&err);
+}
+
+static int
+key_generate(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "app", required_argument, NULL, 'a' },
+		{ "ident", required_argument, NULL, 'i' },
+		{ "plainname", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
+		{ "size", required_argument, NULL, 's' },
+		{ "curve", required_argument, NULL, 'c' },
+		{ "pubexp", required_argument, NULL, 'e' },
+		{ "allow-legacy", no_argument, NULL, 'L' },
+		{ "exportable", no_argument, NULL, 'X' },
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_key_params	 p;
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct record		 rec;
+	const char		*kmarg = NULL;
+	char			 kmdata[PATH_MAX], path[PATH_MAX];
+	const char		*files[2] = { path, NULL };
+	unsigned		 v;
+	int			 c, ret;
+
+	memset(&p, 0, sizeof(p));
+	p.app = "simple";
+	while ((c = getopt_long(argc, argv, "a:i:p:t:s:c:e:k:h", opts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			p.app = optarg;
+			break;
+		case 'i':
+			p.ident = optarg;
+			break;
+		case 'p':
+			p.plainname = optarg;
+			break;
+		case 't':
+			p.type = optarg;
+			break;
+		case 's':
+			if (opt_unsigned(optarg, 1, 65536, &p.size) != 0)
+				return cmd_usage(e, _("--size takes bits"));
+			break;
+		case 'c':
+			p.curve = optarg;
+			break;
+		case 'e':
+			if (opt_unsigned(optarg, 3, UINT32_MAX, &v) != 0)
+				return cmd_usage(e, _("--pubexp takes an odd "
+				    "number, 3 or more"));
+			p.pubexp = v;
+			break;
+		case 'L':
+			p.allow_legacy = 1;
+			break;
+		case 'X':
+			p.exportable = 1;
+			break;
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(
+			    "  -i, --ident IDENT    1-64 lower-case letters, "
+			    "digits and dashes\n"
+			    "  -p, --plainname NAME a name for people (default "
+			    "the ident)\n"
+			    "  -t, --type TYPE      rsa, ec or aes\n"
+			    "  -s, --size BITS      rsa 2048/3072/4096 (default "
+			    "2048), aes 128/192/256\n"
+			    "  -c, --curve CURVE    ec: p256 (default), p384, "
+			    "p521, secp256k1\n"
+			    "  -e, --pubexp N       rsa public exponent (default "
+			    "65537)\n"
+			    "      --allow-legacy   permit RSA 1024, with a "
+			    "warning, for migrations\n"
+			    "      --exportable     the ACL allows export in the "
+			    "clear (never for BYOK)\n"), _(HELP_APP),
+			    _(HELP_KMDATA), _(HELP_HELP), _("\n"
+			    "The key is generated in the world's module and "
+			    "written, sealed under the\nmodule key, as "
+			    "KMDATA/key_APP_IDENT; its ACL allows use, recovery "
+			    "and\nchanging the ACL.\n"), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(e, _("unexpected argument '%s'"),
+		    argv[optind]);
+	if (p.ident == NULL || p.type == NULL)
+		return cmd_usage(e, _("--ident and --type are required"));
+	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	fe_line_init(&fe, &line);
+	off_err_clear(&err);
+	if ((ret = record_start(&rec, kmdata, "key-generate",
+	    _("Generate a module-protected key"), w, &fe, json_pack("{s:s, "
+	    "s:s, s:s?, s:s, s:i, s:s?, s:b}", "app", p.app, "ident", p.ident,
+	    "plainname", p.plainname, "type", p.type, "size", (int)p.size,
+	    "curve", p.curve, "exportable", p.exportable))) != 0)
+		goto out;
+	if (off_key_generate(kmdata, w, &p, &rec.fe, &k, &err) != 0) {
+		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	(void)off_path_join(path, sizeof(path), kmdata, off_key_file_name(k));
+	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "key",
+	    off_key_file_name(k)), files, NULL, kmdata)) != 0)
+		goto out;
+	printf(_("Key %s generated in %s\n"), off_key_file_name(k), kmdata);
+out:
+	off_key_free(&k);
+	off_world_free(&w);
+	return ret;
+}
+
+/* key_APP_IDENT, or IDENT with --app. */
+static int
+key_load_arg(const char *kmdata, const struct off_world *w, const char *app,
+    const char *arg, struct off_key **k, struct off_err *err)
+{
+	char	buf[160], *sep;
+
+	if (strncmp(arg, "key_", 4) == 0 && strlen(arg) < sizeof(buf)) {
+		snprintf(buf, sizeof(buf), "%s", arg + 4);
+		if ((sep = strchr(buf, '_')) != NULL) {
+			*sep = '\0';
+			return off_key_load(kmdata, w, buf, sep + 1, k, err);
+		}
+	}
+	return off_key_load(kmdata, w, app, arg, k, err);
+}
+
+static void
+print_key(const char *json)
+{
+	json_t		*o = json_loads(json, 0, NULL), *h, *ev;
+	size_t		 i;
+
+	printf(_("Key %s\n"
+	    "  plain name   %s\n"
+	    "  type         %s %lld%s%s\n"
+	    "  protection   module %s\n"
+	    "  world        %s\n"
+	    "  fingerprint  %s\n"
+	    "  ACL          %s\n"),
+	    json_string_value(json_object_get(o, "file")),
+	    json_string_value(json_object_get(o, "plainname")),
+	    json_string_value(json_object_get(o, "type")),
+	    (long long)json_integer_value(json_object_get(o, "size")),
+	    *json_string_value(json_object_get(o, "curve")) ? " " : "",
+	    json_string_value(json_object_get(o, "curve")),
+	    json_string_value(json_object_get(o, "module")),
+	    json_string_value(json_object_get(o, "world")),
+	    json_object_get(o, "fingerprint") != NULL ?
+	    json_string_value(json_object_get(o, "fingerprint")) : "-",
+	    json_string_value(json_object_get(o, "acl_words")));
+	h = json_object_get(json_object_get(o, "acl"), "kek");
+	if (h != NULL)
+		printf(_("  export KEK   %s (target %s)\n"),
+		    json_string_value(h), json_string_value(json_object_get(
+		    json_object_get(o, "acl"), "target")));
+	printf(_("  ACL signed   by the %s\n  history\n"),
+	    json_string_value(json_object_get(o, "acl_signer")));
+	json_array_foreach(json_object_get(o, "history"), i, ev)
+		printf("    %s %s%s%s\n",
+		    json_string_value(json_object_get(ev, "time")),
+		    json_string_value(json_object_get(ev, "event")),
+		    *json_string_value(json_object_get(ev, "ref")) ?
+		    _(" from ") : "",
+		    json_string_value(json_object_get(ev, "ref")));
+	json_decref(o);
+}
+
+static int
+key_inspect(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "app", required_argument, NULL, 'a' },
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL;
+	struct off_err		 err;
+	const char		*kmarg = NULL, *app = "simple";
+	char			 kmdata[PATH_MAX], *json = NULL;
+	int			 c, ret, as_json = 0;
+
+	while ((c = getopt_long(argc, argv, "a:k:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			app = optarg;
+			break;
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 'j':
+			as_json = 1;
+			break;
+		case 'h':
+			return cmd_help(e, _(HELP_APP), _(HELP_KMDATA),
+			    _("  -j, --json           print JSON for programs\n"),
+			    _(HELP_HELP), _("\nIDENT may also be a key file "
+			    "name such as key_xferacld_contosokey.\n"), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage(e, _("give one key"));
+	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	off_err_clear(&err);
+	if (key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0 ||
+	    off_key_info_json(k, &json, &err) != 0) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	if (as_json)
+		printf("%s", json);
+	else
+		print_key(json);
+	ret = EXIT_OK;
+out:
+	free(json);
+	off_key_free(&k);
+	off_world_free(&w);
+	return ret;
+}
+
+static int
+key_list(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL;
+	struct off_err		 err;
+	struct dirent		**names = NULL;
+	const char		*kmarg = NULL;
+	char			 kmdata[PATH_MAX], path[PATH_MAX], acl[256];
+	int			 c, ret, n, i, found = 0;
+
+	while ((c = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(HELP_KMDATA), _(HELP_HELP), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(e, NULL);
+	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	if ((n = scandir(kmdata, &names, NULL, alphasort)) < 0) {
+		off_world_free(&w);
+		fprintf(stderr, _("officiant: %s: cannot read\n"), kmdata);
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < n; i++) {
+		if (strncmp(names[i]->d_name, "key_", 4) != 0 ||
+		    strchr(names[i]->d_name, '.') != NULL ||
+		    off_path_join(path, sizeof(path), kmdata,
+		    names[i]->d_name) != 0)
+			continue;
+		found++;
+		off_err_clear(&err);
+		if (off_key_load_file(path, w, &k, &err) != 0)
+			printf(_("%-40s DOES NOT VERIFY: %s\n"),
+			    names[i]->d_name, err.detail);
+		else {
+			off_acl_words(off_key_acl(k), acl, sizeof(acl));
+			printf("%-40s %s\n", names[i]->d_name, acl);
+			off_key_free(&k);
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (found == 0)
+		printf(_("No keys in %s\n"), kmdata);
+	off_world_free(&w);
+	return EXIT_OK;
+}
+
+/* An RSA public key from PEM or DER (SubjectPublicKeyInfo or a
+ * certificate). */
+static EVP_PKEY *
+read_kek(const char *path, struct off_err *err)
+{
+	char		*data = NULL;
+	size_t		 len;
+	const uint8_t	*p;
+	EVP_PKEY	*pk = NULL;
+	X509		*x;
+	BIO		*bio;
+
+	if (off_file_read(path, 64 * 1024, &data, &len, err) != 0)
+		return NULL;
+	if ((bio = BIO_new_mem_buf(data, (int)len)) != NULL) {
+		pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+		if (pk == NULL && BIO_reset(bio) == 1 &&
+		    (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+			pk = X509_get_pubkey(x);
+			X509_free(x);
+		}
+		BIO_free(bio);
+	}
+	if (pk == NULL) {
+		p = (const uint8_t *)data;
+		pk = d2i_PUBKEY(NULL, &p, (long)len);
+	}
+	free(data);
+	ERR_clear_error();
+	if (pk == NULL)
+		off_err_set(err, OFF_ERR_FORMAT, path, _("not a public key (PEM "
+		    "or DER SubjectPublicKeyInfo, or a certificate)"));
+	return pk;
+}
+
+static int
+key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "app", required_argument, NULL, 'a' },
+		{ "kek", required_argument, NULL, 'K' },
+		{ "target", required_argument, NULL, 'T' },
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "drawer", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL, *r = NULL;
+	struct off_slot		*slot = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct record		 rec;
+	EVP_PKEY		*kek = NULL;
+	const char		*kmarg = NULL, *app = "simple", *kekfile = NULL;
+	const char		*target = NULL, *slot_dir = NULL;
+	const char		*drawer_dir = NULL;
+	char			 kmdata[PATH_MAX], path[PATH_MAX];
+	const char		*files[2] = { path, NULL };
+	int			 c, ret;
+
+	while ((c = getopt_long(argc, argv, "a:K:T:k:s:d:h", opts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'a':
+			app = optarg;
+			break;
+		case 'K':
+			kekfile = optarg;
+			break;
+		case 'T':
+			target = optarg;
+			break;
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 's':
+			slot_dir = optarg;
+			break;
+		case 'd':
+			drawer_dir = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _("  -K, --kek FILE       the KEK: "
+			    "RSA 2048-4096 public key (PEM or DER)\n"
+			    "  -T, --target NAME    the destination the copy "
+			    "is for (such as azure)\n"), _(HELP_APP),
+			    _(HELP_KMDATA), _(HELP_SLOT), _(HELP_HELP), _("\n"
+			    "With a quorum of the world's cards, writes "
+			    "KMDATA/key_xferacld_IDENT: a copy\nof the key "
+			    "that may only be exported wrapped under the KEK; "
+			    "the original\nstays as it is.\n"), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 != argc || kekfile == NULL)
+		return cmd_usage(e, _("give the key and --kek FILE"));
+	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	off_err_clear(&err);
+	if ((kek = read_kek(kekfile, &err)) == NULL ||
+	    key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	if ((ret = opt_open_slot(slot_dir, drawer_dir, &slot)) != 0)
+		goto out;
+	fe_line_init(&fe, &line);
+	if ((ret = record_start(&rec, kmdata, "key-reduce-acl",
+	    _("Reduce a key's ACL for transfer"), w, &fe, json_pack("{s:s, "
+	    "s:s, s:s?}", "key", off_key_file_name(k), "kek", kekfile,
+	    "target", target))) != 0)
+		goto out;
+	if (off_key_reduce_acl(kmdata, w, k, kek, target, slot, &rec.fe, &r,
+	    &err) != 0) {
+		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	(void)off_path_join(path, sizeof(path), kmdata, off_key_file_name(r));
+	if ((ret = record_finish(&rec, NULL, json_pack("{s:s, s:s}", "key",
+	    off_key_file_name(k), "reduced", off_key_file_name(r)), files, NULL,
+	    kmdata)) != 0)
+		goto out;
+	printf(_("Key %s written: it may only be exported wrapped under the "
+	    "KEK\n"), off_key_file_name(r));
+	ret = EXIT_OK;
+out:
+	off_slot_close(&slot);
+	EVP_PKEY_free(kek);
+	off_key_free(&r);
+	off_key_free(&k);
+	off_world_free(&w);
+	return ret;
+}
+
+static int
+key_export(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "app", required_argument, NULL, 'a' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL;
+	struct off_err		 err;
+	struct record		 rec;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	const char		*kmarg = NULL, *app = "simple", *out = NULL;
+	char			 kmdata[PATH_MAX];
+	int			 c, ret;
+
+	while ((c = getopt_long(argc, argv, "a:o:k:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			app = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _("  -o, --out FILE       where to "
+			    "write the private key (PKCS#8 PEM)\n"),
+			    _(HELP_APP), _(HELP_KMDATA), _(HELP_HELP), _("\n"
+			    "Refused unless the key's ACL allows export in the "
+			    "clear; a key reduced for\ntransfer never can "
+			    "be.\n"), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 != argc || out == NULL)
+		return cmd_usage(e, _("give the key and --out FILE"));
+	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	off_err_clear(&err);
+	if (key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0) {
+		ret = cmd_fail(&err);
+		goto done;
+	}
+	fe_line_init(&fe, &line);
+	if ((ret = record_start(&rec, kmdata, "key-export",
+	    _("Export a key in the clear"), w, &fe, json_pack("{s:s, s:s}",
+	    "key", off_key_file_name(k), "out", out))) != 0)
+		goto done;
+	if (off_key_export_plain(kmdata, w, k, out, &err) != 0) {
+		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
+		ret = cmd_fail(&err);
+		goto done;
+	}
+	ret = record_finish(&rec, NULL, NULL, NULL, NULL, kmdata);
+	if (ret == 0)
+		printf(_("Key %s exported in the clear to %s; destroy that file "
+		    "once it is used\n"), off_key_file_name(k), out);
+done:
+	off_key_free(&k);
+	off_world_free(&w);
+	return ret;
+}
+
+const struct cmd_entry cmd_key_generate_entry = {
+	"key", "generate",
+	N_("--ident IDENT --type rsa|ec|aes [--app APP] [--plainname NAME] "
+	    "[--size BITS] [--curve CURVE] [--pubexp N] [--allow-legacy] "
+	    "[--exportable] [--kmdata DIR]"),
+	N_("generate a module-protected key"),
+	key_generate
+};
+const struct cmd_entry cmd_key_list_entry = {
+	"key", "list", N_("[--kmdata DIR]"),
+	N_("list the keys of the world and their ACLs"),
+	key_list
+};
+const struct cmd_entry cmd_key_inspect_entry = {
+	"key", "inspect", N_("[--app APP] [--kmdata DIR] [--json] IDENT"),
+	N_("show a key: type, fingerprint, ACL, history"),
+	key_inspect
+};
+const struct cmd_entry cmd_key_reduce_acl_entry = {
+	"key", "reduce-acl",
+	N_("--kek FILE [--target NAME] [--app APP] [--kmdata DIR] "
+	    "(--slot DIR | --drawer DIR) IDENT"),
+	N_("make a copy that can only be exported wrapped under a KEK"),
+	key_reduce_acl
+};
+const struct cmd_entry cmd_key_export_entry = {
+	"key", "export", N_("--out FILE [--app APP] [--kmdata DIR] IDENT"),
+	N_("export a key in the clear, if its ACL allows"),
+	key_export
+};
