@@ -12,6 +12,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
 #include "crypto.h"
@@ -417,7 +418,8 @@ history_json(const struct off_key *k)
 }
 
 static int
-key_write(const char *kmdata, const struct off_key *k, struct off_err *err)
+key_write(const char *kmdata, const struct off_key *k, int flags,
+    struct off_err *err)
 {
 	char	 path[PATH_MAX], *data = NULL;
 	size_t	 len;
@@ -454,7 +456,7 @@ key_write(const char *kmdata, const struct off_key *k, struct off_err *err)
 		ret = off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
 		    _("path too long"));
 	else
-		ret = off_file_write(path, data, len, OFF_WRITE_NOREPLACE, err);
+		ret = off_file_write(path, data, len, flags, err);
 	free(data);
 	return ret;
 }
@@ -684,7 +686,7 @@ off_key_generate(const char *kmdata, const struct off_world *w,
 	if ((ret = add_event(k, "created", NULL, err)) != 0 ||
 	    (ret = off_module_signing_key(m, &mkey, err)) != 0 ||
 	    (ret = acl_sign(k, "module", mkey, NULL, err)) != 0 ||
-	    (ret = key_write(kmdata, k, err)) != 0)
+	    (ret = key_write(kmdata, k, OFF_WRITE_NOREPLACE, err)) != 0)
 		goto out;
 	*out = k;
 	k = NULL;
@@ -987,7 +989,7 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 	if ((ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
 	    (ret = off_world_signing_key(w, secret, &wkey, err)) != 0 ||
 	    (ret = acl_sign(k, "world", wkey, w, err)) != 0 ||
-	    (ret = key_write(kmdata, k, err)) != 0)
+	    (ret = key_write(kmdata, k, OFF_WRITE_NOREPLACE, err)) != 0)
 		goto out;
 	*out = k;
 	k = NULL;
@@ -1089,4 +1091,416 @@ const char *
 off_key_file_name(const struct off_key *k)
 {
 	return k->file;
+}
+
+/* The type, size and curve of an existing private key. */
+static int
+describe_pkey(EVP_PKEY *pk, struct off_key *k, int allow_legacy,
+    struct off_err *err)
+{
+	char	group[64];
+	size_t	i, glen;
+	int	bits = EVP_PKEY_get_bits(pk);
+
+	if (EVP_PKEY_is_a(pk, "RSA")) {
+		snprintf(k->type, sizeof(k->type), "rsa");
+		if (bits == 1024 && !allow_legacy)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("the key is RSA 1024; import it only with "
+			    "--allow-legacy"));
+		if (bits < 1024 || bits > 8192)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("RSA keys of %d bits are not accepted"), bits);
+		k->size = (unsigned)bits;
+		return 0;
+	}
+	if (EVP_PKEY_is_a(pk, "EC") &&
+	    EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME,
+	    group, sizeof(group), &glen) == 1) {
+		static const char *const alias[][2] = {
+			{ "prime256v1", "p256" }, { "P-256", "p256" },
+			{ "secp384r1", "p384" }, { "P-384", "p384" },
+			{ "secp521r1", "p521" }, { "P-521", "p521" },
+			{ "secp256k1", "secp256k1" },
+		};
+
+		for (i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
+			if (strcmp(group, alias[i][0]) == 0) {
+				snprintf(k->type, sizeof(k->type), "ec");
+				snprintf(k->curve, sizeof(k->curve), "%s",
+				    alias[i][1]);
+				k->size = (unsigned)bits;
+				return 0;
+			}
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("the key's curve %s is not supported"), group);
+	}
+	ERR_clear_error();
+	return off_err_set(err, OFF_ERR_INVALID, NULL,
+	    _("only RSA and EC keys can be imported"));
+}
+
+struct pass_ctx {
+	const struct off_frontend	*fe;
+	const char			*label;
+	int				 asked;
+};
+
+/* OpenSSL asks for the source file's password through the front end:
+ * never from argv or the environment. */
+static int
+pass_cb(char *buf, int size, int rwflag, void *u)
+{
+	struct pass_ctx		*pc = u;
+	struct off_pin_request	 req;
+	char			*p = NULL;
+	size_t			 len;
+
+	(void)rwflag;
+	memset(&req, 0, sizeof(req));
+	req.kind = OFF_PIN_PASSPHRASE;
+	req.label = pc->label;
+	req.tries_left = -1;
+	pc->asked = 1;
+	if (off_ask_pin(pc->fe, &req, &p, &len) != 0 || size <= 0 ||
+	    len >= (size_t)size) {
+		off_secfree(&p);
+		return -1;
+	}
+	memcpy(buf, p, len);
+	off_secfree(&p);
+	return (int)len;
+}
+
+/* PKCS#12, PEM (plain or encrypted) or DER PKCS#8 (plain or
+ * encrypted) or traditional DER. */
+static EVP_PKEY *
+read_private(const char *data, size_t len, struct pass_ctx *pc,
+    struct off_err *err, const char *path)
+{
+	EVP_PKEY	*pk = NULL;
+	PKCS12		*p12;
+	BIO		*bio;
+	const uint8_t	*p = (const uint8_t *)data;
+	char		*pass = NULL;
+	size_t		 plen;
+	struct off_pin_request	req;
+
+	if ((p12 = d2i_PKCS12(NULL, &p, (long)len)) != NULL) {
+		if (PKCS12_parse(p12, "", &pk, NULL, NULL) != 1 &&
+		    PKCS12_parse(p12, NULL, &pk, NULL, NULL) != 1) {
+			ERR_clear_error();
+			memset(&req, 0, sizeof(req));
+			req.kind = OFF_PIN_PASSPHRASE;
+			req.label = pc->label;
+			req.tries_left = -1;
+			pc->asked = 1;
+			if (off_ask_pin(pc->fe, &req, &pass, &plen) == 0 &&
+			    PKCS12_parse(p12, pass, &pk, NULL, NULL) != 1)
+				pk = NULL;
+			off_secfree(&pass);
+		}
+		PKCS12_free(p12);
+		goto done;
+	}
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
+		goto done;
+	if ((pk = PEM_read_bio_PrivateKey(bio, NULL, pass_cb, pc)) == NULL &&
+	    !pc->asked) {
+		(void)BIO_reset(bio);
+		pk = d2i_PKCS8PrivateKey_bio(bio, NULL, pass_cb, pc);
+		if (pk == NULL && !pc->asked) {
+			p = (const uint8_t *)data;
+			pk = d2i_AutoPrivateKey(NULL, &p, (long)len);
+		}
+	}
+	BIO_free(bio);
+done:
+	ERR_clear_error();
+	if (pk == NULL)
+		off_err_set(err, pc->asked ? OFF_ERR_BAD_PIN : OFF_ERR_FORMAT,
+		    path, pc->asked ? _("wrong password, or the file is "
+		    "damaged") : _("not a private key (PKCS#8, PKCS#12 or PEM)"));
+	return pk;
+}
+
+int
+off_key_import(const char *kmdata, const struct off_world *w,
+    const struct off_key_params *p, const char *from,
+    const struct off_frontend *fe, struct off_key **out, struct off_err *err)
+{
+	struct off_key		*k = NULL;
+	struct off_module	*m = NULL;
+	struct pass_ctx		 pc;
+	EVP_PKEY		*pk = NULL, *mkey = NULL;
+	char			*data = NULL, path[PATH_MAX], label[PATH_MAX + 32];
+	const char		*base;
+	uint8_t			*priv = NULL, *der = NULL;
+	size_t			 len = 0, dlen;
+	int			 n, ret;
+
+	*out = NULL;
+	if (off_key_ident_ok(p->ident) != 0 || off_key_ident_ok(p->app) != 0 ||
+	    strlen(p->app) > OFF_KEY_APP_MAX)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("bad ident \"%s\": use 1 to 64 lower-case letters, digits "
+		    "and dashes"), p->ident);
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	snprintf(k->app, sizeof(k->app), "%s", p->app);
+	snprintf(k->ident, sizeof(k->ident), "%s", p->ident);
+	snprintf(k->plainname, sizeof(k->plainname), "%s",
+	    p->plainname != NULL ? p->plainname : p->ident);
+	key_file_name(k);
+	if (off_path_join(path, sizeof(path), kmdata, k->file) != 0 ||
+	    access(path, F_OK) == 0) {
+		ret = off_err_set(err, OFF_ERR_EXISTS, path,
+		    _("a key with this ident already exists; choose another "
+		    "ident"));
+		goto out;
+	}
+	if ((ret = off_file_read(from, 64 * 1024, &data, &dlen, err)) != 0)
+		goto out;
+	snprintf(label, sizeof(label), _("Password of %s"), from);
+	pc.fe = fe;
+	pc.label = label;
+	pc.asked = 0;
+	pk = read_private(data, dlen, &pc, err, from);
+	off_wipe(data, dlen);
+	if (pk == NULL) {
+		ret = err != NULL ? err->code : OFF_ERR_FORMAT;
+		goto out;
+	}
+	if ((ret = describe_pkey(pk, k, p->allow_legacy, err)) != 0)
+		goto out;
+	memcpy(k->world, off_world_id(w), sizeof(k->world));
+	off_utc_now(k->created);
+	if ((n = i2d_PUBKEY(pk, &der)) <= 0 ||
+	    (k->pub = malloc((size_t)n)) == NULL) {
+		ret = off_err_crypto(err, _("cannot encode the public key"));
+		goto out;
+	}
+	memcpy(k->pub, der, (size_t)n);
+	k->publen = (size_t)n;
+	if ((ret = key_private_der(pk, &priv, &len, err)) != 0 ||
+	    (ret = seal_key(kmdata, w, k, priv, len, &m, err)) != 0)
+		goto out;
+	k->acl.groups = OFF_ACL_SIGN | OFF_ACL_DECRYPT | OFF_ACL_RECOVER |
+	    OFF_ACL_CHANGE | (p->exportable ? OFF_ACL_EXPORT_PLAIN : 0);
+	base = strrchr(from, '/');
+	if ((ret = add_event(k, "imported", base != NULL ? base + 1 : from,
+	    err)) != 0 ||
+	    (ret = off_module_signing_key(m, &mkey, err)) != 0 ||
+	    (ret = acl_sign(k, "module", mkey, NULL, err)) != 0 ||
+	    (ret = key_write(kmdata, k, OFF_WRITE_NOREPLACE, err)) != 0)
+		goto out;
+	*out = k;
+	k = NULL;
+out:
+	OPENSSL_free(der);
+	free(data);
+	EVP_PKEY_free(pk);
+	EVP_PKEY_free(mkey);
+	off_module_free(&m);
+	off_secfree(&priv);
+	off_key_free(&k);
+	return ret;
+}
+
+int
+off_key_backup(const char *kmdata, const struct off_world *w,
+    const struct off_key *k, const char *dir, struct off_err *err)
+{
+	struct off_world	*there = NULL;
+	char			 src[PATH_MAX], dst[PATH_MAX], *data = NULL;
+	size_t			 len;
+	int			 ret, wrote_world = 0;
+
+	if ((ret = off_mkdirs(dir, err)) != 0)
+		return ret;
+	/* The world file travels with the key: it holds the module key
+	 * sealed under the recovery secret. */
+	if (off_path_join(dst, sizeof(dst), dir, OFF_WORLD_FILE) != 0)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, dir,
+		    _("path too long"));
+	if (access(dst, F_OK) == 0) {
+		if ((ret = off_world_load_file(dst, &there, err)) != 0)
+			return ret;
+		ret = memcmp(off_world_id(there), off_world_id(w),
+		    OFF_WORLD_ID_LEN) == 0 ? 0 : off_err_set(err,
+		    OFF_ERR_WRONG_WORLD, dst, _("the backup directory holds "
+		    "another world; use another directory"));
+		off_world_free(&there);
+		if (ret != 0)
+			return ret;
+	} else {
+		if (off_path_join(src, sizeof(src), kmdata, OFF_WORLD_FILE) !=
+		    0 || (ret = off_file_read(src, OFF_FILE_MAX, &data, &len,
+		    err)) != 0)
+			return ret != 0 ? ret : OFF_ERR_TOO_LARGE;
+		ret = off_file_write(dst, data, len, OFF_WRITE_NOREPLACE, err);
+		free(data);
+		data = NULL;
+		if (ret != 0)
+			return ret;
+		wrote_world = 1;
+	}
+	if (off_path_join(src, sizeof(src), kmdata, k->file) != 0 ||
+	    off_path_join(dst, sizeof(dst), dir, k->file) != 0)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, dir,
+		    _("path too long"));
+	if ((ret = off_file_read(src, 64 * 1024, &data, &len, err)) == 0)
+		ret = off_file_write(dst, data, len, OFF_WRITE_NOREPLACE, err);
+	free(data);
+	if (ret != 0 && wrote_world &&
+	    off_path_join(dst, sizeof(dst), dir, OFF_WORLD_FILE) == 0)
+		(void)off_file_remove(dst, NULL);
+	return ret;
+}
+
+int
+off_key_recover(const char *kmdata, const struct off_world *w,
+    const char *dir, const char *app, const char *ident,
+    struct off_key **out, struct off_err *err)
+{
+	struct off_key	*k = NULL;
+	uint8_t		*priv = NULL;
+	char		 dst[PATH_MAX], *data = NULL, name[160];
+	size_t		 len;
+	int		 ret;
+
+	*out = NULL;
+	if ((ret = off_key_load(dir, w, app, ident, &k, err)) != 0)
+		return ret;
+	if (!(k->acl.groups & OFF_ACL_RECOVER)) {
+		ret = off_err_set(err, OFF_ERR_DENIED, k->file,
+		    _("the key's ACL does not allow recovery"));
+		goto out;
+	}
+	/* Only a module of this world opens it: the world must have been
+	 * restored here, which took a quorum of cards. */
+	if ((ret = open_key(kmdata, w, k, &priv, err)) != 0)
+		goto out;
+	snprintf(name, sizeof(name), "%s/%s", dir, k->file);
+	if (off_path_join(dst, sizeof(dst), kmdata, k->file) != 0) {
+		ret = off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
+		    _("path too long"));
+		goto out;
+	}
+	if ((ret = off_file_read(name, 64 * 1024, &data, &len, err)) == 0)
+		ret = off_file_write(dst, data, len, OFF_WRITE_NOREPLACE, err);
+	free(data);
+	if (ret == 0) {
+		*out = k;
+		k = NULL;
+	}
+out:
+	off_secfree(&priv);
+	off_key_free(&k);
+	return ret;
+}
+
+int
+off_key_rekey(const char *kmdata, const struct off_world *w,
+    const struct off_key *old, const struct off_frontend *fe,
+    struct off_key **out, struct off_err *err)
+{
+	struct off_key_params	 p;
+	struct off_key		*nk = NULL, *ov = NULL;
+	struct off_module	*m = NULL;
+	EVP_PKEY		*mkey = NULL;
+	const char		*group = NULL;
+	char			 vident[OFF_KEY_IDENT_MAX + 1], path[PATH_MAX];
+	char			 vpath[PATH_MAX];
+	uint8_t			*priv = NULL;
+	size_t			 len = 0;
+	unsigned		 v;
+	int			 ret, wrote_old = 0;
+
+	*out = NULL;
+	if (was_reduced(old) || !(old->acl.groups & OFF_ACL_CHANGE))
+		return off_err_set(err, OFF_ERR_DENIED, old->file,
+		    _("the key's ACL does not allow changing it, so it cannot "
+		    "be re-keyed"));
+	/* The old key keeps its material under a versioned ident. */
+	for (v = 1; v < 1000; v++) {
+		int	n = snprintf(vident, sizeof(vident), "%s-v%u",
+		    old->ident, v);
+		char	vname[160];
+
+		if (n < 0 || (size_t)n >= sizeof(vident))
+			return off_err_set(err, OFF_ERR_INVALID, old->file,
+			    _("the ident is too long to keep versions"));
+		snprintf(vname, sizeof(vname), "key_%s_%s", old->app, vident);
+		if (off_path_join(vpath, sizeof(vpath), kmdata, vname) == 0 &&
+		    access(vpath, F_OK) != 0)
+			break;
+	}
+	if ((ov = calloc(1, sizeof(*ov))) == NULL ||
+	    (nk = calloc(1, sizeof(*nk))) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	*ov = *old;
+	ov->pub = NULL;
+	ov->priv.ct = NULL;
+	if (old->pub != NULL) {
+		if ((ov->pub = malloc(old->publen)) == NULL) {
+			ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+			goto out;
+		}
+		memcpy(ov->pub, old->pub, old->publen);
+	}
+	snprintf(ov->ident, sizeof(ov->ident), "%s", vident);
+	key_file_name(ov);
+	/* Decrypt only from now on: the module may narrow what it issued. */
+	ov->acl.groups &= OFF_ACL_DECRYPT | OFF_ACL_RECOVER;
+	memset(&p, 0, sizeof(p));
+	p.app = old->app;
+	p.ident = old->ident;
+	p.plainname = old->plainname;
+	p.type = old->type;
+	p.size = old->size;
+	p.curve = *old->curve ? old->curve : NULL;
+	p.allow_legacy = 1;
+	if ((ret = check_params(&p, nk, &group, NULL, err)) != 0)
+		goto out;
+	snprintf(nk->app, sizeof(nk->app), "%s", old->app);
+	snprintf(nk->ident, sizeof(nk->ident), "%s", old->ident);
+	snprintf(nk->plainname, sizeof(nk->plainname), "%s", old->plainname);
+	key_file_name(nk);
+	memcpy(nk->world, off_world_id(w), sizeof(nk->world));
+	off_utc_now(nk->created);
+	nk->acl = old->acl;
+	if ((ret = open_key(kmdata, w, old, &priv, err)) != 0 ||
+	    (ret = seal_key(kmdata, w, ov, priv, old->priv.len, &m,
+	    err)) != 0)
+		goto out;
+	off_secfree(&priv);
+	if ((ret = make_material(&p, nk, group, fe, &priv, &len, err)) != 0 ||
+	    (ret = seal_key(kmdata, w, nk, priv, len, NULL, err)) != 0 ||
+	    (ret = add_event(ov, "rekeyed-to", nk->file, err)) != 0 ||
+	    (ret = add_event(nk, "rekeyed-from", ov->file, err)) != 0 ||
+	    (ret = off_module_signing_key(m, &mkey, err)) != 0 ||
+	    (ret = acl_sign(ov, "module", mkey, NULL, err)) != 0 ||
+	    (ret = acl_sign(nk, "module", mkey, NULL, err)) != 0)
+		goto out;
+	/* The old version first; only then replace the current file. */
+	if ((ret = key_write(kmdata, ov, OFF_WRITE_NOREPLACE, err)) != 0)
+		goto out;
+	wrote_old = 1;
+	if ((ret = key_write(kmdata, nk, OFF_WRITE_REPLACE, err)) != 0)
+		goto out;
+	*out = nk;
+	nk = NULL;
+out:
+	if (ret != 0 && wrote_old &&
+	    off_path_join(path, sizeof(path), kmdata, ov->file) == 0)
+		(void)off_file_remove(path, NULL);
+	EVP_PKEY_free(mkey);
+	off_module_free(&m);
+	off_secfree(&priv);
+	off_key_free(&ov);
+	off_key_free(&nk);
+	return ret;
 }

@@ -64,6 +64,26 @@ int	off_key_load_file(const char *path, const struct off_world *w,
 	    struct off_key **key, struct off_err *err);
 void	off_key_free(struct off_key **key);
 
+/* Import an existing RSA or EC private key (PKCS#8, encrypted or not,
+ * PKCS#12 or PEM) from the file from; its password is asked through
+ * fe. The source file is left as it is. */
+int	off_key_import(const char *kmdata, const struct off_world *w,
+	    const struct off_key_params *p, const char *from,
+	    const struct off_frontend *fe, struct off_key **key,
+	    struct off_err *err);
+/* Copy the key file, still sealed, and the world file into dir. */
+int	off_key_backup(const char *kmdata, const struct off_world *w,
+	    const struct off_key *key, const char *dir, struct off_err *err);
+/* Bring key_<app>_<ident> from a backup dir into kmdata, whose world
+ * (restored with a quorum) must be the key's; the ACL must allow it. */
+int	off_key_recover(const char *kmdata, const struct off_world *w,
+	    const char *dir, const char *app, const char *ident,
+	    struct off_key **key, struct off_err *err);
+/* A new version of the key under the same name; the old one becomes
+ * key_<app>_<ident>-v<N>, usable for decrypt only. */
+int	off_key_rekey(const char *kmdata, const struct off_world *w,
+	    const struct off_key *old, const struct off_frontend *fe,
+	    struct off_key **key, struct off_err *err);
 /* A copy that may only be exported wrapped under kek (to target),
  * authorised by a quorum of the world's cards: key_xferacld_<ident>. */
 int	off_key_reduce_acl(const char *kmdata, const struct off_world *w,

@@ -221,8 +221,7 @@ print_key(const char *json)
 		printf("    %s %s%s%s\n",
 		    json_string_value(json_object_get(ev, "time")),
 		    json_string_value(json_object_get(ev, "event")),
-		    *json_string_value(json_object_get(ev, "ref")) ?
-		    _(" from ") : "",
+		    *json_string_value(json_object_get(ev, "ref")) ? " " : "",
 		    json_string_value(json_object_get(ev, "ref")));
 	json_decref(o);
 }
@@ -587,4 +586,277 @@ const struct cmd_entry cmd_key_export_entry = {
 	"key", "export", N_("--out FILE [--app APP] [--kmdata DIR] IDENT"),
 	N_("export a key in the clear, if its ACL allows"),
 	key_export
+};
+
+static int
+key_import(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "app", required_argument, NULL, 'a' },
+		{ "ident", required_argument, NULL, 'i' },
+		{ "plainname", required_argument, NULL, 'p' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "allow-legacy", no_argument, NULL, 'L' },
+		{ "exportable", no_argument, NULL, 'X' },
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_key_params	 p;
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct record		 rec;
+	const char		*kmarg = NULL, *from = NULL;
+	char			 kmdata[PATH_MAX], path[PATH_MAX];
+	const char		*files[2] = { path, NULL };
+	int			 c, ret;
+
+	memset(&p, 0, sizeof(p));
+	p.app = "simple";
+	while ((c = getopt_long(argc, argv, "a:i:p:f:k:h", opts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'a':
+			p.app = optarg;
+			break;
+		case 'i':
+			p.ident = optarg;
+			break;
+		case 'p':
+			p.plainname = optarg;
+			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 'L':
+			p.allow_legacy = 1;
+			break;
+		case 'X':
+			p.exportable = 1;
+			break;
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(
+			    "  -i, --ident IDENT    the new key's ident\n"
+			    "  -f, --from FILE      the key to import: PKCS#8 "
+			    "(encrypted or not), PKCS#12\n"
+			    "                       or PEM; its password is "
+			    "asked, never taken from argv\n"
+			    "  -p, --plainname NAME a name for people\n"
+			    "      --allow-legacy   accept RSA 1024\n"
+			    "      --exportable     the ACL allows export in the "
+			    "clear\n"), _(HELP_APP), _(HELP_KMDATA),
+			    _(HELP_HELP), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind != argc || p.ident == NULL || from == NULL)
+		return cmd_usage(e, _("--ident and --from are required"));
+	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	fe_line_init(&fe, &line);
+	off_err_clear(&err);
+	if ((ret = record_start(&rec, kmdata, "key-import",
+	    _("Import an existing key"), w, &fe, json_pack("{s:s, s:s, s:s}",
+	    "app", p.app, "ident", p.ident, "from", from))) != 0)
+		goto out;
+	if (off_key_import(kmdata, w, &p, from, &rec.fe, &k, &err) != 0) {
+		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	(void)off_path_join(path, sizeof(path), kmdata, off_key_file_name(k));
+	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "key",
+	    off_key_file_name(k)), files, NULL, kmdata)) != 0)
+		goto out;
+	printf(_("Key %s imported into %s.\n%s was left as it is: destroy it "
+	    "securely once the imported key is checked.\n"),
+	    off_key_file_name(k), kmdata, from);
+out:
+	off_key_free(&k);
+	off_world_free(&w);
+	return ret;
+}
+
+/* Options shared by backup, recover and rekey: --app and --kmdata. */
+static int
+app_kmdata_args(const struct cmd_entry *e, int argc, char **argv,
+    const char **app, const char **kmarg, int nargs, const char *more)
+{
+	static const struct option opts[] = {
+		{ "app", required_argument, NULL, 'a' },
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	c;
+
+	*app = "simple";
+	*kmarg = NULL;
+	while ((c = getopt_long(argc, argv, "a:k:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			*app = optarg;
+			break;
+		case 'k':
+			*kmarg = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(HELP_APP), _(HELP_KMDATA),
+			    _(HELP_HELP), more, NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (argc - optind != nargs)
+		return cmd_usage(e, NULL);
+	return -1;
+}
+
+static int
+key_backup(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL;
+	struct off_err		 err;
+	const char		*app, *kmarg;
+	char			 kmdata[PATH_MAX];
+	int			 ret;
+
+	if ((ret = app_kmdata_args(e, argc, argv, &app, &kmarg, 2, _("\nThe "
+	    "key file stays sealed under the module key; the world file goes "
+	    "with it,\nand recovery on another machine needs the world "
+	    "restored with a quorum.\n"))) >= 0)
+		return ret;
+	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	off_err_clear(&err);
+	if (key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0 ||
+	    off_key_backup(kmdata, w, k, argv[optind + 1], &err) != 0)
+		ret = cmd_fail(&err);
+	else
+		printf(_("Key %s backed up to %s\n"), off_key_file_name(k),
+		    argv[optind + 1]);
+	off_key_free(&k);
+	off_world_free(&w);
+	return ret;
+}
+
+static int
+key_recover(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct record		 rec;
+	const char		*app, *kmarg;
+	char			 kmdata[PATH_MAX];
+	int			 ret;
+
+	if ((ret = app_kmdata_args(e, argc, argv, &app, &kmarg, 2, _("\n"
+	    "Brings IDENT from the backup directory DIR into KMDATA, whose "
+	    "world must be\nthe key's (restore it first with 'officiant "
+	    "world restore', which takes a\nquorum); the key's ACL must "
+	    "allow recovery.\n"))) >= 0)
+		return ret;
+	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	fe_line_init(&fe, &line);
+	off_err_clear(&err);
+	if ((ret = record_start(&rec, kmdata, "key-recover",
+	    _("Recover a key from a backup"), w, &fe, json_pack("{s:s, s:s, "
+	    "s:s}", "app", app, "ident", argv[optind], "backup",
+	    argv[optind + 1]))) != 0)
+		goto out;
+	if (off_key_recover(kmdata, w, argv[optind + 1], app, argv[optind],
+	    &k, &err) != 0) {
+		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "key",
+	    off_key_file_name(k)), NULL, NULL, kmdata)) == 0)
+		printf(_("Key %s recovered into %s\n"), off_key_file_name(k),
+		    kmdata);
+out:
+	off_key_free(&k);
+	off_world_free(&w);
+	return ret;
+}
+
+static int
+key_rekey(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL, *nk = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct record		 rec;
+	const char		*app, *kmarg;
+	char			 kmdata[PATH_MAX];
+	int			 ret;
+
+	if ((ret = app_kmdata_args(e, argc, argv, &app, &kmarg, 1, _("\nMakes "
+	    "a new key of the same type under the same name; the old one is "
+	    "kept as\nkey_APP_IDENT-vN for decrypting only, and the two "
+	    "histories point at each\nother.\n"))) >= 0)
+		return ret;
+	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	fe_line_init(&fe, &line);
+	off_err_clear(&err);
+	if (key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	if ((ret = record_start(&rec, kmdata, "key-rekey",
+	    _("Re-key a key"), w, &fe, json_pack("{s:s}", "key",
+	    off_key_file_name(k)))) != 0)
+		goto out;
+	if (off_key_rekey(kmdata, w, k, &rec.fe, &nk, &err) != 0) {
+		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "key",
+	    off_key_file_name(nk)), NULL, NULL, kmdata)) == 0)
+		printf(_("Key %s re-keyed; the old version is kept for "
+		    "decrypting only\n"), off_key_file_name(nk));
+out:
+	off_key_free(&nk);
+	off_key_free(&k);
+	off_world_free(&w);
+	return ret;
+}
+
+const struct cmd_entry cmd_key_import_entry = {
+	"key", "import",
+	N_("--ident IDENT --from FILE [--app APP] [--plainname NAME] "
+	    "[--allow-legacy] [--exportable] [--kmdata DIR]"),
+	N_("import an existing software key into the module"),
+	key_import
+};
+const struct cmd_entry cmd_key_backup_entry = {
+	"key", "backup", N_("[--app APP] [--kmdata DIR] IDENT DIR"),
+	N_("copy a key, still sealed, with its world into a directory"),
+	key_backup
+};
+const struct cmd_entry cmd_key_recover_entry = {
+	"key", "recover", N_("[--app APP] [--kmdata DIR] IDENT DIR"),
+	N_("bring a key back from a backup into a restored world"),
+	key_recover
+};
+const struct cmd_entry cmd_key_rekey_entry = {
+	"key", "rekey", N_("[--app APP] [--kmdata DIR] IDENT"),
+	N_("make a new version of a key, keeping the old for decrypting"),
+	key_rekey
 };

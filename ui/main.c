@@ -27,6 +27,10 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_key_inspect_entry,
 	&cmd_key_reduce_acl_entry,
 	&cmd_key_export_entry,
+	&cmd_key_import_entry,
+	&cmd_key_backup_entry,
+	&cmd_key_recover_entry,
+	&cmd_key_rekey_entry,
 	&cmd_verify_entry,
 	&cmd_transcript_show_entry,
 	&cmd_transcript_prove_entry,
@@ -40,8 +44,8 @@ static const struct cmd_entry *const cmd_table[] = {
 static const char *const groups[][2] = {
 	{ "world", N_("the security world: create, inspect, back up, restore") },
 	{ "card", N_("administrator cards: list, inspect, verify, change PIN") },
-	{ "key", N_("module-protected keys: generate, inspect, reduce ACL, "
-	    "export") },
+	{ "key", N_("module-protected keys: generate, import, inspect, "
+	    "reduce ACL, back up, recover, re-key, export") },
 	{ "verify", N_("verify a ceremony transcript (for auditors)") },
 	{ "transcript", N_("transcripts: show, prove, consistency, minutes, "
 	    "cosign") },
