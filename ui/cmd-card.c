@@ -382,10 +382,8 @@ card_change_pin(const struct cmd_entry *e, int argc, char **argv)
 		if (err.code == 0)
 			off_err_set(&err, OFF_ERR_CANCELLED, NULL,
 			    _("no new PIN was chosen; the card is unchanged"));
-		if (recording)
-			(void)record_finish(&rec, &err, NULL, NULL, NULL,
-			    kmdata);
-		ret = cmd_fail(&err);
+		ret = recording ? record_abort(&rec, &err, kmdata) :
+		    cmd_fail(&err);
 		goto out;
 	}
 	printf(_("Card %u: PIN changed\n"), off_card_index(card));

@@ -154,8 +154,7 @@ key_generate(const struct cmd_entry *e, int argc, char **argv)
 	    "curve", p.curve, "exportable", p.exportable))) != 0)
 		goto out;
 	if (off_key_generate(kmdata, w, &p, &rec.fe, &k, &err) != 0) {
-		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
-		ret = cmd_fail(&err);
+		ret = record_abort(&rec, &err, kmdata);
 		goto out;
 	}
 	(void)off_path_join(path, sizeof(path), kmdata, off_key_file_name(k));
@@ -465,8 +464,7 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 		goto out;
 	if (off_key_reduce_acl(kmdata, w, k, kek, target, slot, &rec.fe, &r,
 	    &err) != 0) {
-		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
-		ret = cmd_fail(&err);
+		ret = record_abort(&rec, &err, kmdata);
 		goto out;
 	}
 	(void)off_path_join(path, sizeof(path), kmdata, off_key_file_name(r));
@@ -543,8 +541,7 @@ key_export(const struct cmd_entry *e, int argc, char **argv)
 	    "key", off_key_file_name(k), "out", out))) != 0)
 		goto done;
 	if (off_key_export_plain(kmdata, w, k, out, &err) != 0) {
-		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
-		ret = cmd_fail(&err);
+		ret = record_abort(&rec, &err, kmdata);
 		goto done;
 	}
 	ret = record_finish(&rec, NULL, NULL, NULL, NULL, kmdata);
@@ -667,8 +664,7 @@ key_import(const struct cmd_entry *e, int argc, char **argv)
 	    "app", p.app, "ident", p.ident, "from", from))) != 0)
 		goto out;
 	if (off_key_import(kmdata, w, &p, from, &rec.fe, &k, &err) != 0) {
-		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
-		ret = cmd_fail(&err);
+		ret = record_abort(&rec, &err, kmdata);
 		goto out;
 	}
 	(void)off_path_join(path, sizeof(path), kmdata, off_key_file_name(k));
@@ -778,8 +774,7 @@ key_recover(const struct cmd_entry *e, int argc, char **argv)
 		goto out;
 	if (off_key_recover(kmdata, w, argv[optind + 1], app, argv[optind],
 	    &k, &err) != 0) {
-		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
-		ret = cmd_fail(&err);
+		ret = record_abort(&rec, &err, kmdata);
 		goto out;
 	}
 	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "key",
@@ -823,8 +818,7 @@ key_rekey(const struct cmd_entry *e, int argc, char **argv)
 	    off_key_file_name(k)))) != 0)
 		goto out;
 	if (off_key_rekey(kmdata, w, k, &rec.fe, &nk, &err) != 0) {
-		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
-		ret = cmd_fail(&err);
+		ret = record_abort(&rec, &err, kmdata);
 		goto out;
 	}
 	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "key",

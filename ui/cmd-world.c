@@ -176,8 +176,7 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 	ret = off_world_create(kmdata, slot, &p, &rec.fe, &w, &err);
 	off_slot_close(&slot);
 	if (ret != 0) {
-		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
-		return cmd_fail(&err);
+		return record_abort(&rec, &err, kmdata);
 	}
 	if ((ret = record_world(&rec, w, kmdata)) != 0) {
 		off_world_free(&w);
@@ -400,8 +399,7 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 	ret = off_world_restore(argv[optind], kmdata, slot, &rec.fe, &w, &err);
 	off_slot_close(&slot);
 	if (ret != 0) {
-		(void)record_finish(&rec, &err, NULL, NULL, NULL, kmdata);
-		return cmd_fail(&err);
+		return record_abort(&rec, &err, kmdata);
 	}
 	if ((ret = record_world(&rec, w, kmdata)) != 0) {
 		off_world_free(&w);

@@ -147,3 +147,10 @@ record_finish(struct record *r, const struct off_err *err, json_t *result,
 	off_transcript_close(&r->t);
 	return ret == 0 ? 0 : cmd_fail(&e);
 }
+
+int
+record_abort(struct record *r, const struct off_err *err, const char *kmdata)
+{
+	(void)record_finish(r, err, NULL, NULL, NULL, kmdata);
+	return cmd_fail(err);
+}

@@ -32,4 +32,8 @@ int	record_finish(struct record *r, const struct off_err *err,
 	    json_t *result, const char *const *files,
 	    const struct off_world *bind_w, const char *kmdata);
 
+/* Record a failure and seal; the exit code for err. */
+int	record_abort(struct record *r, const struct off_err *err,
+	    const char *kmdata);
+
 #endif
