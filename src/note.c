@@ -246,24 +246,32 @@ off_note_verify(const struct off_note *n, const struct off_vkey *k,
 	char				*m = NULL;
 	int				 ret = OFF_ERR_NOT_FOUND, b;
 
-	for (i = 0; i < n->nsigs; i++) {
+	/* Every line with the key's name and id counts: a bogus line
+	 * (name and id are public) must not hide a good one. */
+	for (i = 0; ret != 0 && i < n->nsigs; i++) {
 		sig = &n->sigs[i];
 		if (strcmp(sig->name, k->name) != 0 ||
 		    memcmp(sig->bytes, k->id, 4) != 0)
 			continue;
 		ret = OFF_ERR_AUTH;
 		off = 4;
+		t = 0;
 		if (k->type == OFF_NOTE_COSIG) {
 			if (sig->len != 4 + 8 + 64)
-				break;
-			for (t = 0, b = 0; b < 8; b++)
+				continue;
+			for (b = 0; b < 8; b++)
 				t = t << 8 | sig->bytes[4 + b];
 			if (t > INT64_MAX)
-				break;
+				continue;
 			off = 12;
 		} else if (sig->len != 4 + 64)
-			break;
+			continue;
 		siglen = sig->len - off;
+		free(m);
+		EVP_MD_CTX_free(ctx);
+		EVP_PKEY_free(pk);
+		ctx = NULL;
+		pk = NULL;
 		if ((m = signed_message(k, n->text, n->textlen, t, &mlen)) ==
 		    NULL || (pk = off_vkey_pkey(k)) == NULL ||
 		    (ctx = EVP_MD_CTX_new()) == NULL)
@@ -275,7 +283,6 @@ off_note_verify(const struct off_note *n, const struct off_vkey *k,
 			if (timestamp != NULL)
 				*timestamp = t;
 		}
-		break;
 	}
 	EVP_MD_CTX_free(ctx);
 	EVP_PKEY_free(pk);

@@ -3,6 +3,7 @@
  * transcript-verify.c. */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -547,26 +548,57 @@ off_transcript_cosign(const char *path, const char *name, EVP_PKEY *key,
 	struct off_tcheckpoint		*last;
 	struct off_vkey			 wk;
 	char				*note = NULL, *line = NULL, *all = NULL;
-	char				*grown;
+	char				*copy = NULL, *grown, dir[PATH_MAX], *slash;
 	size_t				 len;
 	json_t				*obj;
-	int				 ret;
+	int				 ret, dfd = -1;
 
+	if ((ret = off_vkey_from_pkey(name, OFF_NOTE_COSIG, key, &wk,
+	    err)) != 0)
+		return ret;
+	/* One cosigner at a time: the file is replaced whole. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if ((dfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || flock(dfd, LOCK_EX) != 0) {
+		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot lock the transcript's directory"));
+		goto out;
+	}
+	/* Read once; what is verified is what is extended. */
+	if ((ret = off_file_read(path, OFF_TRANSCRIPT_MAX, &all, &len,
+	    err)) != 0)
+		goto out;
+	if ((copy = malloc(len + 1)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	memcpy(copy, all, len + 1);
+	ret = off_tlog_parse(copy, len, path, &log, err);
+	copy = NULL;
+	if (ret != 0)
+		goto out;
 	memset(&o, 0, sizeof(o));
-	ret = off_transcript_verify(path, &o, &r, err);
+	ret = off_tlog_verify(log, path, &o, &r, err);
 	if (ret != 0 && ret != OFF_ERR_UNANCHORED) {
 		if (ret == OFF_ERR_UNSEALED)
 			off_err_set(err, ret, path, _("only a sealed "
 			    "transcript can be cosigned"));
-		return ret;
+		goto out;
 	}
-	if ((ret = off_vkey_from_pkey(name, OFF_NOTE_COSIG, key, &wk,
-	    err)) != 0 || (ret = off_tlog_load(path, &log, err)) != 0)
-		return ret;
 	last = &log->cps[log->ncps - 1];
-	if (off_note_verify(&last->parsed, &wk, NULL) == 0) {
+	switch (off_note_verify(&last->parsed, &wk, NULL)) {
+	case 0:
 		ret = off_err_set(err, OFF_ERR_EXISTS, path,
 		    _("witness %s has already cosigned"), name);
+		goto out;
+	case OFF_ERR_AUTH:
+		ret = off_err_set(err, OFF_ERR_AUTH, path,
+		    _("a line claims to be the cosignature of witness %s but "
+		    "does not verify: the transcript was tampered with"), name);
 		goto out;
 	}
 	if ((note = strdup(last->note)) == NULL) {
@@ -583,11 +615,6 @@ off_transcript_cosign(const char *path, const char *name, EVP_PKEY *key,
 		goto out;
 	}
 	json_decref(obj);
-	/* Replace the file whole, so a crash leaves the old one or the
-	 * new one, never a cut-off cosignature after the seal. */
-	if ((ret = off_file_read(path, OFF_TRANSCRIPT_MAX, &all, &len,
-	    err)) != 0)
-		goto out;
 	if ((grown = realloc(all, len + strlen(line) + 2)) == NULL) {
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		goto out;
@@ -596,8 +623,12 @@ off_transcript_cosign(const char *path, const char *name, EVP_PKEY *key,
 	memcpy(all + len, line, strlen(line));
 	len += strlen(line);
 	all[len++] = '\n';
+	/* Whole, so a crash leaves the old file or the new one. */
 	ret = off_file_write(path, all, len, OFF_WRITE_REPLACE, err);
 out:
+	if (dfd != -1)
+		close(dfd);
+	free(copy);
 	free(all);
 	free(line);
 	free(note);

@@ -501,6 +501,52 @@ test_note_several_signers(void **state)
 		EVP_PKEY_free(sk[i]);
 }
 
+/* A bogus line carrying a witness's public name and key id must not
+ * hide the witness's genuine cosignature after it. */
+static void
+test_note_bogus_line_first(void **state)
+{
+	struct off_vkey	 k;
+	EVP_PKEY	*sk = new_key();
+	char		*good = NULL, *out;
+	struct off_note	 n;
+	uint8_t		 raw[4 + 8 + 64];
+	char		 b64[OFF_B64_LEN(sizeof(raw))];
+	size_t		 tl = strlen(PN_TEXT);
+
+	(void)state;
+	assert_int_equal(off_vkey_from_pkey("w.example/ann", OFF_NOTE_COSIG, sk,
+	    &k, NULL), 0);
+	assert_int_equal(off_note_sign(PN_TEXT, &k, sk, 7, &good, NULL), 0);
+	memset(raw, 0x5a, sizeof(raw));
+	memcpy(raw, k.id, 4);
+	off_b64(raw, sizeof(raw), b64);
+	/* text, blank line, the bogus line, then the genuine one. */
+	out = malloc(strlen(good) + strlen(b64) + 64);
+	assert_non_null(out);
+	memcpy(out, good, tl + 1);
+	out[tl + 1] = '\0';
+	strcat(out, "\xe2\x80\x94 w.example/ann ");
+	strcat(out, b64);
+	strcat(out, "\n");
+	strcat(out, good + tl + 1);
+	assert_int_equal(parse_str(out, &n), 0);
+	assert_int_equal(n.nsigs, 2);
+	assert_int_equal(off_note_verify(&n, &k, NULL), 0);
+	off_note_free(&n);
+	/* Alone, the bogus line is an authentication failure. */
+	out[tl + 1] = '\0';
+	strcat(out, "\xe2\x80\x94 w.example/ann ");
+	strcat(out, b64);
+	strcat(out, "\n");
+	assert_int_equal(parse_str(out, &n), 0);
+	assert_int_equal(off_note_verify(&n, &k, NULL), OFF_ERR_AUTH);
+	off_note_free(&n);
+	free(out);
+	free(good);
+	EVP_PKEY_free(sk);
+}
+
 /* Every single-bit change of the note: the parse fails, or no line
  * verifies under the key. */
 static void
@@ -1048,6 +1094,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vkey_known),
+		cmocka_unit_test(test_note_bogus_line_first),
 		cmocka_unit_test(test_vkey_round_trip),
 		cmocka_unit_test(test_vkey_bad),
 		cmocka_unit_test(test_note_known_answer),

@@ -203,7 +203,13 @@ verify_main(const struct cmd_entry *e, int argc, char **argv)
 		print_root(_("last checkpoint root"), r.good_root);
 		return EXIT_UNSEALED;
 	}
-	printf(_("BAD: %s\n"), err.detail[0] ? err.detail : r.why);
+	if (err.detail[0] != '\0') {
+		char	msg[OFF_ERR_DETAIL_MAX + 300];
+
+		off_err_format(&err, msg, sizeof(msg));
+		printf(_("BAD: %s\n"), msg);
+	} else
+		printf(_("BAD: %s\n"), r.why);
 	return cmd_exit_code(ret);
 }
 
