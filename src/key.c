@@ -1096,7 +1096,7 @@ off_key_file_name(const struct off_key *k)
 /* The type, size and curve of an existing private key. */
 static int
 describe_pkey(EVP_PKEY *pk, struct off_key *k, int allow_legacy,
-    struct off_err *err)
+    const struct off_frontend *fe, struct off_err *err)
 {
 	char	group[64];
 	size_t	i, glen;
@@ -1111,6 +1111,10 @@ describe_pkey(EVP_PKEY *pk, struct off_key *k, int allow_legacy,
 		if (bits < 1024 || bits > 8192)
 			return off_err_set(err, OFF_ERR_INVALID, NULL,
 			    _("RSA keys of %d bits are not accepted"), bits);
+		if (bits < 2048)
+			off_fe_notice(fe, OFF_NOTICE_WARNING, "%s",
+			    _("RSA 1024 is legacy and weak; use it only to "
+			    "migrate an existing key"));
 		k->size = (unsigned)bits;
 		return 0;
 	}
@@ -1271,7 +1275,7 @@ off_key_import(const char *kmdata, const struct off_world *w,
 		ret = err != NULL ? err->code : OFF_ERR_FORMAT;
 		goto out;
 	}
-	if ((ret = describe_pkey(pk, k, p->allow_legacy, err)) != 0)
+	if ((ret = describe_pkey(pk, k, p->allow_legacy, fe, err)) != 0)
 		goto out;
 	memcpy(k->world, off_world_id(w), sizeof(k->world));
 	off_utc_now(k->created);
@@ -1463,7 +1467,7 @@ off_key_rekey(const char *kmdata, const struct off_world *w,
 	p.size = old->size;
 	p.curve = *old->curve ? old->curve : NULL;
 	p.allow_legacy = 1;
-	if ((ret = check_params(&p, nk, &group, NULL, err)) != 0)
+	if ((ret = check_params(&p, nk, &group, fe, err)) != 0)
 		goto out;
 	snprintf(nk->app, sizeof(nk->app), "%s", old->app);
 	snprintf(nk->ident, sizeof(nk->ident), "%s", old->ident);

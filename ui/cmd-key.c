@@ -168,21 +168,35 @@ out:
 	return ret;
 }
 
-/* key_APP_IDENT, or IDENT with --app. */
+/* A key named as key_APP_IDENT, or IDENT with --app: the app and the
+ * ident, pointing into buf or the arguments. */
+static void
+key_name_arg(const char *app, const char *arg, char *buf, size_t len,
+    const char **app_out, const char **ident_out)
+{
+	char	*sep;
+
+	*app_out = app;
+	*ident_out = arg;
+	if (strncmp(arg, "key_", 4) == 0 && strlen(arg) < len) {
+		snprintf(buf, len, "%s", arg + 4);
+		if ((sep = strchr(buf, '_')) != NULL) {
+			*sep = '\0';
+			*app_out = buf;
+			*ident_out = sep + 1;
+		}
+	}
+}
+
 static int
 key_load_arg(const char *kmdata, const struct off_world *w, const char *app,
     const char *arg, struct off_key **k, struct off_err *err)
 {
-	char	buf[160], *sep;
+	char		 buf[160];
+	const char	*a, *i;
 
-	if (strncmp(arg, "key_", 4) == 0 && strlen(arg) < sizeof(buf)) {
-		snprintf(buf, sizeof(buf), "%s", arg + 4);
-		if ((sep = strchr(buf, '_')) != NULL) {
-			*sep = '\0';
-			return off_key_load(kmdata, w, buf, sep + 1, k, err);
-		}
-	}
-	return off_key_load(kmdata, w, app, arg, k, err);
+	key_name_arg(app, arg, buf, sizeof(buf), &a, &i);
+	return off_key_load(kmdata, w, a, i, k, err);
 }
 
 static void
@@ -753,8 +767,9 @@ key_recover(const struct cmd_entry *e, int argc, char **argv)
 	struct fe_line		 line;
 	struct off_err		 err;
 	struct record		 rec;
-	const char		*app, *kmarg;
-	char			 kmdata[PATH_MAX];
+	const char		*app, *kmarg, *ident;
+	char			 kmdata[PATH_MAX], path[PATH_MAX], buf[160];
+	const char		*files[2] = { path, NULL };
 	int			 ret;
 
 	if ((ret = app_kmdata_args(e, argc, argv, &app, &kmarg, 2, _("\n"
@@ -767,18 +782,20 @@ key_recover(const struct cmd_entry *e, int argc, char **argv)
 		return ret;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
+	key_name_arg(app, argv[optind], buf, sizeof(buf), &app, &ident);
 	if ((ret = record_start(&rec, kmdata, "key-recover",
 	    _("Recover a key from a backup"), w, &fe, json_pack("{s:s, s:s, "
-	    "s:s}", "app", app, "ident", argv[optind], "backup",
+	    "s:s}", "app", app, "ident", ident, "backup",
 	    argv[optind + 1]))) != 0)
 		goto out;
-	if (off_key_recover(kmdata, w, argv[optind + 1], app, argv[optind],
-	    &k, &err) != 0) {
+	if (off_key_recover(kmdata, w, argv[optind + 1], app, ident, &k,
+	    &err) != 0) {
 		ret = record_abort(&rec, &err, kmdata);
 		goto out;
 	}
+	(void)off_path_join(path, sizeof(path), kmdata, off_key_file_name(k));
 	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "key",
-	    off_key_file_name(k)), NULL, NULL, kmdata)) == 0)
+	    off_key_file_name(k)), files, NULL, kmdata)) == 0)
 		printf(_("Key %s recovered into %s\n"), off_key_file_name(k),
 		    kmdata);
 out:
@@ -797,7 +814,8 @@ key_rekey(const struct cmd_entry *e, int argc, char **argv)
 	struct off_err		 err;
 	struct record		 rec;
 	const char		*app, *kmarg;
-	char			 kmdata[PATH_MAX];
+	char			 kmdata[PATH_MAX], path[PATH_MAX];
+	const char		*files[2] = { path, NULL };
 	int			 ret;
 
 	if ((ret = app_kmdata_args(e, argc, argv, &app, &kmarg, 1, _("\nMakes "
@@ -821,8 +839,9 @@ key_rekey(const struct cmd_entry *e, int argc, char **argv)
 		ret = record_abort(&rec, &err, kmdata);
 		goto out;
 	}
+	(void)off_path_join(path, sizeof(path), kmdata, off_key_file_name(nk));
 	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "key",
-	    off_key_file_name(nk)), NULL, NULL, kmdata)) == 0)
+	    off_key_file_name(nk)), files, NULL, kmdata)) == 0)
 		printf(_("Key %s re-keyed; the old version is kept for "
 		    "decrypting only\n"), off_key_file_name(nk));
 out:
