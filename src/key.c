@@ -194,6 +194,12 @@ add_event(struct off_key *k, const char *event, const char *ref,
 	snprintf(e->event, sizeof(e->event), "%s", event);
 	off_utc_now(e->time);
 	snprintf(e->ref, sizeof(e->ref), "%s", ref != NULL ? ref : "");
+	/* Printable ASCII only: a file name in another encoding must not
+	 * make the history unencodable. */
+	for (size_t i = 0; e->ref[i] != '\0'; i++)
+		if ((unsigned char)e->ref[i] < 0x20 ||
+		    (unsigned char)e->ref[i] > 0x7e)
+			e->ref[i] = '?';
 	return 0;
 }
 
@@ -411,9 +417,12 @@ history_json(const struct off_key *k)
 	size_t	 i;
 
 	for (i = 0; a != NULL && i < k->nhistory; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "event",
-		    k->history[i].event, "time", k->history[i].time, "ref",
-		    k->history[i].ref));
+		if (json_array_append_new(a, json_pack("{s:s, s:s, s:s}",
+		    "event", k->history[i].event, "time", k->history[i].time,
+		    "ref", k->history[i].ref)) != 0) {
+			json_decref(a);
+			return NULL;
+		}
 	return a;
 }
 
@@ -500,9 +509,11 @@ check_params(const struct off_key_params *p, struct off_key *k,
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("bad ident \"%s\": use 1 to 64 lower-case letters, digits "
 		    "and dashes"), p->ident);
-	if (off_key_ident_ok(p->app) != 0 || strlen(p->app) > OFF_KEY_APP_MAX)
+	if (off_key_ident_ok(p->app) != 0 || strlen(p->app) > OFF_KEY_APP_MAX ||
+	    strcmp(p->app, "xferacld") == 0)
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
-		    _("bad application name \"%s\""), p->app);
+		    _("bad application name \"%s\" (xferacld is kept for "
+		    "reduced copies)"), p->app);
 	if (p->plainname != NULL && strlen(p->plainname) > OFF_KEY_NAME_MAX)
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("the plain name is longer than %d characters"),
@@ -539,6 +550,10 @@ check_params(const struct off_key_params *p, struct off_key *k,
 		snprintf(k->curve, sizeof(k->curve), "%s",
 		    p->curve != NULL ? p->curve : "p256");
 	} else if (strcmp(p->type, "aes") == 0) {
+		if (p->exportable)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("an AES key cannot be exported in the clear; leave "
+			    "out --exportable"));
 		k->size = p->size ? p->size : 256;
 		if (k->size != 128 && k->size != 192 && k->size != 256)
 			return off_err_set(err, OFF_ERR_INVALID, NULL,
@@ -864,6 +879,65 @@ out:
 	return ret;
 }
 
+/* What the signature cannot vouch for by itself: that the fields make
+ * sense together, and that the file is named after the key in it. */
+static int
+key_check(const struct off_key *k, const char *path, struct off_err *err)
+{
+	const char	*base = strrchr(path, '/'), *group;
+	const uint8_t	*p = k->pub;
+	EVP_PKEY	*pk = NULL;
+	unsigned	 bits;
+	size_t		 i;
+	int		 ok;
+
+	base = base != NULL ? base + 1 : path;
+	if (strcmp(base, k->file) != 0)
+		return off_err_set(err, OFF_ERR_FORMAT, path,
+		    _("the file holds key %s: it was renamed or copied under "
+		    "another name"), k->file);
+	for (i = 0; i < k->nhistory; i++)
+		if (off_utc_valid(k->history[i].time) != 0)
+			return off_err_set(err, OFF_ERR_FORMAT, path,
+			    _("a history entry has a bad time"));
+	if (strcmp(k->type, "aes") == 0)
+		ok = !*k->curve && (k->size == 128 || k->size == 192 ||
+		    k->size == 256);
+	else if (strcmp(k->type, "rsa") == 0)
+		ok = !*k->curve && (pk = d2i_PUBKEY(NULL, &p,
+		    (long)k->publen)) != NULL && EVP_PKEY_is_a(pk, "RSA") &&
+		    (unsigned)EVP_PKEY_get_bits(pk) == k->size;
+	else if (strcmp(k->type, "ec") == 0)
+		ok = curve_find(k->curve, &group, &bits) == 0 &&
+		    bits == k->size && (pk = d2i_PUBKEY(NULL, &p,
+		    (long)k->publen)) != NULL && EVP_PKEY_is_a(pk, "EC") &&
+		    (unsigned)EVP_PKEY_get_bits(pk) == k->size;
+	else
+		ok = 0;
+	if (pk != NULL && p != k->pub + k->publen)
+		ok = 0;
+	EVP_PKEY_free(pk);
+	ERR_clear_error();
+	if (!ok)
+		return off_err_set(err, OFF_ERR_FORMAT, path,
+		    _("the key's type, size, curve and public key do not agree"));
+	return 0;
+}
+
+/* Parse and verify a key file's contents read from path. */
+static int
+key_from_buf(const char *data, size_t len, const char *path,
+    const struct off_world *w, struct off_key **out, struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = key_parse(data, len, path, out, err)) == 0 &&
+	    ((ret = acl_verify(*out, w, path, err)) != 0 ||
+	    (ret = key_check(*out, path, err)) != 0))
+		off_key_free(out);
+	return ret;
+}
+
 int
 off_key_load_file(const char *path, const struct off_world *w,
     struct off_key **out, struct off_err *err)
@@ -875,9 +949,7 @@ off_key_load_file(const char *path, const struct off_world *w,
 	*out = NULL;
 	if ((ret = off_file_read(path, 64 * 1024, &data, &len, err)) != 0)
 		return ret;
-	if ((ret = key_parse(data, len, path, out, err)) == 0 &&
-	    (ret = acl_verify(*out, w, path, err)) != 0)
-		off_key_free(out);
+	ret = key_from_buf(data, len, path, w, out, err);
 	free(data);
 	return ret;
 }
@@ -923,6 +995,20 @@ off_key_private(const char *kmdata, const struct off_world *w,
 	if ((*pkey = d2i_AutoPrivateKey(NULL, &p, (long)k->priv.len)) == NULL)
 		ret = off_err_crypto(err, _("the sealed key does not decode"));
 	off_secfree(&priv);
+	if (ret == 0) {
+		const uint8_t	*q = k->pub;
+		EVP_PKEY	*pub = d2i_PUBKEY(NULL, &q, (long)k->publen);
+
+		if (pub == NULL || EVP_PKEY_eq(pub, *pkey) != 1) {
+			EVP_PKEY_free(*pkey);
+			*pkey = NULL;
+			ret = off_err_set(err, OFF_ERR_AUTH, k->file,
+			    _("the sealed private key does not match the "
+			    "public key"));
+		}
+		EVP_PKEY_free(pub);
+		ERR_clear_error();
+	}
 	return ret;
 }
 
@@ -1108,9 +1194,11 @@ describe_pkey(EVP_PKEY *pk, struct off_key *k, int allow_legacy,
 			return off_err_set(err, OFF_ERR_INVALID, NULL,
 			    _("the key is RSA 1024; import it only with "
 			    "--allow-legacy"));
-		if (bits < 1024 || bits > 8192)
+		if (bits != 1024 && bits != 2048 && bits != 3072 &&
+		    bits != 4096)
 			return off_err_set(err, OFF_ERR_INVALID, NULL,
-			    _("RSA keys of %d bits are not accepted"), bits);
+			    _("RSA keys of %d bits are not accepted; only 2048, "
+			    "3072, 4096 (and 1024 with --allow-legacy)"), bits);
 		if (bits < 2048)
 			off_fe_notice(fe, OFF_NOTICE_WARNING, "%s",
 			    _("RSA 1024 is legacy and weak; use it only to "
@@ -1245,10 +1333,10 @@ off_key_import(const char *kmdata, const struct off_world *w,
 
 	*out = NULL;
 	if (off_key_ident_ok(p->ident) != 0 || off_key_ident_ok(p->app) != 0 ||
-	    strlen(p->app) > OFF_KEY_APP_MAX)
+	    strlen(p->app) > OFF_KEY_APP_MAX || strcmp(p->app, "xferacld") == 0)
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
-		    _("bad ident \"%s\": use 1 to 64 lower-case letters, digits "
-		    "and dashes"), p->ident);
+		    _("bad ident \"%s\" or application \"%s\": use 1 to 64 "
+		    "lower-case letters, digits and dashes"), p->ident, p->app);
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	snprintf(k->app, sizeof(k->app), "%s", p->app);
@@ -1369,13 +1457,21 @@ off_key_recover(const char *kmdata, const struct off_world *w,
 {
 	struct off_key	*k = NULL;
 	uint8_t		*priv = NULL;
-	char		 dst[PATH_MAX], *data = NULL, name[160];
+	char		 dst[PATH_MAX], *data = NULL, name[PATH_MAX + 100];
 	size_t		 len;
 	int		 ret;
 
 	*out = NULL;
-	if ((ret = off_key_load(dir, w, app, ident, &k, err)) != 0)
+	if (off_key_ident_ok(ident) != 0 || off_key_ident_ok(app) != 0 ||
+	    strlen(app) > OFF_KEY_APP_MAX)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("bad ident \"%s\""), ident);
+	/* Read once: what is checked is what is written. */
+	snprintf(name, sizeof(name), "%s/key_%s_%s", dir, app, ident);
+	if ((ret = off_file_read(name, 64 * 1024, &data, &len, err)) != 0)
 		return ret;
+	if ((ret = key_from_buf(data, len, name, w, &k, err)) != 0)
+		goto out;
 	if (!(k->acl.groups & OFF_ACL_RECOVER)) {
 		ret = off_err_set(err, OFF_ERR_DENIED, k->file,
 		    _("the key's ACL does not allow recovery"));
@@ -1385,20 +1481,18 @@ off_key_recover(const char *kmdata, const struct off_world *w,
 	 * restored here, which took a quorum of cards. */
 	if ((ret = open_key(kmdata, w, k, &priv, err)) != 0)
 		goto out;
-	snprintf(name, sizeof(name), "%s/%s", dir, k->file);
 	if (off_path_join(dst, sizeof(dst), kmdata, k->file) != 0) {
 		ret = off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
 		    _("path too long"));
 		goto out;
 	}
-	if ((ret = off_file_read(name, 64 * 1024, &data, &len, err)) == 0)
-		ret = off_file_write(dst, data, len, OFF_WRITE_NOREPLACE, err);
-	free(data);
-	if (ret == 0) {
+	if ((ret = off_file_write(dst, data, len, OFF_WRITE_NOREPLACE,
+	    err)) == 0) {
 		*out = k;
 		k = NULL;
 	}
 out:
+	free(data);
 	off_secfree(&priv);
 	off_key_free(&k);
 	return ret;
@@ -1459,6 +1553,8 @@ off_key_rekey(const char *kmdata, const struct off_world *w,
 	key_file_name(ov);
 	/* Decrypt only from now on: the module may narrow what it issued. */
 	ov->acl.groups &= OFF_ACL_DECRYPT | OFF_ACL_RECOVER;
+	memset(ov->acl.kek, 0, sizeof(ov->acl.kek));
+	ov->acl.target[0] = '\0';
 	memset(&p, 0, sizeof(p));
 	p.app = old->app;
 	p.ident = old->ident;
@@ -1476,6 +1572,9 @@ off_key_rekey(const char *kmdata, const struct off_world *w,
 	memcpy(nk->world, off_world_id(w), sizeof(nk->world));
 	off_utc_now(nk->created);
 	nk->acl = old->acl;
+	/* The new version carries the story so far. */
+	memcpy(nk->history, old->history, sizeof(nk->history));
+	nk->nhistory = old->nhistory;
 	if ((ret = open_key(kmdata, w, old, &priv, err)) != 0 ||
 	    (ret = seal_key(kmdata, w, ov, priv, old->priv.len, &m,
 	    err)) != 0)
