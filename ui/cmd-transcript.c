@@ -203,6 +203,10 @@ verify_main(const struct cmd_entry *e, int argc, char **argv)
 		print_root(_("last checkpoint root"), r.good_root);
 		return EXIT_UNSEALED;
 	}
+	/* BAD is for a transcript that fails; a file that cannot be
+	 * read is an error like any other. */
+	if (cmd_exit_code(ret) == EXIT_FAILED && err.code != 0)
+		return cmd_fail(&err);
 	if (err.detail[0] != '\0') {
 		char	msg[OFF_ERR_DETAIL_MAX + 300];
 

@@ -7,7 +7,10 @@ tlog-checkpoint and tlog-cosignature specifications.  It shares no code
 with officiant, so that an auditor can see the format documentation is
 enough to check a transcript.  It applies the rules of VERIFICATION in
 officiant-transcript(5) as written; where it and 'officiant verify'
-disagree, one of them or the manual is wrong.
+disagree, one of them or the manual is wrong.  One rule departs from the
+page's text: every signature line that carries a key's name and
+identifier is tried (see note_signed), where the page still says that
+only the first such line is examined.
 
 Usage: verify-transcript.py [--key VKEY]... [--world WORLDFILE]
                             [--witness VKEY]... [--expect-root ROOT]
@@ -15,7 +18,9 @@ Usage: verify-transcript.py [--key VKEY]... [--world WORLDFILE]
 
 Exit status: 0 verified (sealed, intact, every segment anchored),
 3 bad, 6 intact but unsealed, 7 sealed and intact but not anchored,
-2 usage error, 1 the transcript or world file could not be read.
+2 usage error (--key takes keys of type 0x01 only, --witness keys of
+type 0x04 only, at most 16 of each), 1 the transcript, the world file or,
+with --check-files, a file the transcript lists could not be read.
 
 Needs the Python standard library and 'cryptography'.
 """
@@ -49,11 +54,12 @@ MAX_NOTE = 8192
 MAX_SEGMENTS = 64
 MAX_WORLD = 1048576
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
-# Deepest nesting of JSON values accepted: the line's object is at depth
-# 1 and every value inside one level deeper, a scalar included.  Not in
-# the manual pages: found by experiment (officiant reads JSON with
-# jansson, whose parser stops at 2048).
+# Deepest nesting of JSON values accepted (Encoding rules): the line's
+# object is at level 1 and every value, a scalar included, one level
+# deeper than the object or array that holds it.
 MAX_DEPTH = 2048
+UINT64_MAX = (1 << 64) - 1
+MAX_KEYS = 16             # --key and --witness each, officiant(1)
 
 ENTRY_TYPES = {
     "ceremony-started", "segment-resumed", "step-begun", "step-ended",
@@ -346,7 +352,14 @@ class Note:
 
 
 def parse_note(note):
-    raw = note.encode("utf-8")  # strings were checked to encode
+    """A signed note under Signed notes: returns a Note or raises
+    ValueError."""
+    try:
+        raw = note.encode("utf-8", errors="strict")
+    except UnicodeEncodeError:
+        # Only a surrogate cannot be encoded; the JSON rules refuse it
+        # already, but a note must be valid UTF-8 on its own account.
+        raise ValueError("the note is not valid UTF-8")
     if len(raw) > MAX_NOTE:
         raise ValueError("the note is longer than %d bytes" % MAX_NOTE)
     for b in raw:
@@ -354,6 +367,8 @@ def parse_note(note):
             raise ValueError("the note holds a control character")
     if not note.endswith("\n"):
         raise ValueError("the note does not end in a line feed")
+    # The text ends at the first line feed of the last occurrence of
+    # two line feeds in a row.
     i = note.rfind("\n\n")
     if i < 0:
         raise ValueError("the note has no blank line before its signatures")
@@ -383,30 +398,35 @@ def parse_note(note):
     return Note(text, sigs)
 
 
-def first_sig(note, key):
-    """The first signature line carrying the key's name and identifier."""
+def _line_signs(note, key, sig):
+    """Whether one signature line's bytes hold a valid signature of the
+    note by the key, as its type says (Signed notes)."""
+    text = note.text.encode("utf-8")
+    if key.type == KEY_ED25519:
+        return len(sig) == 68 and ed25519_ok(key.key, sig[4:], text)
+    if key.type == KEY_COSIGNATURE_V1:
+        if len(sig) != 76:
+            return False
+        t = struct.unpack(">Q", sig[4:12])[0]
+        if t > INT64_MAX:
+            return False
+        msg = b"cosignature/v1\ntime %d\n" % t + text
+        return ed25519_ok(key.key, sig[12:], msg)
+    return False
+
+
+def note_signed(note, key):
+    """A note is signed by a key when one of the signature lines that
+    carry the key's name and begin with its identifier holds a valid
+    signature.  Every such line is tried, so that a line which merely
+    carries a public name and identifier cannot hide a genuine one.
+    (officiant-transcript(5) still says that only the first such line is
+    examined; officiant verify tries them all since e90f561.)"""
     for name, sig in note.sigs:
-        if name == key.name and sig[:4] == key.keyid:
-            return sig
-    return None
-
-
-def note_signed_ed25519(note, key):
-    sig = first_sig(note, key)
-    if sig is None or len(sig) != 68:
-        return False
-    return ed25519_ok(key.key, sig[4:], note.text.encode("utf-8"))
-
-
-def note_cosigned(note, key):
-    sig = first_sig(note, key)
-    if sig is None or len(sig) != 76:
-        return False
-    t = struct.unpack(">Q", sig[4:12])[0]
-    if t > INT64_MAX:
-        return False
-    msg = b"cosignature/v1\ntime %d\n" % t + note.text.encode("utf-8")
-    return ed25519_ok(key.key, sig[12:], msg)
+        if name == key.name and sig[:4] == key.keyid \
+                and _line_signs(note, key, sig):
+            return True
+    return False
 
 
 def parse_checkpoint_body(text):
@@ -417,8 +437,10 @@ def parse_checkpoint_body(text):
     origin, size, root = lines[:3]
     if not 1 <= len(origin.encode("utf-8")) <= 200:
         raise ValueError("the checkpoint origin is not 1 to 200 bytes")
-    if not re.fullmatch(r"0|[1-9][0-9]{0,22}", size):
-        raise ValueError("the checkpoint size is not a decimal number")
+    if not re.fullmatch(r"0|[1-9][0-9]{0,19}", size) \
+            or int(size) > UINT64_MAX:
+        raise ValueError("the checkpoint size is not a decimal number "
+                         "of at most %d" % UINT64_MAX)
     root = b64decode_strict(root, "the checkpoint root", 32, 32)
     return origin, int(size), root
 
@@ -780,7 +802,53 @@ class Result:
     pass
 
 
+def check_file(path, digest):
+    """Step 4.5: True if the file matches, None if it does not exist;
+    raises Fail if it cannot be read, which includes a symbolic link, a
+    file that is not regular and one of more than 64 MiB."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise Fail("cannot read %s: %s" % (path, e.strerror))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Fail("cannot read %s: not a regular file" % path)
+        if st.st_size > MAX_FILE:
+            raise Fail("cannot read %s: larger than 64 MiB" % path)
+        h, size = hashlib.sha256(), 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_FILE:
+                raise Fail("cannot read %s: larger than 64 MiB" % path)
+            h.update(chunk)
+    except OSError as e:
+        raise Fail("cannot read %s: %s" % (path, e.strerror))
+    finally:
+        os.close(fd)
+    return h.hexdigest() == digest
+
+
+def new_segment_key(d, origin, no):
+    """A ceremony_key member: a verifier key of type 0x01 named after the
+    origin."""
+    try:
+        k = parse_vkey(d.get("ceremony_key"))
+    except ValueError as x:
+        raise Bad("ceremony_key: %s" % x, no)
+    if k.type != KEY_ED25519 or k.name != origin:
+        raise Bad("ceremony_key is not an Ed25519 key (type 0x01) named "
+                  "after the origin", no)
+    return k
+
+
 def verify(raw, keys, world, witnesses, expect_root, check_files):
+    # Steps 2 and 3.
     lines, unfinished = parse_lines(raw)
     entries = [ln for ln in lines if not ln.is_checkpoint]
     tree = Tree([leaf_hash(ln.raw) for ln in entries])
@@ -789,20 +857,25 @@ def verify(raw, keys, world, witnesses, expect_root, check_files):
     ceremony = None
     seg_keys = []        # VerifierKey per segment
     seg_bound = []       # bool per segment
-    sealed_entry = False
-    last_cp = None       # (size, root, line)
+    pending_seal = None  # the ceremony-sealed line no checkpoint followed
+    final = None         # the final checkpoint line
+    prev_cp = None       # the checkpoint line before, a copy included
     n = 0                # entries so far
-    checkpoints = 0
+    cp_lines = 0         # checkpoint lines so far, copies included
+    checkpoints = 0      # checkpoint lines up to the final one
     files_match = files_absent = 0
 
+    # Step 4.
     for ln in lines:
         no = ln.number
         if not ln.is_checkpoint:
             e = ln.obj
             d = e["data"]
+            t = e["type"]
             i = ln.seq
+            # 4.1
             if i == 0:
-                if e["type"] != "ceremony-started":
+                if t != "ceremony-started":
                     raise Bad("entry 0 is not ceremony-started", no)
                 tid = d.get("transcript")
                 if not isinstance(tid, str) \
@@ -824,68 +897,86 @@ def verify(raw, keys, world, witnesses, expect_root, check_files):
                 if d.get("origin") != want:
                     raise Bad("origin is not %s" % want, no)
                 origin = want
-                try:
-                    k = parse_vkey(d.get("ceremony_key"))
-                except ValueError as x:
-                    raise Bad("ceremony_key: %s" % x, no)
-                if k.type != KEY_ED25519 or k.name != origin:
-                    raise Bad("ceremony_key is not an Ed25519 key named "
-                              "after the origin", no)
-                seg_keys.append(k)
+                seg_keys.append(new_segment_key(d, origin, no))
                 seg_bound.append(False)
-            elif e["type"] == "ceremony-started":
+            elif t == "ceremony-started":
                 raise Bad("ceremony-started is not entry 0", no)
-            if sealed_entry:
-                raise Bad("an entry follows the ceremony-sealed entry", no)
-            if e["type"] == "segment-resumed":
+            # 4.2
+            if final is not None:
+                raise Bad("an entry follows the final checkpoint", no)
+            if pending_seal is not None and t != "segment-resumed":
+                raise Bad("an entry other than segment-resumed follows "
+                          "the ceremony-sealed entry of line %d, which no "
+                          "checkpoint covers" % pending_seal.number, no)
+            # 4.3
+            if t == "segment-resumed":
                 seg = d.get("segment")
-                if not is_int(seg) or seg != len(seg_keys):
-                    raise Bad("segment is not %d" % len(seg_keys), no)
-                if len(seg_keys) >= MAX_SEGMENTS:
-                    raise Bad("more than %d segments" % MAX_SEGMENTS, no)
-                if last_cp is None:
-                    raise Bad("segment-resumed before any checkpoint", no)
                 ps = d.get("previous_size")
-                if not is_int(ps) or ps != last_cp[0]:
-                    raise Bad("previous_size is not the size of the last "
-                              "checkpoint", no)
+                if not is_int(seg) or not is_int(ps):
+                    raise Bad("segment-resumed needs the integers segment "
+                              "and previous_size", no)
                 try:
                     pr = b64decode_strict(d.get("previous_root"),
                                           "previous_root", 32, 32)
                 except ValueError as x:
                     raise Bad(str(x), no)
-                if pr != last_cp[1]:
-                    raise Bad("previous_root is not the root of the last "
-                              "checkpoint", no)
-                try:
-                    k = parse_vkey(d.get("ceremony_key"))
-                except ValueError as x:
-                    raise Bad("ceremony_key: %s" % x, no)
-                if k.type != KEY_ED25519 or k.name != origin:
-                    raise Bad("ceremony_key is not an Ed25519 key named "
-                              "after the origin", no)
-                seg_keys.append(k)
+                if not isinstance(d.get("ceremony_key"), str):
+                    raise Bad("ceremony_key is not a string", no)
+                if seg != len(seg_keys):
+                    raise Bad("segment is not %d" % len(seg_keys), no)
+                if len(seg_keys) >= MAX_SEGMENTS:
+                    raise Bad("more than %d segments" % MAX_SEGMENTS, no)
+                c = d.get("checkpoints")
+                if not is_int(c) or c != cp_lines:
+                    raise Bad("checkpoints is not %d, the number of "
+                              "checkpoint lines before the entry"
+                              % cp_lines, no)
+                u = d.get("unsigned_entries")
+                if not is_int(u) or ps + u != i:
+                    raise Bad("unsigned_entries plus previous_size is not "
+                              "%d, the entry's seq" % i, no)
+                db = d.get("discarded_bytes")
+                if not is_int(db) or db < 0:
+                    raise Bad("discarded_bytes is not a non-negative "
+                              "integer", no)
+                if prev_cp is None:
+                    raise Bad("segment-resumed before any checkpoint", no)
+                if ps != prev_cp.cp[1] or pr != prev_cp.cp[2]:
+                    raise Bad("previous_size and previous_root are not the "
+                              "size and root of the last checkpoint", no)
+                seg_keys.append(new_segment_key(d, origin, no))
                 seg_bound.append(False)
-            if e["type"] == "ceremony-sealed":
-                sealed_entry = True
-            if e["type"] == "file-written":
+                pending_seal = None
+            # 4.4
+            if t == "ceremony-sealed":
+                ne = d.get("entries")
+                if not is_int(ne) or ne != i + 1:
+                    raise Bad("the seal counts %s entries; it is entry %d "
+                              "of %d" % (json.dumps(ne), i, i + 1), no)
+                c = d.get("checkpoints")
+                if not is_int(c) or c != cp_lines:
+                    raise Bad("the seal counts %s checkpoints before it; "
+                              "the file has %d: a checkpoint line was "
+                              "removed or added" % (json.dumps(c), cp_lines),
+                              no)
+                pending_seal = ln
+            # 4.5
+            if t == "file-written":
                 path, digest = d.get("path"), d.get("sha256")
                 if not isinstance(path, str) or not isinstance(digest, str) \
-                        or len(digest) != 64:
-                    raise Bad("file-written needs path and sha256", no)
+                        or not re.fullmatch(r"[0-9a-f]{64}", digest):
+                    raise Bad("file-written needs path and sha256, 64 "
+                              "lower-case hex digits", no)
                 if check_files:
-                    try:
-                        with open(path, "rb") as f:
-                            got = hashlib.sha256(f.read()).hexdigest()
-                    except FileNotFoundError:
+                    same = check_file(path, digest)
+                    if same is None:
                         files_absent += 1
-                    except OSError as x:
-                        raise Fail("cannot read %s: %s" % (path, x.strerror))
+                    elif not same:
+                        raise Bad("%s has changed since it was written"
+                                  % path, no)
                     else:
-                        if got != digest:
-                            raise Bad("%s has changed since it was written"
-                                      % path, no)
                         files_match += 1
+            # 4.6
             if "binding" in d:
                 try:
                     bw, bm, bsig = parse_binding(d["binding"])
@@ -904,36 +995,70 @@ def verify(raw, keys, world, witnesses, expect_root, check_files):
                                   no)
                     seg_bound[s] = True
             n += 1
-        else:
-            cp_origin, size, root = ln.cp
-            if n == 0:
-                raise Bad("a checkpoint before any entry", no)
-            if cp_origin != origin:
-                raise Bad("the checkpoint's origin is not the transcript's",
-                          no)
-            if size != n:
-                raise Bad("the checkpoint covers %d entries, but %d come "
-                          "before it" % (size, n), no)
-            if root != tree.root(n):
-                raise Bad("the checkpoint's root is not that of the entries "
-                          "before it", no)
-            if not note_signed_ed25519(ln.note, seg_keys[-1]):
-                raise Bad("the checkpoint is not signed by the ceremony key "
-                          "of segment %d" % (len(seg_keys) - 1), no)
-            if last_cp is not None:
-                m = last_cp[0]
-                proof = tree.consistency_proof(m, n) if m < n else []
-                if not verify_consistency(m, n, last_cp[1], root, proof):
-                    raise Bad("the checkpoint is not consistent with the "
-                              "previous one", no)
-            last_cp = (n, root, ln)
-            checkpoints += 1
+            continue
 
-    if last_cp is None:
+        # A checkpoint line.
+        cp_origin, size, root = ln.cp
+        # 4c.1
+        if n == 0:
+            raise Bad("a checkpoint before any entry", no)
+        # 4c.2
+        if final is not None:
+            if ln.note.text != final.note.text:
+                raise Bad("after the final checkpoint, a checkpoint that "
+                          "is not a copy of it", no)
+            mine = ln.obj["checkpoint"].encode("utf-8")
+            before = prev_cp.obj["checkpoint"].encode("utf-8")
+            if len(mine) <= len(before) or not mine.startswith(before):
+                raise Bad("a copy of the final checkpoint that does not "
+                          "keep the whole note of the line before it and "
+                          "add a signature line", no)
+            if not note_signed(ln.note, seg_keys[-1]):
+                raise Bad("the copy of the final checkpoint is not signed "
+                          "by the ceremony key of segment %d"
+                          % (len(seg_keys) - 1), no)
+            prev_cp = ln
+            cp_lines += 1
+            continue
+        # 4c.3
+        if prev_cp is not None and n <= prev_cp.cp[1]:
+            raise Bad("a checkpoint that covers nothing new: repeated or "
+                      "moved", no)
+        # 4c.4 to 4c.7
+        if cp_origin != origin:
+            raise Bad("the checkpoint's origin is not the transcript's", no)
+        if size != n:
+            raise Bad("the checkpoint covers %d entries, but %d come "
+                      "before it" % (size, n), no)
+        if root != tree.root(n):
+            raise Bad("the checkpoint's root is not that of the entries "
+                      "before it", no)
+        if not note_signed(ln.note, seg_keys[-1]):
+            raise Bad("the checkpoint is not signed by the ceremony key "
+                      "of segment %d" % (len(seg_keys) - 1), no)
+        # 4c.8
+        if prev_cp is not None:
+            m = prev_cp.cp[1]
+            proof = tree.consistency_proof(m, n)
+            if not verify_consistency(m, n, prev_cp.cp[2], root, proof):
+                raise Bad("the checkpoint is not consistent with the "
+                          "previous one", no)
+        # 4c.9
+        if pending_seal is not None:
+            final = ln
+            pending_seal = None
+        prev_cp = ln
+        cp_lines += 1
+        checkpoints += 1
+
+    # Step 5.
+    if prev_cp is None:
         raise Bad("the transcript has no checkpoint at all")
-    if sealed_entry and unfinished:
-        raise Bad("an unfinished line follows the seal", len(lines) + 1)
-
+    # Step 6.
+    if final is not None and unfinished:
+        raise Bad("an unfinished line follows the final checkpoint",
+                  len(lines) + 1)
+    # Step 7.
     anchored = []
     for s, k in enumerate(seg_keys):
         anchored.append(seg_bound[s] or any(x.pub == k.pub for x in keys))
@@ -945,21 +1070,22 @@ def verify(raw, keys, world, witnesses, expect_root, check_files):
     r = Result()
     r.ceremony, r.entries, r.checkpoints = ceremony, n, checkpoints
     r.segments = len(seg_keys)
-    r.last_size, r.last_root = last_cp[0], last_cp[1]
+    r.last_size, r.last_root = prev_cp.cp[1], prev_cp.cp[2]
     r.files_match, r.files_absent = files_match, files_absent
-    r.sealed = (sealed_entry and entries[-1].obj["type"] == "ceremony-sealed"
-                and last_cp[0] == n and not unfinished)
+    # Step 8.
+    r.sealed = final is not None
     if not r.sealed:
         return EXIT_UNSEALED, r
-
-    cp_line = last_cp[2]
+    # Step 9: only the last checkpoint line is examined.
     for w in witnesses:
-        if not note_cosigned(cp_line.note, w):
+        if not note_signed(prev_cp.note, w):
             raise Bad("no valid cosignature by witness %s" % w.name,
-                      cp_line.number)
+                      prev_cp.number)
+    # Step 10.
     if expect_root is not None and expect_root != r.last_root:
-        raise Bad("the final root is not the one expected", cp_line.number)
+        raise Bad("the final root is not the one expected", prev_cp.number)
     r.witnesses = len(witnesses)
+    # Step 11.
     if not all(anchored):
         r.unanchored = anchored.index(False)
         return EXIT_UNANCHORED, r
@@ -997,12 +1123,20 @@ def main(argv):
 
     keys, witnesses = [], []
     try:
+        # Usage errors, before the transcript is read.
+        if len(a.key) > MAX_KEYS or len(a.witness) > MAX_KEYS:
+            raise ValueError("at most %d --key and %d --witness"
+                             % (MAX_KEYS, MAX_KEYS))
         for k in a.key:
-            keys.append(parse_vkey(k))
+            k = parse_vkey(k)
+            if k.type != KEY_ED25519:
+                raise ValueError("--key takes a ceremony key, of type 0x01")
+            keys.append(k)
         for k in a.witness:
             w = parse_vkey(k)
             if w.type != KEY_COSIGNATURE_V1:
-                raise ValueError("a witness key must be of type 0x04")
+                raise ValueError("--witness takes a witness key, of type "
+                                 "0x04")
             witnesses.append(w)
         root = parse_root(a.expect_root) if a.expect_root else None
     except ValueError as e:
