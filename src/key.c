@@ -653,6 +653,16 @@ out:
 }
 
 int
+off_key_params_check(const struct off_key_params *p, struct off_err *err)
+{
+	struct off_key	 k;
+	const char	*group = NULL;
+
+	memset(&k, 0, sizeof(k));
+	return check_params(p, &k, &group, NULL, err);
+}
+
+int
 off_key_generate(const char *kmdata, const struct off_world *w,
     const struct off_key_params *p, const struct off_frontend *fe,
     struct off_key **out, struct off_err *err)
@@ -1236,6 +1246,7 @@ struct pass_ctx {
 	const struct off_frontend	*fe;
 	const char			*label;
 	int				 asked;
+	int				 gave_up;	/* why no password */
 };
 
 /* OpenSSL asks for the source file's password through the front end:
@@ -1249,13 +1260,15 @@ pass_cb(char *buf, int size, int rwflag, void *u)
 	size_t			 len;
 
 	(void)rwflag;
+	if (pc->gave_up != 0)
+		return -1;	/* asked once: do not ask again */
 	memset(&req, 0, sizeof(req));
 	req.kind = OFF_PIN_PASSPHRASE;
 	req.label = pc->label;
 	req.tries_left = -1;
 	pc->asked = 1;
-	if (off_ask_pin(pc->fe, &req, &p, &len) != 0 || size <= 0 ||
-	    len >= (size_t)size) {
+	if ((pc->gave_up = off_ask_pin(pc->fe, &req, &p, &len)) != 0 ||
+	    size <= 0 || len >= (size_t)size) {
 		off_secfree(&p);
 		return -1;
 	}
@@ -1287,8 +1300,9 @@ read_private(const char *data, size_t len, struct pass_ctx *pc,
 			req.label = pc->label;
 			req.tries_left = -1;
 			pc->asked = 1;
-			if (off_ask_pin(pc->fe, &req, &pass, &plen) == 0 &&
-			    PKCS12_parse(p12, pass, &pk, NULL, NULL) != 1)
+			if ((pc->gave_up = off_ask_pin(pc->fe, &req, &pass,
+			    &plen)) == 0 && PKCS12_parse(p12, pass, &pk, NULL,
+			    NULL) != 1)
 				pk = NULL;
 			off_secfree(&pass);
 		}
@@ -1309,7 +1323,9 @@ read_private(const char *data, size_t len, struct pass_ctx *pc,
 	BIO_free(bio);
 done:
 	ERR_clear_error();
-	if (pk == NULL)
+	if (pk == NULL && pc->gave_up != 0)
+		off_err_set(err, pc->gave_up, path, _("no password was given"));
+	else if (pk == NULL)
 		off_err_set(err, pc->asked ? OFF_ERR_BAD_PIN : OFF_ERR_FORMAT,
 		    path, pc->asked ? _("wrong password, or the file is "
 		    "damaged") : _("not a private key (PKCS#8, PKCS#12 or PEM)"));
@@ -1337,6 +1353,10 @@ off_key_import(const char *kmdata, const struct off_world *w,
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("bad ident \"%s\" or application \"%s\": use 1 to 64 "
 		    "lower-case letters, digits and dashes"), p->ident, p->app);
+	if (p->plainname != NULL && strlen(p->plainname) > OFF_KEY_NAME_MAX)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("the plain name is longer than %d characters"),
+		    OFF_KEY_NAME_MAX);
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	snprintf(k->app, sizeof(k->app), "%s", p->app);
@@ -1354,9 +1374,9 @@ off_key_import(const char *kmdata, const struct off_world *w,
 	if ((ret = off_file_read(from, 64 * 1024, &data, &dlen, err)) != 0)
 		goto out;
 	snprintf(label, sizeof(label), _("Password of %s"), from);
+	memset(&pc, 0, sizeof(pc));
 	pc.fe = fe;
 	pc.label = label;
-	pc.asked = 0;
 	pk = read_private(data, dlen, &pc, err, from);
 	off_wipe(data, dlen);
 	if (pk == NULL) {
@@ -1562,7 +1582,12 @@ off_key_rekey(const char *kmdata, const struct off_world *w,
 	p.type = old->type;
 	p.size = old->size;
 	p.curve = *old->curve ? old->curve : NULL;
-	p.allow_legacy = 1;
+	/* A re-key is the moment to leave RSA 1024 behind. */
+	if (strcmp(old->type, "rsa") == 0 && old->size < 2048) {
+		p.size = 2048;
+		off_fe_notice(fe, OFF_NOTICE_INFO, "%s", _("the legacy RSA "
+		    "1024 key is re-keyed as RSA 2048"));
+	}
 	if ((ret = check_params(&p, nk, &group, fe, err)) != 0)
 		goto out;
 	snprintf(nk->app, sizeof(nk->app), "%s", old->app);

@@ -51,6 +51,9 @@ struct off_key_params {
 /* 0 when s is an ident: 1-64 of [a-z0-9-]. */
 int	off_key_ident_ok(const char *s);
 
+/* Refuse impossible parameters before anything is done or recorded. */
+int	off_key_params_check(const struct off_key_params *p,
+	    struct off_err *err);
 /* Generate a key in the world's module and write its key file. */
 int	off_key_generate(const char *kmdata, const struct off_world *w,
 	    const struct off_key_params *p, const struct off_frontend *fe,

@@ -143,10 +143,12 @@ key_generate(const struct cmd_entry *e, int argc, char **argv)
 		    argv[optind]);
 	if (p.ident == NULL || p.type == NULL)
 		return cmd_usage(e, _("--ident and --type are required"));
+	off_err_clear(&err);
+	if (off_key_params_check(&p, &err) != 0)
+		return cmd_fail(&err);
 	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	fe_line_init(&fe, &line);
-	off_err_clear(&err);
 	if ((ret = record_start(&rec, kmdata, "key-generate",
 	    _("Generate a module-protected key"), w, &fe, json_pack("{s:s, "
 	    "s:s, s:s?, s:s, s:i, s:s?, s:b}", "app", p.app, "ident", p.ident,
@@ -224,10 +226,14 @@ print_key(const char *json)
 	    json_string_value(json_object_get(o, "fingerprint")) : "-",
 	    json_string_value(json_object_get(o, "acl_words")));
 	h = json_object_get(json_object_get(o, "acl"), "kek");
-	if (h != NULL)
-		printf(_("  export KEK   %s (target %s)\n"),
-		    json_string_value(h), json_string_value(json_object_get(
-		    json_object_get(o, "acl"), "target")));
+	if (h != NULL) {
+		const char	*t = json_string_value(json_object_get(
+				    json_object_get(o, "acl"), "target"));
+
+		printf(_("  export KEK   %s (%s%s)\n"), json_string_value(h),
+		    t != NULL && *t ? _("target ") : _("any target"),
+		    t != NULL ? t : "");
+	}
 	printf(_("  ACL signed   by the %s\n  history\n"),
 	    json_string_value(json_object_get(o, "acl_signer")));
 	json_array_foreach(json_object_get(o, "history"), i, ev)
@@ -386,6 +392,13 @@ read_kek(const char *path, struct off_err *err)
 	if (pk == NULL) {
 		p = (const uint8_t *)data;
 		pk = d2i_PUBKEY(NULL, &p, (long)len);
+	}
+	if (pk == NULL) {
+		p = (const uint8_t *)data;
+		if ((x = d2i_X509(NULL, &p, (long)len)) != NULL) {
+			pk = X509_get_pubkey(x);
+			X509_free(x);
+		}
 	}
 	free(data);
 	ERR_clear_error();

@@ -236,7 +236,8 @@ load_log(const char *path, struct off_tlog **l)
 	return off_tlog_load(path, l, &err) == 0 ? 0 : cmd_fail(&err);
 }
 
-/* Commands whose only option is --help: 0 to go on, else an exit code. */
+/* Commands whose only option is --help: -1 to go on, else an exit
+ * code. */
 static int
 help_only(const struct cmd_entry *e, int argc, char **argv, int nargs,
     const char *more)
@@ -255,7 +256,7 @@ help_only(const struct cmd_entry *e, int argc, char **argv, int nargs,
 	if (argc - optind != nargs)
 		return cmd_usage(e, nargs == 1 ? _("give one transcript") :
 		    _("give the old and the new transcript"));
-	return 0;
+	return -1;
 }
 
 static int
@@ -404,7 +405,7 @@ consistency_main(const struct cmd_entry *e, int argc, char **argv)
 
 	if ((ret = help_only(e, argc, argv, 2, _("\nChecks that the last "
 	    "checkpoint of NEW extends the last checkpoint of OLD\n(an RFC "
-	    "6962 consistency proof) and prints the proof.\n"))) != 0)
+	    "6962 consistency proof) and prints the proof.\n"))) >= 0)
 		return ret;
 	argv += optind - 1;
 	if ((ret = load_log(argv[1], &a)) != 0)
@@ -460,7 +461,7 @@ minutes_main(const struct cmd_entry *e, int argc, char **argv)
 
 	if ((ret = help_only(e, argc, argv, 1, _("\nThe minutes say first "
 	    "whether the transcript verifies; check the signer\nwith "
-	    "'officiant verify'.\n"))) != 0)
+	    "'officiant verify'.\n"))) >= 0)
 		return ret;
 	argv += optind - 1;
 	if ((ret = load_log(argv[1], &l)) != 0)
