@@ -89,6 +89,17 @@ static const struct {
 	{ "secp256k1", "secp256k1", 256 },
 };
 
+/* No control characters: these names are shown to people and must
+ * not be able to fake lines of output. */
+static int
+printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 int
 off_key_ident_ok(const char *s)
 {
@@ -514,10 +525,11 @@ check_params(const struct off_key_params *p, struct off_key *k,
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("bad application name \"%s\" (xferacld is kept for "
 		    "reduced copies)"), p->app);
-	if (p->plainname != NULL && strlen(p->plainname) > OFF_KEY_NAME_MAX)
+	if (p->plainname != NULL && (strlen(p->plainname) > OFF_KEY_NAME_MAX ||
+	    !printable(p->plainname)))
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
-		    _("the plain name is longer than %d characters"),
-		    OFF_KEY_NAME_MAX);
+		    _("the plain name must be at most %d characters, none of "
+		    "them control characters"), OFF_KEY_NAME_MAX);
 	snprintf(k->type, sizeof(k->type), "%s", p->type);
 	if (strcmp(p->type, "rsa") == 0) {
 		k->size = p->size ? p->size : 2048;
@@ -545,8 +557,9 @@ check_params(const struct off_key_params *p, struct off_key *k,
 			    "secp256k1"), p->curve);
 		if (p->size != 0 && p->size != k->size)
 			return off_err_set(err, OFF_ERR_INVALID, NULL,
-			    _("curve %s is %u bits, not %u"), p->curve,
-			    k->size, p->size);
+			    _("curve %s is %u bits, not %u"),
+			    p->curve != NULL ? p->curve : "p256", k->size,
+			    p->size);
 		snprintf(k->curve, sizeof(k->curve), "%s",
 		    p->curve != NULL ? p->curve : "p256");
 	} else if (strcmp(p->type, "aes") == 0) {
@@ -780,6 +793,9 @@ parse_acl(struct off_key *k, json_t *acl, const char *name,
 		    name, err) != 0 || copy_str(acl, "target", k->acl.target,
 		    sizeof(k->acl.target), name, err) != 0)
 			return OFF_ERR_FORMAT;
+		if (!printable(k->acl.target))
+			return off_err_set(err, OFF_ERR_FORMAT, name,
+			    _("the target holds control characters"));
 	} else if (json_object_get(acl, "kek") != NULL ||
 	    json_object_get(acl, "target") != NULL)
 		return off_err_set(err, OFF_ERR_FORMAT, name,
@@ -824,6 +840,11 @@ key_parse(const char *data, size_t len, const char *name, struct off_key **out,
 	    err))
 		goto out;
 	k->size = (unsigned)v;
+	if (!printable(k->plainname)) {
+		off_err_set(err, OFF_ERR_FORMAT, name,
+		    _("the plain name holds control characters"));
+		goto out;
+	}
 	if (off_key_ident_ok(k->ident) != 0 || off_key_ident_ok(k->app) != 0) {
 		off_err_set(err, OFF_ERR_FORMAT, name, _("bad app or ident"));
 		goto out;
@@ -1043,9 +1064,10 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("the KEK must be an RSA public key of 2048 to 4096 "
 		    "bits"));
-	if (target != NULL && strlen(target) > 64)
+	if (target != NULL && (strlen(target) > 64 || !printable(target)))
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
-		    _("the target name is longer than 64 characters"));
+		    _("the target name must be at most 64 characters, none of "
+		    "them control characters"));
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	*k = *key;
@@ -1076,14 +1098,14 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 		goto out;
 	snprintf(k->acl.target, sizeof(k->acl.target), "%s",
 	    target != NULL ? target : "");
+	/* Only a quorum of cards opens the world key that signs this;
+	 * the key stays sealed until the quorum is there. */
 	if ((ret = add_event(k, "acl-reduced", key->file, err)) != 0 ||
+	    (ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
+	    (ret = off_world_signing_key(w, secret, &wkey, err)) != 0 ||
 	    (ret = open_key(kmdata, w, key, &priv, err)) != 0 ||
 	    (ret = seal_key(kmdata, w, k, priv, key->priv.len, NULL,
-	    err)) != 0)
-		goto out;
-	/* Only a quorum of cards opens the world key that signs this. */
-	if ((ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
-	    (ret = off_world_signing_key(w, secret, &wkey, err)) != 0 ||
+	    err)) != 0 ||
 	    (ret = acl_sign(k, "world", wkey, w, err)) != 0 ||
 	    (ret = key_write(kmdata, k, OFF_WRITE_NOREPLACE, err)) != 0)
 		goto out;
@@ -1353,10 +1375,11 @@ off_key_import(const char *kmdata, const struct off_world *w,
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("bad ident \"%s\" or application \"%s\": use 1 to 64 "
 		    "lower-case letters, digits and dashes"), p->ident, p->app);
-	if (p->plainname != NULL && strlen(p->plainname) > OFF_KEY_NAME_MAX)
+	if (p->plainname != NULL && (strlen(p->plainname) > OFF_KEY_NAME_MAX ||
+	    !printable(p->plainname)))
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
-		    _("the plain name is longer than %d characters"),
-		    OFF_KEY_NAME_MAX);
+		    _("the plain name must be at most %d characters, none of "
+		    "them control characters"), OFF_KEY_NAME_MAX);
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	snprintf(k->app, sizeof(k->app), "%s", p->app);
