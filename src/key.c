@@ -2,6 +2,10 @@
  * plain export (refused unless allowed). */
 #include "config.h"
 
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1159,8 +1163,8 @@ off_key_info_json(const struct off_key *k, char **out, struct off_err *err)
 	int	 ret;
 
 	off_acl_words(&k->acl, words, sizeof(words));
-	root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o, "
-	    "s:o, s:s, s:o, s:s}",
+	root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o, "
+	    "s:o, s:o, s:s, s:o, s:s}",
 	    "file", k->file,
 	    "app", k->app,
 	    "ident", k->ident,
@@ -1168,6 +1172,7 @@ off_key_info_json(const struct off_key *k, char **out, struct off_err *err)
 	    "type", k->type,
 	    "size", (json_int_t)k->size,
 	    "curve", k->curve,
+	    "created", k->created,
 	    "protection", "module",
 	    "world", off_json_new_hex(k->world, sizeof(k->world)),
 	    "module", off_json_new_hex(k->module, sizeof(k->module)),
@@ -1555,23 +1560,44 @@ off_key_rekey(const char *kmdata, const struct off_world *w,
 	char			 vpath[PATH_MAX];
 	uint8_t			*priv = NULL;
 	size_t			 len = 0;
+	struct off_key		*now = NULL;
 	unsigned		 v;
-	int			 ret, wrote_old = 0;
+	int			 ret, wrote_old = 0, dfd = -1;
 
 	*out = NULL;
 	if (was_reduced(old) || !(old->acl.groups & OFF_ACL_CHANGE))
 		return off_err_set(err, OFF_ERR_DENIED, old->file,
 		    _("the key's ACL does not allow changing it, so it cannot "
 		    "be re-keyed"));
+	/* One re-key at a time, and only of the key as it is on disk:
+	 * re-keying a stale copy would drop a generation. */
+	if ((dfd = open(kmdata, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(dfd, LOCK_EX) != 0) {
+		ret = off_err_errno(err, OFF_ERR_IO, errno, kmdata,
+		    _("cannot lock KMDATA"));
+		goto out;
+	}
+	if ((ret = off_key_load(kmdata, w, old->app, old->ident, &now,
+	    err)) != 0)
+		goto out;
+	if (now->siglen != old->siglen ||
+	    memcmp(now->sig, old->sig, old->siglen) != 0) {
+		ret = off_err_set(err, OFF_ERR_EXISTS, old->file,
+		    _("the key changed since it was read (re-keyed meanwhile?); "
+		    "run the command again"));
+		goto out;
+	}
 	/* The old key keeps its material under a versioned ident. */
 	for (v = 1; v < 1000; v++) {
 		int	n = snprintf(vident, sizeof(vident), "%s-v%u",
 		    old->ident, v);
 		char	vname[160];
 
-		if (n < 0 || (size_t)n >= sizeof(vident))
-			return off_err_set(err, OFF_ERR_INVALID, old->file,
+		if (n < 0 || (size_t)n >= sizeof(vident)) {
+			ret = off_err_set(err, OFF_ERR_INVALID, old->file,
 			    _("the ident is too long to keep versions"));
+			goto out;
+		}
 		snprintf(vname, sizeof(vname), "key_%s_%s", old->app, vident);
 		if (off_path_join(vpath, sizeof(vpath), kmdata, vname) == 0 &&
 		    access(vpath, F_OK) != 0)
@@ -1648,6 +1674,9 @@ out:
 	if (ret != 0 && wrote_old &&
 	    off_path_join(path, sizeof(path), kmdata, ov->file) == 0)
 		(void)off_file_remove(path, NULL);
+	if (dfd != -1)
+		close(dfd);
+	off_key_free(&now);
 	EVP_PKEY_free(mkey);
 	off_module_free(&m);
 	off_secfree(&priv);
