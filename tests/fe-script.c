@@ -6,6 +6,9 @@
 
 #include "error.h"
 #include "fe-script.h"
+#include "fileio.h"
+#include "slot.h"
+#include "world.h"
 
 static void
 script_notice(void *arg, enum off_notice_level level, const char *msg)
@@ -92,4 +95,36 @@ fe_script_pins(struct fe_script *s, const char *const *pins)
 		s->pins[i] = pins[i];
 	s->pins[i] = NULL;
 	s->next_pin = 0;
+}
+
+const char *const test_pins23[] = { "1111", "1111", "2222", "2222", "3333",
+    "3333", NULL };
+
+int
+test_make_world(const char *dir, const char *sub, unsigned tries,
+    struct off_world **w)
+{
+	struct off_world_params	 p;
+	struct off_frontend	 fe;
+	struct fe_script	 s;
+	struct off_slot		*slot = NULL;
+	char			 km[4096], dr[4096];
+	int			 ret;
+
+	snprintf(km, sizeof(km), "%s/%s/kmdata", dir, sub);
+	snprintf(dr, sizeof(dr), "%s/%s/cards", dir, sub);
+	if ((ret = off_mkdirs(dr, NULL)) != 0)
+		return ret;
+	memset(&p, 0, sizeof(p));
+	p.k = 2;
+	p.n = 3;
+	p.pin_tries = tries;
+	p.kdf_log2_n = 10;
+	fe_script_init(&fe, &s);
+	fe_script_pins(&s, test_pins23);
+	if ((ret = off_slot_open(&slot, "drawer", dr, NULL)) != 0)
+		return ret;
+	ret = off_world_create(km, slot, &p, &fe, w, NULL);
+	off_slot_close(&slot);
+	return ret;
 }

@@ -26,4 +26,13 @@ void	fe_script_pins(struct fe_script *s, const char *const *pins);
 
 #include "testlib.h"
 
+struct off_world;
+
+/* The PIN answers that create a 2-of-3 world: 1111, 2222, 3333. */
+extern const char *const test_pins23[];
+/* A 2-of-3 world with cheap scrypt in DIR/SUB/kmdata, its cards in
+ * DIR/SUB/cards; tries wrong PINs lock a card (0: the default). */
+int	test_make_world(const char *dir, const char *sub, unsigned tries,
+	    struct off_world **w);
+
 #endif

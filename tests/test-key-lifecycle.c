@@ -38,8 +38,6 @@
 #include "slot.h"
 #include "world.h"
 
-static const char *const pins23[] = { "1111", "1111", "2222", "2222",
-    "3333", "3333", NULL };
 static const char *const quorum_pins[] = { "1111", "2222", NULL };
 
 /* The source files' password, and a wrong one; neither may ever be
@@ -70,49 +68,6 @@ struct env {
 	EVP_PKEY		*rsa2048, *p256, *rsa1024;
 };
 
-static void
-make_world(const char *dir, const char *sub, struct off_world **w)
-{
-	struct off_world_params	 p;
-	struct off_frontend	 fe;
-	struct fe_script	 s;
-	struct off_slot		*slot = NULL;
-	char			 km[PATH_MAX], dr[PATH_MAX];
-
-	snprintf(km, sizeof(km), "%s/%s/kmdata", dir, sub);
-	snprintf(dr, sizeof(dr), "%s/%s/cards", dir, sub);
-	assert_int_equal(off_mkdirs(dr, NULL), 0);
-	memset(&p, 0, sizeof(p));
-	p.k = 2;
-	p.n = 3;
-	p.kdf_log2_n = 10;
-	fe_script_init(&fe, &s);
-	fe_script_pins(&s, pins23);
-	assert_int_equal(off_slot_open(&slot, "drawer", dr, NULL), 0);
-	assert_int_equal(off_world_create(km, slot, &p, &fe, w, NULL), 0);
-	off_slot_close(&slot);
-}
-
-/* The public half of key, as a KEK arrives: a SubjectPublicKeyInfo. */
-static EVP_PKEY *
-public_only(EVP_PKEY *key)
-{
-	uint8_t		*der = NULL;
-	const uint8_t	*p;
-	EVP_PKEY	*pub;
-	int		 n;
-
-	assert_non_null(key);
-	n = i2d_PUBKEY(key, &der);
-	assert_true(n > 0);
-	p = der;
-	pub = d2i_PUBKEY(NULL, &p, n);
-	assert_non_null(pub);
-	OPENSSL_free(der);
-	EVP_PKEY_free(key);
-	return pub;
-}
-
 static int
 group_setup(void **state)
 {
@@ -120,7 +75,7 @@ group_setup(void **state)
 
 	assert_non_null(e);
 	e->dir = test_tmpdir();
-	make_world(e->dir, "a", &e->w);
+	assert_int_equal(test_make_world(e->dir, "a", 0, &e->w), 0);
 	snprintf(e->kmdata, sizeof(e->kmdata), "%s/a/kmdata", e->dir);
 	snprintf(e->drawer, sizeof(e->drawer), "%s/a/cards", e->dir);
 	snprintf(e->wbak, sizeof(e->wbak), "%s/world-backup-early", e->dir);
@@ -134,7 +89,7 @@ group_setup(void **state)
 	assert_int_equal(test_count_files(e->wbak, ""), 1);
 	assert_int_equal(off_mkdirs(e->sources, NULL), 0);
 	assert_int_equal(off_mkdirs(e->scratch, NULL), 0);
-	e->kek = public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+	e->kek = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
 	    (size_t)2048));
 	e->rsa2048 = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
 	e->p256 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
@@ -449,7 +404,7 @@ static void
 need_world_b(struct env *e)
 {
 	if (e->wb == NULL)
-		make_world(e->dir, "b", &e->wb);
+		assert_int_equal(test_make_world(e->dir, "b", 0, &e->wb), 0);
 }
 
 /* Files in dir whose name starts with prefix. */

@@ -40,8 +40,6 @@
 #include "slot.h"
 #include "world.h"
 
-static const char *const pins23[] = { "1111", "1111", "2222", "2222",
-    "3333", "3333", NULL };
 static const char *const quorum_pins[] = { "1111", "2222", NULL };
 
 #define ACL_BORN	(OFF_ACL_SIGN | OFF_ACL_DECRYPT | OFF_ACL_RECOVER | \
@@ -58,49 +56,6 @@ struct env {
 	EVP_PKEY		*kek;	/* RSA 2048, public part only */
 };
 
-static void
-make_world(const char *dir, const char *sub, struct off_world **w)
-{
-	struct off_world_params	 p;
-	struct off_frontend	 fe;
-	struct fe_script	 s;
-	struct off_slot		*slot = NULL;
-	char			 km[PATH_MAX], dr[PATH_MAX];
-
-	snprintf(km, sizeof(km), "%s/%s/kmdata", dir, sub);
-	snprintf(dr, sizeof(dr), "%s/%s/cards", dir, sub);
-	assert_int_equal(off_mkdirs(dr, NULL), 0);
-	memset(&p, 0, sizeof(p));
-	p.k = 2;
-	p.n = 3;
-	p.kdf_log2_n = 10;
-	fe_script_init(&fe, &s);
-	fe_script_pins(&s, pins23);
-	assert_int_equal(off_slot_open(&slot, "drawer", dr, NULL), 0);
-	assert_int_equal(off_world_create(km, slot, &p, &fe, w, NULL), 0);
-	off_slot_close(&slot);
-}
-
-/* The public half of key, as a KEK arrives: a SubjectPublicKeyInfo. */
-static EVP_PKEY *
-public_only(EVP_PKEY *key)
-{
-	uint8_t		*der = NULL;
-	const uint8_t	*p;
-	EVP_PKEY	*pub;
-	int		 n;
-
-	assert_non_null(key);
-	n = i2d_PUBKEY(key, &der);
-	assert_true(n > 0);
-	p = der;
-	pub = d2i_PUBKEY(NULL, &p, n);
-	assert_non_null(pub);
-	OPENSSL_free(der);
-	EVP_PKEY_free(key);
-	return pub;
-}
-
 static int
 group_setup(void **state)
 {
@@ -108,14 +63,14 @@ group_setup(void **state)
 
 	assert_non_null(e);
 	e->dir = test_tmpdir();
-	make_world(e->dir, "a", &e->w);
+	assert_int_equal(test_make_world(e->dir, "a", 0, &e->w), 0);
 	snprintf(e->kmdata, sizeof(e->kmdata), "%s/a/kmdata", e->dir);
 	snprintf(e->drawer, sizeof(e->drawer), "%s/a/cards", e->dir);
 	snprintf(e->scratch, sizeof(e->scratch), "%s/scratch", e->dir);
 	snprintf(e->exports, sizeof(e->exports), "%s/exports", e->dir);
 	assert_int_equal(off_mkdirs(e->scratch, NULL), 0);
 	assert_int_equal(off_mkdirs(e->exports, NULL), 0);
-	e->kek = public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+	e->kek = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
 	    (size_t)2048));
 	*state = e;
 	return 0;
@@ -1437,11 +1392,11 @@ test_reduce_acl_refused(void **state)
 	assert_false(off_key_acl(red)->groups & OFF_ACL_CHANGE);
 	reduce_refused(e, red, e->kek, "azure", quorum_pins, OFF_ERR_DENIED);
 	/* KEKs that are not RSA 2048-4096. */
-	ec = public_only(EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"));
-	rsa1024 = public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+	ec = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"));
+	rsa1024 = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
 	    (size_t)1024));
-	ed = public_only(EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"));
-	dh = public_only(dh2048());
+	ed = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"));
+	dh = test_public_only(dh2048());
 	reduce_refused(e, k, ec, "azure", quorum_pins, OFF_ERR_INVALID);
 	reduce_refused(e, k, rsa1024, "azure", quorum_pins, OFF_ERR_INVALID);
 	reduce_refused(e, k, ed, NULL, quorum_pins, OFF_ERR_INVALID);
@@ -1577,7 +1532,7 @@ test_other_world(void **state)
 	char			 bkm[PATH_MAX], path[PATH_MAX], *data;
 	size_t			 len;
 
-	make_world(e->dir, "b", &b);
+	assert_int_equal(test_make_world(e->dir, "b", 0, &b), 0);
 	snprintf(bkm, sizeof(bkm), "%s/b/kmdata", e->dir);
 	params(&p, "foreign", "ec", 0, "p256");
 	fe_script_init(&fe, &s);

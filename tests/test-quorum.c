@@ -26,39 +26,12 @@
 #include "slot.h"
 #include "world.h"
 
-static const char *const pins23[] = { "1111", "1111", "2222", "2222",
-    "3333", "3333", NULL };
-
 struct env {
 	char			*dir;
 	char			 kmdata[1024], drawer[1024];
 	char			 hex8[9];
 	struct off_world	*w;
 };
-
-static void
-make_world(struct env *e, const char *sub, struct off_world **w)
-{
-	struct off_world_params	 p;
-	struct off_frontend	 fe;
-	struct fe_script	 s;
-	struct off_slot		*slot = NULL;
-	char			 km[PATH_MAX], dr[PATH_MAX];
-
-	snprintf(km, sizeof(km), "%s/%s/kmdata", e->dir, sub);
-	snprintf(dr, sizeof(dr), "%s/%s/cards", e->dir, sub);
-	assert_int_equal(off_mkdirs(dr, NULL), 0);
-	memset(&p, 0, sizeof(p));
-	p.k = 2;
-	p.n = 3;
-	p.pin_tries = 3;
-	p.kdf_log2_n = 10;
-	fe_script_init(&fe, &s);
-	fe_script_pins(&s, pins23);
-	assert_int_equal(off_slot_open(&slot, "drawer", dr, NULL), 0);
-	assert_int_equal(off_world_create(km, slot, &p, &fe, w, NULL), 0);
-	off_slot_close(&slot);
-}
 
 static int
 setup(void **state)
@@ -68,7 +41,7 @@ setup(void **state)
 
 	assert_non_null(e);
 	e->dir = test_tmpdir();
-	make_world(e, "a", &e->w);
+	assert_int_equal(test_make_world(e->dir, "a", 3, &e->w), 0);
 	snprintf(e->kmdata, sizeof(e->kmdata), "%s/a/kmdata", e->dir);
 	snprintf(e->drawer, sizeof(e->drawer), "%s/a/cards", e->dir);
 	off_world_id_hex(e->w, hex);
@@ -184,7 +157,7 @@ plant_foreign_card(struct env *e, unsigned index, const char *name)
 	struct off_world	*other = NULL;
 	char			 from[PATH_MAX], to[PATH_MAX], oh[OFF_WORLD_ID_HEX];
 
-	make_world(e, "b", &other);
+	assert_int_equal(test_make_world(e->dir, "b", 3, &other), 0);
 	off_world_id_hex(other, oh);
 	snprintf(from, sizeof(from), "%s/b/cards/card-%.8s-%u.card", e->dir,
 	    oh, index);

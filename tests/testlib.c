@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "testlib.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -79,4 +82,25 @@ test_count_files(const char *dir, const char *suffix)
 	}
 	closedir(d);
 	return n;
+}
+
+EVP_PKEY *
+test_public_only(EVP_PKEY *key)
+{
+	uint8_t		*der = NULL;
+	const uint8_t	*p;
+	EVP_PKEY	*pub = NULL;
+	int		 n;
+
+	if (key == NULL)
+		abort();
+	if ((n = i2d_PUBKEY(key, &der)) > 0) {
+		p = der;
+		pub = d2i_PUBKEY(NULL, &p, n);
+	}
+	OPENSSL_free(der);
+	EVP_PKEY_free(key);
+	if (pub == NULL)
+		abort();
+	return pub;
 }

@@ -15,4 +15,8 @@ unsigned test_count_files(const char *dir, const char *suffix);
 void	 test_rng_seed(uint64_t seed);
 uint8_t	 test_rng_byte(void);
 
+/* A public key alone, as a KEK arrives (takes over key). */
+struct evp_pkey_st;
+struct evp_pkey_st *test_public_only(struct evp_pkey_st *key);
+
 #endif
