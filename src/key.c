@@ -1013,6 +1013,18 @@ off_key_load(const char *kmdata, const struct off_world *w, const char *app,
 }
 
 int
+off_key_material(const char *kmdata, const struct off_world *w,
+    const struct off_key *k, uint8_t **material, size_t *len,
+    struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = open_key(kmdata, w, k, material, err)) == 0)
+		*len = k->priv.len;
+	return ret;
+}
+
+int
 off_key_private(const char *kmdata, const struct off_world *w,
     const struct off_key *k, EVP_PKEY **pkey, struct off_err *err)
 {
@@ -1196,6 +1208,12 @@ const struct off_acl *
 off_key_acl(const struct off_key *k)
 {
 	return &k->acl;
+}
+
+const char *
+off_key_type(const struct off_key *k)
+{
+	return k->type;
 }
 
 const char *

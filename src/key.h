@@ -96,6 +96,14 @@ int	off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 /* Write the private key as PKCS#8 PEM to path, if the ACL allows. */
 int	off_key_export_plain(const char *kmdata, const struct off_world *w,
 	    const struct off_key *key, const char *path, struct off_err *err);
+/* The key material from its seal, in locked memory (free it with
+ * off_secfree): PKCS#8 DER for rsa/ec, the raw bytes for aes. Callers
+ * check the ACL first. */
+int	off_key_material(const char *kmdata, const struct off_world *w,
+	    const struct off_key *key, uint8_t **material, size_t *len,
+	    struct off_err *err);
+/* The key's type: "rsa", "ec" or "aes". */
+const char *off_key_type(const struct off_key *key);
 /* The private key (EVP_PKEY for rsa/ec) from its seal. */
 int	off_key_private(const char *kmdata, const struct off_world *w,
 	    const struct off_key *key, EVP_PKEY **pkey, struct off_err *err);

@@ -22,6 +22,7 @@
 #include "i18n.h"
 #include "key.h"
 #include "options.h"
+#include "package.h"
 #include "record.h"
 #include "slot.h"
 #include "world.h"
@@ -366,48 +367,6 @@ key_list(const struct cmd_entry *e, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* An RSA public key from PEM or DER (SubjectPublicKeyInfo or a
- * certificate). */
-static EVP_PKEY *
-read_kek(const char *path, struct off_err *err)
-{
-	char		*data = NULL;
-	size_t		 len;
-	const uint8_t	*p;
-	EVP_PKEY	*pk = NULL;
-	X509		*x;
-	BIO		*bio;
-
-	if (off_file_read(path, 64 * 1024, &data, &len, err) != 0)
-		return NULL;
-	if ((bio = BIO_new_mem_buf(data, (int)len)) != NULL) {
-		pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
-		if (pk == NULL && BIO_reset(bio) == 1 &&
-		    (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-			pk = X509_get_pubkey(x);
-			X509_free(x);
-		}
-		BIO_free(bio);
-	}
-	if (pk == NULL) {
-		p = (const uint8_t *)data;
-		pk = d2i_PUBKEY(NULL, &p, (long)len);
-	}
-	if (pk == NULL) {
-		p = (const uint8_t *)data;
-		if ((x = d2i_X509(NULL, &p, (long)len)) != NULL) {
-			pk = X509_get_pubkey(x);
-			X509_free(x);
-		}
-	}
-	free(data);
-	ERR_clear_error();
-	if (pk == NULL)
-		off_err_set(err, OFF_ERR_FORMAT, path, _("not a public key (PEM "
-		    "or DER SubjectPublicKeyInfo, or a certificate)"));
-	return pk;
-}
-
 static int
 key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 {
@@ -476,7 +435,7 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	off_err_clear(&err);
-	if ((kek = read_kek(kekfile, &err)) == NULL ||
+	if ((kek = off_kek_load(kekfile, &err)) == NULL ||
 	    key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0) {
 		ret = cmd_fail(&err);
 		goto out;

@@ -43,6 +43,8 @@ extern const struct cmd_entry cmd_key_import_entry;
 extern const struct cmd_entry cmd_key_backup_entry;
 extern const struct cmd_entry cmd_key_recover_entry;
 extern const struct cmd_entry cmd_key_rekey_entry;
+extern const struct cmd_entry cmd_package_create_entry;
+extern const struct cmd_entry cmd_package_inspect_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_transcript_show_entry;
 extern const struct cmd_entry cmd_transcript_prove_entry;

@@ -31,6 +31,8 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_key_backup_entry,
 	&cmd_key_recover_entry,
 	&cmd_key_rekey_entry,
+	&cmd_package_create_entry,
+	&cmd_package_inspect_entry,
 	&cmd_verify_entry,
 	&cmd_transcript_show_entry,
 	&cmd_transcript_prove_entry,
@@ -46,6 +48,8 @@ static const char *const groups[][2] = {
 	{ "card", N_("administrator cards: list, inspect, verify, change PIN") },
 	{ "key", N_("module-protected keys: generate, import, inspect, "
 	    "reduce ACL, back up, recover, re-key, export") },
+	{ "package", N_("transfer packages for cloud key services: create, "
+	    "inspect") },
 	{ "verify", N_("verify a ceremony transcript (for auditors)") },
 	{ "transcript", N_("transcripts: show, prove, consistency, minutes, "
 	    "cosign") },

@@ -1,0 +1,51 @@
+/* Transfer packages for cloud key services: the key material wrapped
+ * under the cloud's Key Exchange Key (KEK) in the CKM_RSA_AES_KEY_WRAP
+ * layout, RSA-OAEP(KEK, AES-256 key) || AES-KWP(AES key, material), in
+ * the file each cloud imports. Only a key whose ACL allows export
+ * wrapped under that KEK can be packaged. See officiant-package(5). */
+#ifndef OFF_PACKAGE_H
+#define OFF_PACKAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+struct off_err;
+struct off_key;
+struct off_world;
+
+struct off_package_params {
+	const char	*format;	/* azure-byok, aws-kms, gcp-kms */
+	const char	*algorithm;	/* NULL: the format's default */
+	const char	*kid;		/* azure-byok: the KEK's key id */
+	const char	*generator;	/* azure-byok: who made it */
+};
+
+struct off_package {
+	uint8_t		*data;		/* the file's bytes */
+	size_t		 len;
+	uint8_t		 sha256[32];	/* of data */
+	uint8_t		 kek_fp[32];	/* SHA-256 of the KEK's SPKI */
+	const char	*algorithm;	/* the one used */
+};
+
+/* A KEK's public key from PEM or DER (SubjectPublicKeyInfo or a
+ * certificate) or a JWK ({"kty": "RSA", "n", "e"}). */
+EVP_PKEY *off_kek_load(const char *path, struct off_err *err);
+
+int	off_package_create(const char *kmdata, const struct off_world *w,
+	    const struct off_key *key, EVP_PKEY *kek,
+	    const struct off_package_params *p, struct off_package *out,
+	    struct off_err *err);
+void	off_package_free(struct off_package *pkg);
+
+/* RSA-AES-KEY-WRAP of material under kek with OAEP digest md
+ * ("SHA1" or "SHA256"); the AES key is fresh and wiped. */
+int	off_rsa_aes_wrap(EVP_PKEY *kek, const char *md, const uint8_t *material,
+	    size_t len, uint8_t **out, size_t *outlen, struct off_err *err);
+/* RFC 5649 AES key wrap with padding. */
+int	off_aes_kwp(const uint8_t *key, size_t keylen, const uint8_t *in,
+	    size_t len, uint8_t *out, size_t *outlen, struct off_err *err);
+
+#endif

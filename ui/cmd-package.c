@@ -1,0 +1,271 @@
+/* officiant package create|inspect */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "cmd.h"
+#include "encode.h"
+#include "error.h"
+#include "fe-line.h"
+#include "fileio.h"
+#include "i18n.h"
+#include "key.h"
+#include "options.h"
+#include "package.h"
+#include "pgpwords.h"
+#include "record.h"
+#include "world.h"
+
+static void
+print_hash(const char *label, const uint8_t h[32])
+{
+	char	hex[65], words[OFF_PGP_WORDS_LEN(32)];
+
+	off_hex(h, 32, hex);
+	off_pgp_words(h, 32, words, sizeof(words));
+	printf("%s %s\n  %s\n", label, hex, words);
+}
+
+static int
+package_create(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kek", required_argument, NULL, 'K' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "kek-id", required_argument, NULL, 'i' },
+		{ "algorithm", required_argument, NULL, 'A' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "app", required_argument, NULL, 'a' },
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_package_params p;
+	struct off_package	 pkg;
+	struct off_world	*w = NULL;
+	struct off_key		*k = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct record		 rec;
+	EVP_PKEY		*kek = NULL;
+	const char		*kmarg = NULL, *kekfile = NULL, *out = NULL;
+	const char		*name = NULL, *app = "xferacld", *files[2];
+	char			 kmdata[PATH_MAX], outbuf[PATH_MAX], buf[160];
+	char			 fp[65], sha[65];
+	const char		*a, *ident;
+	int			 c, ret;
+
+	memset(&p, 0, sizeof(p));
+	memset(&pkg, 0, sizeof(pkg));
+	while ((c = getopt_long(argc, argv, "K:f:i:A:n:o:a:k:h", opts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'K':
+			kekfile = optarg;
+			break;
+		case 'f':
+			p.format = optarg;
+			break;
+		case 'i':
+			p.kid = optarg;
+			break;
+		case 'A':
+			p.algorithm = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'a':
+			app = optarg;
+			break;
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(
+			    "  -K, --kek FILE       the cloud's KEK: RSA "
+			    "2048/3072/4096 public key (PEM,\n"
+			    "                       DER SubjectPublicKeyInfo, "
+			    "certificate or JWK)\n"
+			    "  -f, --format F       azure-byok, aws-kms or "
+			    "gcp-kms\n"
+			    "  -i, --kek-id KID     azure-byok: the KEK's full "
+			    "versioned key identifier\n"
+			    "  -A, --algorithm NAME aws-kms: RSA_AES_KEY_WRAP_SHA_"
+			    "256 (default), _SHA_1,\n"
+			    "                       RSAES_OAEP_SHA_256/_SHA_1 "
+			    "(32-byte keys); gcp-kms:\n"
+			    "                       RSA_OAEP_3072_SHA256_AES_256 "
+			    "(default), _4096_, _SHA1_\n"
+			    "  -n, --name NAME      the name in the default file "
+			    "name\n"
+			    "  -o, --out FILE       where to write the package\n"
+			    "  -a, --app APP        the key's application "
+			    "(default xferacld: the reduced copy)\n"),
+			    _(HELP_KMDATA), _(HELP_HELP), _("\nThe key's ACL "
+			    "must allow export wrapped under this KEK (see 'key "
+			    "reduce-acl').\nPrints the package's SHA-256 and the "
+			    "KEK's fingerprint for the record.\n"), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 != argc || kekfile == NULL || p.format == NULL)
+		return cmd_usage(e, _("give the key, --kek and --format"));
+	if (opt_kmdata(kmarg, kmdata, sizeof(kmdata)) != 0)
+		return cmd_usage(e, _("cannot tell where KMDATA is; give "
+		    "--kmdata DIR"));
+	off_err_clear(&err);
+	if (off_world_load(kmdata, &w, &err) != 0 ||
+	    (kek = off_kek_load(kekfile, &err)) == NULL) {
+		ret = cmd_fail(&err);
+		goto done;
+	}
+	a = app;
+	ident = argv[optind];
+	if (strncmp(ident, "key_", 4) == 0 && strlen(ident) < sizeof(buf)) {
+		char	*sep;
+
+		snprintf(buf, sizeof(buf), "%s", ident + 4);
+		if ((sep = strchr(buf, '_')) != NULL) {
+			*sep = '\0';
+			a = buf;
+			ident = sep + 1;
+		}
+	}
+	if (off_key_load(kmdata, w, a, ident, &k, &err) != 0) {
+		ret = cmd_fail(&err);
+		goto done;
+	}
+	if (out == NULL) {
+		const char	*nm = name != NULL ? name : off_key_ident(k);
+
+		if (strcmp(p.format, "azure-byok") == 0)
+			snprintf(outbuf, sizeof(outbuf),
+			    "TransferPackage-%s.byok", nm);
+		else if (strcmp(p.format, "aws-kms") == 0)
+			snprintf(outbuf, sizeof(outbuf),
+			    "EncryptedKeyMaterial-%s.bin", nm);
+		else
+			snprintf(outbuf, sizeof(outbuf), "wrapped_key-%s.bin",
+			    nm);
+		out = outbuf;
+	}
+	fe_line_init(&fe, &line);
+	if ((ret = record_start(&rec, kmdata, "package-create",
+	    _("Package a key for a cloud key service"), w, &fe,
+	    json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s}", "key",
+	    off_key_file_name(k), "kek", kekfile, "format", p.format,
+	    "algorithm", p.algorithm, "kek_id", p.kid, "out", out))) != 0)
+		goto done;
+	if (off_package_create(kmdata, w, k, kek, &p, &pkg, &err) != 0 ||
+	    off_file_write(out, pkg.data, pkg.len, OFF_WRITE_NOREPLACE,
+	    &err) != 0) {
+		ret = record_abort(&rec, &err, kmdata);
+		goto done;
+	}
+	off_hex(pkg.kek_fp, 32, fp);
+	off_hex(pkg.sha256, 32, sha);
+	files[0] = out;
+	files[1] = NULL;
+	if ((ret = record_finish(&rec, NULL, json_pack("{s:s, s:s, s:s, s:s, "
+	    "s:s}", "package", out, "format", p.format, "algorithm",
+	    pkg.algorithm, "sha256", sha, "kek_fingerprint", fp), files, NULL,
+	    kmdata)) != 0)
+		goto done;
+	printf(_("Package %s written (%s, %s)\n"), out, p.format,
+	    pkg.algorithm);
+	print_hash(_("package SHA-256"), pkg.sha256);
+	print_hash(_("KEK fingerprint"), pkg.kek_fp);
+	ret = EXIT_OK;
+done:
+	off_package_free(&pkg);
+	EVP_PKEY_free(kek);
+	off_key_free(&k);
+	off_world_free(&w);
+	return ret;
+}
+
+static int
+package_inspect(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_err	 err;
+	json_t		*root, *h;
+	char		*data = NULL;
+	uint8_t		 sha[32];
+	size_t		 len, ctlen;
+	const char	*ct;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		return cmd_help(e, _(HELP_HELP), _("\nShows the format, the KEK "
+		    "identifier where the format carries one, sizes\nand the "
+		    "SHA-256; it never decrypts anything.\n"), NULL);
+	if (argc != 2)
+		return cmd_usage(e, _("give one package file"));
+	off_err_clear(&err);
+	if (off_file_read(argv[1], 1024 * 1024, &data, &len, &err) != 0)
+		return cmd_fail(&err);
+	EVP_Digest(data, len, sha, NULL, EVP_sha256(), NULL);
+	if ((root = json_loadb(data, len, 0, NULL)) != NULL &&
+	    json_is_string(json_object_get(root, "ciphertext")) &&
+	    json_is_object(h = json_object_get(root, "header"))) {
+		ct = json_string_value(json_object_get(root, "ciphertext"));
+		ctlen = strlen(ct) * 3 / 4;
+		printf(_("Format       azure-byok (schema %s)\n"
+		    "KEK id       %s\n"
+		    "algorithm    %s / %s\n"
+		    "ciphertext   about %zu bytes\n"
+		    "generator    %s\n"),
+		    json_string_value(json_object_get(root,
+		    "schema_version")),
+		    json_string_value(json_object_get(h, "kid")),
+		    json_string_value(json_object_get(h, "alg")),
+		    json_string_value(json_object_get(h, "enc")), ctlen,
+		    json_string_value(json_object_get(root, "generator")));
+	} else if (len == 256 || len == 384 || len == 512)
+		printf(_("Format       raw RSA-OAEP ciphertext (aws-kms or "
+		    "gcp-kms), KEK RSA %zu\n"), len * 8);
+	else if (len > 256 + 16 && ((len - 256) % 8 == 0 ||
+	    (len - 384) % 8 == 0 || (len - 512) % 8 == 0))
+		printf(_("Format       raw RSA-AES key wrap (aws-kms or "
+		    "gcp-kms), %zu bytes\n"), len);
+	else {
+		json_decref(root);
+		free(data);
+		fprintf(stderr, _("officiant: %s: not a transfer package\n"),
+		    argv[1]);
+		return EXIT_BADFILE;
+	}
+	printf(_("size         %zu bytes\n"), len);
+	print_hash(_("SHA-256     "), sha);
+	json_decref(root);
+	free(data);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_package_create_entry = {
+	"package", "create",
+	N_("--kek KEK --format azure-byok|aws-kms|gcp-kms [--kek-id KID] "
+	    "[--algorithm NAME] [--name FRIENDLY] [--out FILE] [--app APP] "
+	    "[--kmdata DIR] IDENT"),
+	N_("wrap a key under a cloud's KEK into the file the cloud imports"),
+	package_create
+};
+const struct cmd_entry cmd_package_inspect_entry = {
+	"package", "inspect", N_("FILE"),
+	N_("describe a transfer package without decrypting it"),
+	package_inspect
+};
