@@ -28,6 +28,7 @@
 #include "json.h"
 #include "key.h"
 #include "module.h"
+#include "package.h"
 #include "prompt.h"
 #include "quorum.h"
 #include "secmem.h"
@@ -1075,11 +1076,15 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 	if (!(key->acl.groups & OFF_ACL_CHANGE))
 		return off_err_set(err, OFF_ERR_DENIED, key->file,
 		    _("the key's ACL does not allow changing it"));
-	if (!EVP_PKEY_is_a(kek, "RSA") || (bits = EVP_PKEY_get_bits(kek)) <
-	    2048 || bits > 4096)
+	if (!EVP_PKEY_is_a(kek, "RSA") || ((bits = EVP_PKEY_get_bits(kek)) !=
+	    2048 && bits != 3072 && bits != 4096))
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
-		    _("the KEK must be an RSA public key of 2048 to 4096 "
+		    _("the KEK must be an RSA public key of 2048, 3072 or 4096 "
 		    "bits"));
+	if (target != NULL && *target != '\0' &&
+	    off_package_target_ok(target) != 0)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("unknown target \"%s\"; use azure, aws or gcp"), target);
 	if (target != NULL && (strlen(target) > 64 || !printable(target)))
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("the target name must be at most 64 characters, none of "

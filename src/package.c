@@ -59,6 +59,13 @@ format_target(const char *format)
 	return "gcp";
 }
 
+int
+off_package_target_ok(const char *target)
+{
+	return strcmp(target, "azure") == 0 || strcmp(target, "aws") == 0 ||
+	    strcmp(target, "gcp") == 0 ? 0 : OFF_ERR_INVALID;
+}
+
 static const struct algo *
 find_algo(const char *format, const char *name)
 {
@@ -209,18 +216,12 @@ azure_json(const struct off_package_params *p, const uint8_t *wrapped,
 }
 
 int
-off_package_create(const char *kmdata, const struct off_world *w,
-    const struct off_key *key, EVP_PKEY *kek,
-    const struct off_package_params *p, struct off_package *out,
-    struct off_err *err)
+off_package_check(const struct off_package_params *p, EVP_PKEY *kek,
+    const char *key_type, struct off_err *err)
 {
-	const struct off_acl	*acl = off_key_acl(key);
 	const struct algo	*a;
-	uint8_t			*material = NULL, *wrapped = NULL;
-	size_t			 mlen = 0, wlen;
-	int			 bits, ret;
+	int			 bits;
 
-	memset(out, 0, sizeof(*out));
 	if (strcmp(p->format, "azure-byok") != 0 &&
 	    strcmp(p->format, "aws-kms") != 0 &&
 	    strcmp(p->format, "gcp-kms") != 0)
@@ -231,7 +232,6 @@ off_package_create(const char *kmdata, const struct off_world *w,
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("%s cannot use the algorithm \"%s\""), p->format,
 		    p->algorithm);
-	out->algorithm = a->name;
 	if (strcmp(p->format, "azure-byok") == 0 &&
 	    (p->kid == NULL || *p->kid == '\0'))
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
@@ -245,10 +245,30 @@ off_package_create(const char *kmdata, const struct off_world *w,
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("%s needs an RSA %u KEK, not RSA %d"), a->name,
 		    a->kek_bits, bits);
-	if (!a->aes && !(strcmp(off_key_type(key), "aes") == 0))
+	if (key_type != NULL && !a->aes && strcmp(key_type, "aes") != 0)
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("%s carries only symmetric keys; use an RSA-AES key wrap "
-		    "algorithm for an %s key"), a->name, off_key_type(key));
+		    "algorithm for an %s key"), a->name, key_type);
+	return 0;
+}
+
+int
+off_package_create(const char *kmdata, const struct off_world *w,
+    const struct off_key *key, EVP_PKEY *kek,
+    const struct off_package_params *p, struct off_package *out,
+    struct off_err *err)
+{
+	const struct off_acl	*acl = off_key_acl(key);
+	const struct algo	*a;
+	uint8_t			*material = NULL, *wrapped = NULL;
+	size_t			 mlen = 0, wlen;
+	int			 ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = off_package_check(p, kek, off_key_type(key), err)) != 0)
+		return ret;
+	a = find_algo(p->format, p->algorithm);
+	out->algorithm = a->name;
 	if ((ret = off_key_fingerprint(kek, out->kek_fp, err)) != 0)
 		return ret;
 	/* The key's ACL must allow export wrapped under this very KEK. */

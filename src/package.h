@@ -34,6 +34,13 @@ struct off_package {
  * certificate) or a JWK ({"kty": "RSA", "n", "e"}). */
 EVP_PKEY *off_kek_load(const char *path, struct off_err *err);
 
+/* Refuse impossible parameters before anything is done or recorded;
+ * key_type (may be NULL) is "rsa", "ec" or "aes". */
+int	off_package_check(const struct off_package_params *p, EVP_PKEY *kek,
+	    const char *key_type, struct off_err *err);
+/* The destinations a reduced copy may name: azure, aws, gcp. */
+int	off_package_target_ok(const char *target);
+
 int	off_package_create(const char *kmdata, const struct off_world *w,
 	    const struct off_key *key, EVP_PKEY *kek,
 	    const struct off_package_params *p, struct off_package *out,

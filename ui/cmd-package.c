@@ -145,8 +145,16 @@ package_create(const struct cmd_entry *e, int argc, char **argv)
 			ident = sep + 1;
 		}
 	}
-	if (off_key_load(kmdata, w, a, ident, &k, &err) != 0) {
+	if (off_key_load(kmdata, w, a, ident, &k, &err) != 0 ||
+	    off_package_check(&p, kek, off_key_type(k), &err) != 0) {
 		ret = cmd_fail(&err);
+		goto done;
+	}
+	if (name != NULL && (strlen(name) == 0 || strlen(name) > 64 ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-") != strlen(name))) {
+		ret = cmd_usage(e, _("--name takes 1-64 letters, digits, dots, "
+		    "dashes and underscores"));
 		goto done;
 	}
 	if (out == NULL) {
@@ -183,8 +191,11 @@ package_create(const struct cmd_entry *e, int argc, char **argv)
 	if ((ret = record_finish(&rec, NULL, json_pack("{s:s, s:s, s:s, s:s, "
 	    "s:s}", "package", out, "format", p.format, "algorithm",
 	    pkg.algorithm, "sha256", sha, "kek_fingerprint", fp), files, NULL,
-	    kmdata)) != 0)
+	    kmdata)) != 0) {
+		/* No package leaves without its record. */
+		(void)off_file_remove(out, NULL);
 		goto done;
+	}
 	printf(_("Package %s written (%s, %s)\n"), out, p.format,
 	    pkg.algorithm);
 	print_hash(_("package SHA-256"), pkg.sha256);
@@ -196,6 +207,32 @@ done:
 	off_key_free(&k);
 	off_world_free(&w);
 	return ret;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "?";
+}
+
+/* The KEK sizes a raw package of len bytes can come from. */
+static void
+raw_layouts(size_t len)
+{
+	static const size_t	mods[] = { 256, 384, 512 };
+	size_t			i;
+
+	for (i = 0; i < 3; i++) {
+		if (len == mods[i])
+			printf(_("  could be  RSA-OAEP alone under an RSA %zu "
+			    "KEK\n"), mods[i] * 8);
+		else if (len >= mods[i] + 24 && (len - mods[i]) % 8 == 0)
+			printf(_("  could be  RSA-AES key wrap under an RSA %zu "
+			    "KEK (%zu wrapped bytes)\n"), mods[i] * 8,
+			    len - mods[i]);
+	}
 }
 
 static int
@@ -229,20 +266,13 @@ package_inspect(const struct cmd_entry *e, int argc, char **argv)
 		    "algorithm    %s / %s\n"
 		    "ciphertext   about %zu bytes\n"
 		    "generator    %s\n"),
-		    json_string_value(json_object_get(root,
-		    "schema_version")),
-		    json_string_value(json_object_get(h, "kid")),
-		    json_string_value(json_object_get(h, "alg")),
-		    json_string_value(json_object_get(h, "enc")), ctlen,
-		    json_string_value(json_object_get(root, "generator")));
-	} else if (len == 256 || len == 384 || len == 512)
-		printf(_("Format       raw RSA-OAEP ciphertext (aws-kms or "
-		    "gcp-kms), KEK RSA %zu\n"), len * 8);
-	else if (len > 256 + 16 && ((len - 256) % 8 == 0 ||
-	    (len - 384) % 8 == 0 || (len - 512) % 8 == 0))
-		printf(_("Format       raw RSA-AES key wrap (aws-kms or "
-		    "gcp-kms), %zu bytes\n"), len);
-	else {
+		    jstr(root, "schema_version"), jstr(h, "kid"),
+		    jstr(h, "alg"), jstr(h, "enc"), ctlen,
+		    jstr(root, "generator"));
+	} else if (len >= 256 && len % 8 == 0) {
+		printf(_("Format       raw (aws-kms or gcp-kms)\n"));
+		raw_layouts(len);
+	} else {
 		json_decref(root);
 		free(data);
 		fprintf(stderr, _("officiant: %s: not a transfer package\n"),
