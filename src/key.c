@@ -1070,17 +1070,14 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 	uint8_t		*priv = NULL, *secret = NULL;
 	EVP_PKEY	*wkey = NULL;
 	char		 path[PATH_MAX];
-	int		 bits, ret;
+	int		 ret;
 
 	*out = NULL;
 	if (!(key->acl.groups & OFF_ACL_CHANGE))
 		return off_err_set(err, OFF_ERR_DENIED, key->file,
 		    _("the key's ACL does not allow changing it"));
-	if (!EVP_PKEY_is_a(kek, "RSA") || ((bits = EVP_PKEY_get_bits(kek)) !=
-	    2048 && bits != 3072 && bits != 4096))
-		return off_err_set(err, OFF_ERR_INVALID, NULL,
-		    _("the KEK must be an RSA public key of 2048, 3072 or 4096 "
-		    "bits"));
+	if ((ret = off_kek_check(kek, err)) != 0)
+		return ret;
 	if (target != NULL && *target != '\0' &&
 	    off_package_target_ok(target) != 0)
 		return off_err_set(err, OFF_ERR_INVALID, NULL,

@@ -216,11 +216,41 @@ azure_json(const struct off_package_params *p, const uint8_t *wrapped,
 }
 
 int
+off_kek_check(EVP_PKEY *kek, struct off_err *err)
+{
+	EVP_PKEY_CTX	*ctx;
+	BIGNUM		*e = NULL;
+	int		 bits, ok;
+
+	if (!EVP_PKEY_is_a(kek, "RSA") || ((bits = EVP_PKEY_get_bits(kek)) !=
+	    2048 && bits != 3072 && bits != 4096))
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("the KEK must be an RSA public key of 2048, 3072 or 4096 "
+		    "bits"));
+	/* A tiny exponent (e = 1 leaves OAEP in the clear) or a malformed
+	 * key would make the wrap worthless. */
+	ok = EVP_PKEY_get_bn_param(kek, OSSL_PKEY_PARAM_RSA_E, &e) == 1 &&
+	    BN_is_odd(e) && BN_num_bits(e) >= 17 && BN_num_bits(e) <= 256;
+	BN_free(e);
+	if (ok && (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, kek, NULL)) != NULL) {
+		ok = EVP_PKEY_public_check(ctx) == 1;
+		EVP_PKEY_CTX_free(ctx);
+	} else
+		ok = 0;
+	ERR_clear_error();
+	if (!ok)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("the KEK is not a sound RSA public key (its exponent must "
+		    "be odd and at least 65537)"));
+	return 0;
+}
+
+int
 off_package_check(const struct off_package_params *p, EVP_PKEY *kek,
     const char *key_type, struct off_err *err)
 {
 	const struct algo	*a;
-	int			 bits;
+	int			 bits, ret;
 
 	if (strcmp(p->format, "azure-byok") != 0 &&
 	    strcmp(p->format, "aws-kms") != 0 &&
@@ -236,11 +266,9 @@ off_package_check(const struct off_package_params *p, EVP_PKEY *kek,
 	    (p->kid == NULL || *p->kid == '\0'))
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("azure-byok needs the KEK's key identifier: --kek-id"));
-	if (!EVP_PKEY_is_a(kek, "RSA") || ((bits = EVP_PKEY_get_bits(kek)) !=
-	    2048 && bits != 3072 && bits != 4096))
-		return off_err_set(err, OFF_ERR_INVALID, NULL,
-		    _("the KEK must be an RSA public key of 2048, 3072 or 4096 "
-		    "bits"));
+	if ((ret = off_kek_check(kek, err)) != 0)
+		return ret;
+	bits = EVP_PKEY_get_bits(kek);
 	if (a->kek_bits != 0 && (unsigned)bits != a->kek_bits)
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("%s needs an RSA %u KEK, not RSA %d"), a->name,

@@ -38,6 +38,8 @@ EVP_PKEY *off_kek_load(const char *path, struct off_err *err);
  * key_type (may be NULL) is "rsa", "ec" or "aes". */
 int	off_package_check(const struct off_package_params *p, EVP_PKEY *kek,
 	    const char *key_type, struct off_err *err);
+/* 0 when kek is an RSA 2048/3072/4096 public key fit to wrap under. */
+int	off_kek_check(EVP_PKEY *kek, struct off_err *err);
 /* The destinations a reduced copy may name: azure, aws, gcp. */
 int	off_package_target_ok(const char *target);
 

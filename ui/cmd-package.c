@@ -209,12 +209,24 @@ done:
 	return ret;
 }
 
+/* A member of the untrusted file, fit to print: control characters
+ * could fake lines of output. */
 static const char *
 jstr(json_t *o, const char *key)
 {
+	static char	 buf[4][256];
+	static int	 n;
 	const char	*s = json_string_value(json_object_get(o, key));
+	char		*b = buf[n++ % 4];
+	size_t		 i;
 
-	return s != NULL ? s : "?";
+	if (s == NULL)
+		return "?";
+	snprintf(b, sizeof(buf[0]), "%s", s);
+	for (i = 0; b[i] != '\0'; i++)
+		if ((unsigned char)b[i] < 0x20 || b[i] == 0x7f)
+			b[i] = '?';
+	return b;
 }
 
 /* The KEK sizes a raw package of len bytes can come from. */
