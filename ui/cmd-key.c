@@ -171,26 +171,6 @@ out:
 	return ret;
 }
 
-/* A key named as key_APP_IDENT, or IDENT with --app: the app and the
- * ident, pointing into buf or the arguments. */
-static void
-key_name_arg(const char *app, const char *arg, char *buf, size_t len,
-    const char **app_out, const char **ident_out)
-{
-	char	*sep;
-
-	*app_out = app;
-	*ident_out = arg;
-	if (strncmp(arg, "key_", 4) == 0 && strlen(arg) < len) {
-		snprintf(buf, len, "%s", arg + 4);
-		if ((sep = strchr(buf, '_')) != NULL) {
-			*sep = '\0';
-			*app_out = buf;
-			*ident_out = sep + 1;
-		}
-	}
-}
-
 static int
 key_load_arg(const char *kmdata, const struct off_world *w, const char *app,
     const char *arg, struct off_key **k, struct off_err *err)
@@ -198,7 +178,7 @@ key_load_arg(const char *kmdata, const struct off_world *w, const char *app,
 	char		 buf[160];
 	const char	*a, *i;
 
-	key_name_arg(app, arg, buf, sizeof(buf), &a, &i);
+	opt_key_name(app, arg, buf, sizeof(buf), &a, &i);
 	return off_key_load(kmdata, w, a, i, k, err);
 }
 
@@ -754,7 +734,7 @@ key_recover(const struct cmd_entry *e, int argc, char **argv)
 		return ret;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
-	key_name_arg(app, argv[optind], buf, sizeof(buf), &app, &ident);
+	opt_key_name(app, argv[optind], buf, sizeof(buf), &app, &ident);
 	if ((ret = record_start(&rec, kmdata, "key-recover",
 	    _("Recover a key from a backup"), w, &fe, json_pack("{s:s, s:s, "
 	    "s:s}", "app", app, "ident", ident, "backup",

@@ -133,18 +133,7 @@ package_create(const struct cmd_entry *e, int argc, char **argv)
 		ret = cmd_fail(&err);
 		goto done;
 	}
-	a = app;
-	ident = argv[optind];
-	if (strncmp(ident, "key_", 4) == 0 && strlen(ident) < sizeof(buf)) {
-		char	*sep;
-
-		snprintf(buf, sizeof(buf), "%s", ident + 4);
-		if ((sep = strchr(buf, '_')) != NULL) {
-			*sep = '\0';
-			a = buf;
-			ident = sep + 1;
-		}
-	}
+	opt_key_name(app, argv[optind], buf, sizeof(buf), &a, &ident);
 	if (off_key_load(kmdata, w, a, ident, &k, &err) != 0 ||
 	    off_package_check(&p, kek, off_key_type(k), &err) != 0) {
 		ret = cmd_fail(&err);

@@ -87,6 +87,24 @@ opt_open_slot(const char *slot_dir, const char *drawer_dir,
 	return ret == 0 ? 0 : cmd_fail(&err);
 }
 
+void
+opt_key_name(const char *app, const char *arg, char *buf, size_t len,
+    const char **app_out, const char **ident_out)
+{
+	char	*sep;
+
+	*app_out = app;
+	*ident_out = arg;
+	if (strncmp(arg, "key_", 4) == 0 && strlen(arg) < len) {
+		snprintf(buf, len, "%s", arg + 4);
+		if ((sep = strchr(buf, '_')) != NULL) {
+			*sep = '\0';
+			*app_out = buf;
+			*ident_out = sep + 1;
+		}
+	}
+}
+
 int
 opt_open_card_file(const char *path, struct off_slot **slot,
     unsigned *reader)

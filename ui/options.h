@@ -18,6 +18,10 @@ int	opt_unsigned(const char *s, unsigned min, unsigned max, unsigned *out);
  * Returns 0, or an exit code after printing why. */
 int	opt_open_slot(const char *slot_dir, const char *drawer_dir,
 	    struct off_slot **slot);
+/* A key named as key_APP_IDENT, or IDENT with --app: the app and the
+ * ident, pointing into buf or the arguments. */
+void	opt_key_name(const char *app, const char *arg, char *buf, size_t len,
+	    const char **app_out, const char **ident_out);
 /* Open a single card file as a one-card drawer; *reader is set. */
 int	opt_open_card_file(const char *path, struct off_slot **slot,
 	    unsigned *reader);
