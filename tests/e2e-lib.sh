@@ -42,6 +42,45 @@ pins_23() {
 	printf '1111\n1111\n2222\n2222\n3333\n3333\n'
 }
 
+# Transcript checks for tests that set K (KMDATA): snap_transcripts
+# before a command, then recorded CEREMONY WHAT (exactly one new sealed
+# transcript of that ceremony that verify accepts), recorded_if_any (a
+# command refused before its ceremony began may leave none) or
+# not_recorded WHAT (none left).
+snap_transcripts() {
+	ls "$K/transcripts" >"$T/tr.before"
+}
+recorded() {
+	ls "$K/transcripts" >"$T/tr.after"
+	new=$(comm -13 "$T/tr.before" "$T/tr.after")
+	check_new "$@"
+}
+recorded_if_any() {
+	ls "$K/transcripts" >"$T/tr.after"
+	new=$(comm -13 "$T/tr.before" "$T/tr.after")
+	[ -z "$new" ] || check_new "$@"
+}
+check_new() {
+	case $new in
+	*[!-a-zA-Z0-9.]*|"")
+		fail "$2: expected one new $1 transcript, got '$new'"
+		return ;;
+	*-"$1".transcript|*-"$1"-[0-9]*.transcript) ;;
+	*)
+		fail "$2: new transcript '$new' is not of $1"
+		return ;;
+	esac
+	if ! "$OFFICIANT" verify --kmdata "$K" "$K/transcripts/$new" >"$T/vout" 2>&1; then
+		fail "$2: transcript $new does not verify"
+		sed 's/^/  /' "$T/vout" >&2
+	fi
+	grep -q "^OK: transcript of ceremony $1: .*sealed" "$T/vout" || fail "$2: transcript $new not sealed"
+}
+not_recorded() {
+	ls "$K/transcripts" >"$T/tr.after"
+	cmp -s "$T/tr.before" "$T/tr.after" || fail "$1: a transcript was left: $(comm -13 "$T/tr.before" "$T/tr.after")"
+}
+
 finish() {
 	if [ "$failures" -ne 0 ]; then
 		echo "$failures check(s) failed" >&2

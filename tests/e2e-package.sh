@@ -23,44 +23,10 @@ expect 0 "create" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --draw
 printf '1111\n2222\n' >"$T/pins2"
 
 snap() {
-	ls "$K/transcripts" >"$T/tr.before"
+	snap_transcripts
 	ls -a "$W" >"$T/w.before"
 }
-# recorded CEREMONY WHAT: exactly one new transcript, of that ceremony,
-# sealed, and verify accepts it. recorded_if_any: a command refused
-# before its ceremony began may leave none.
-recorded() {
-	ls "$K/transcripts" >"$T/tr.after"
-	new=$(comm -13 "$T/tr.before" "$T/tr.after")
-	check_new "$@"
-}
-recorded_if_any() {
-	ls "$K/transcripts" >"$T/tr.after"
-	new=$(comm -13 "$T/tr.before" "$T/tr.after")
-	[ -z "$new" ] || check_new "$@"
-}
-check_new() {
-	case $new in
-	*[!-a-zA-Z0-9.]*|"")
-		fail "$2: expected one new $1 transcript, got '$new'"
-		return ;;
-	*-"$1".transcript|*-"$1"-[0-9]*.transcript) ;;
-	*)
-		fail "$2: new transcript '$new' is not of $1"
-		return ;;
-	esac
-	if ! "$OFFICIANT" verify --kmdata "$K" "$K/transcripts/$new" >"$T/vout" 2>&1; then
-		fail "$2: transcript $new does not verify"
-		sed 's/^/  /' "$T/vout" >&2
-	fi
-	grep -q "^OK: transcript of ceremony $1: .*sealed" "$T/vout" || fail "$2: transcript $new not sealed"
-}
 # nothing_written WHAT: the working directory is as before.
-# not_recorded WHAT: refused before the ceremony began.
-not_recorded() {
-	ls "$K/transcripts" >"$T/tr.after"
-	cmp -s "$T/tr.before" "$T/tr.after" || fail "$1: a transcript was left: $(comm -13 "$T/tr.before" "$T/tr.after")"
-}
 nothing_written() {
 	ls -a "$W" >"$T/w.after"
 	cmp -s "$T/w.before" "$T/w.after" || fail "$1: files left: $(comm -13 "$T/w.before" "$T/w.after")"
