@@ -31,20 +31,6 @@
 	"simple)\n")
 
 static int
-load_world(const char *kmarg, char *kmdata, size_t len, struct off_world **w)
-{
-	struct off_err	err;
-
-	off_err_clear(&err);
-	if (opt_kmdata(kmarg, kmdata, len) != 0) {
-		fprintf(stderr, "officiant: %s\n",
-		    _("cannot tell where KMDATA is; give --kmdata DIR"));
-		return EXIT_USAGE;
-	}
-	return off_world_load(kmdata, w, &err) == 0 ? 0 : cmd_fail(&err);
-}
-
-static int
 key_generate(const struct cmd_entry *e, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -147,7 +133,7 @@ key_generate(const struct cmd_entry *e, int argc, char **argv)
 	off_err_clear(&err);
 	if (off_key_params_check(&p, &err) != 0)
 		return cmd_fail(&err);
-	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	fe_line_init(&fe, &line);
 	if ((ret = record_start(&rec, kmdata, "key-generate",
@@ -265,7 +251,7 @@ key_inspect(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cmd_usage(e, _("give one key"));
-	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	off_err_clear(&err);
 	if (key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0 ||
@@ -314,7 +300,7 @@ key_list(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage(e, NULL);
-	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	if ((n = scandir(kmdata, &names, NULL, alphasort)) < 0) {
 		off_world_free(&w);
@@ -412,7 +398,7 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind + 1 != argc || kekfile == NULL)
 		return cmd_usage(e, _("give the key and --kek FILE"));
-	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	off_err_clear(&err);
 	if ((kek = off_kek_load(kekfile, &err)) == NULL ||
@@ -494,7 +480,7 @@ key_export(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind + 1 != argc || out == NULL)
 		return cmd_usage(e, _("give the key and --out FILE"));
-	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	off_err_clear(&err);
 	if (key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0) {
@@ -621,7 +607,7 @@ key_import(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind != argc || p.ident == NULL || from == NULL)
 		return cmd_usage(e, _("--ident and --from are required"));
-	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
@@ -696,7 +682,7 @@ key_backup(const struct cmd_entry *e, int argc, char **argv)
 	    "with it,\nand recovery on another machine needs the world "
 	    "restored with a quorum.\n"))) >= 0)
 		return ret;
-	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	off_err_clear(&err);
 	if (key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0 ||
@@ -730,7 +716,7 @@ key_recover(const struct cmd_entry *e, int argc, char **argv)
 	    "world restore', which takes a\nquorum); the key's ACL must "
 	    "allow recovery.\n"))) >= 0)
 		return ret;
-	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
@@ -775,7 +761,7 @@ key_rekey(const struct cmd_entry *e, int argc, char **argv)
 	    "kept as\nkey_APP_IDENT-vN for decrypting only, and the two "
 	    "histories point at each\nother.\n"))) >= 0)
 		return ret;
-	if ((ret = load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);

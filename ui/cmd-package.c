@@ -124,12 +124,10 @@ package_create(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind + 1 != argc || kekfile == NULL || p.format == NULL)
 		return cmd_usage(e, _("give the key, --kek and --format"));
-	if (opt_kmdata(kmarg, kmdata, sizeof(kmdata)) != 0)
-		return cmd_usage(e, _("cannot tell where KMDATA is; give "
-		    "--kmdata DIR"));
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
 	off_err_clear(&err);
-	if (off_world_load(kmdata, &w, &err) != 0 ||
-	    (kek = off_kek_load(kekfile, &err)) == NULL) {
+	if ((kek = off_kek_load(kekfile, &err)) == NULL) {
 		ret = cmd_fail(&err);
 		goto done;
 	}

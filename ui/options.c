@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "options.h"
 #include "slot.h"
+#include "world.h"
 
 int
 opt_kmdata(const char *given, char *buf, size_t len)
@@ -85,6 +86,21 @@ opt_open_slot(const char *slot_dir, const char *drawer_dir,
 	else
 		ret = off_slot_open(slot, "drawer", drawer_dir, &err);
 	return ret == 0 ? 0 : cmd_fail(&err);
+}
+
+int
+opt_load_world(const char *kmarg, char *kmdata, size_t len,
+    struct off_world **w)
+{
+	struct off_err	err;
+
+	off_err_clear(&err);
+	if (opt_kmdata(kmarg, kmdata, len) != 0) {
+		fprintf(stderr, "officiant: %s\n",
+		    _("cannot tell where KMDATA is; give --kmdata DIR"));
+		return EXIT_USAGE;
+	}
+	return off_world_load(kmdata, w, &err) == 0 ? 0 : cmd_fail(&err);
 }
 
 void

@@ -18,6 +18,11 @@ int	opt_unsigned(const char *s, unsigned min, unsigned max, unsigned *out);
  * Returns 0, or an exit code after printing why. */
 int	opt_open_slot(const char *slot_dir, const char *drawer_dir,
 	    struct off_slot **slot);
+/* Resolve KMDATA and load its world; 0, or an exit code after saying
+ * why. */
+struct off_world;
+int	opt_load_world(const char *kmarg, char *kmdata, size_t len,
+	    struct off_world **w);
 /* A key named as key_APP_IDENT, or IDENT with --app: the app and the
  * ident, pointing into buf or the arguments. */
 void	opt_key_name(const char *app, const char *arg, char *buf, size_t len,
