@@ -52,6 +52,27 @@ off_unhex(const char *in, uint8_t *out, size_t n)
 	return 0;
 }
 
+int
+off_unhex_fp(const char *in, uint8_t *out, size_t max, size_t *outlen)
+{
+	size_t	n = 0;
+	int	hi, lo;
+
+	while (*in != '\0') {
+		if (*in == ' ' || *in == ':') {
+			in++;
+			continue;
+		}
+		if ((hi = hexval(in[0])) < 0 || (lo = hexval(in[1])) < 0 ||
+		    n >= max)
+			return OFF_ERR_FORMAT;
+		out[n++] = (uint8_t)(hi << 4 | lo);
+		in += 2;
+	}
+	*outlen = n;
+	return n == 0 ? OFF_ERR_FORMAT : 0;
+}
+
 void
 off_b64(const uint8_t *in, size_t n, char *out)
 {

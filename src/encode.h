@@ -10,6 +10,10 @@
 void	off_hex(const uint8_t *in, size_t n, char *out);
 /* Decode exactly n bytes of hex (either case); 0 on success. */
 int	off_unhex(const char *in, uint8_t *out, size_t n);
+/* A fingerprint as people copy it: hex digits in pairs, either case,
+ * optionally separated by spaces or colons ("59178a47 de508c3f ...",
+ * "AB:CD:..."). At most max bytes; 0 on success. */
+int	off_unhex_fp(const char *in, uint8_t *out, size_t max, size_t *outlen);
 /* Base64 (RFC 4648, padded) of n bytes into out, which holds
  * OFF_B64_LEN(n) bytes. */
 #define OFF_B64_LEN(n)	(((n) + 2) / 3 * 4 + 1)

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "error.h"
 #include "fileio.h"
 #include "i18n.h"
@@ -25,6 +27,74 @@ off_path_join(char *buf, size_t len, const char *dir, const char *name)
 	return 0;
 }
 
+/* Open path for reading: a regular file, not through a symbolic link,
+ * without hanging on a FIFO planted in its place. Returns the
+ * descriptor, or an error code (negative) after recording it. */
+static int
+open_regular(const char *path, struct stat *st, struct off_err *err)
+{
+	int	fd, ret;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1) {
+		if (errno == ELOOP)
+			return off_err_set(err, OFF_ERR_FORMAT, path,
+			    _("is a symbolic link; give the file itself"));
+		return off_err_errno(err, errno == ENOENT ? OFF_ERR_NOT_FOUND :
+		    OFF_ERR_IO, errno, path, _("cannot open"));
+	}
+	if (fstat(fd, st) == -1)
+		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot stat"));
+	else if (!S_ISREG(st->st_mode))
+		ret = off_err_set(err, OFF_ERR_FORMAT, path,
+		    _("not a regular file"));
+	else
+		return fd;
+	close(fd);
+	return ret;
+}
+
+int
+off_file_sha256(const char *path, uint8_t out[32], uint64_t *size,
+    struct off_err *err)
+{
+	struct stat	 st;
+	EVP_MD_CTX	*ctx = NULL;
+	unsigned char	 buf[65536];
+	ssize_t		 n;
+	int		 fd, ret = 0;
+
+	*size = 0;
+	if ((fd = open_regular(path, &st, err)) < 0)
+		return fd;
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		ret = off_err_crypto(err, _("cannot hash"));
+		goto out;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+			    _("cannot read"));
+			goto out;
+		}
+		*size += (uint64_t)n;
+		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
+			ret = off_err_crypto(err, _("cannot hash"));
+			goto out;
+		}
+	}
+	if (EVP_DigestFinal_ex(ctx, out, NULL) != 1)
+		ret = off_err_crypto(err, _("cannot hash"));
+out:
+	EVP_MD_CTX_free(ctx);
+	close(fd);
+	return ret;
+}
+
 int
 off_file_read(const char *path, size_t max, char **out, size_t *outlen,
     struct off_err *err)
@@ -38,26 +108,8 @@ off_file_read(const char *path, size_t max, char **out, size_t *outlen,
 	*out = NULL;
 	if (outlen != NULL)
 		*outlen = 0;
-	/* O_NONBLOCK: opening a FIFO planted in place of a file must not
-	 * hang; it is refused below as not a regular file. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK)) == -1) {
-		if (errno == ELOOP)
-			return off_err_set(err, OFF_ERR_FORMAT, path,
-			    _("is a symbolic link; give the file itself"));
-		return off_err_errno(err, errno == ENOENT ? OFF_ERR_NOT_FOUND :
-		    OFF_ERR_IO, errno, path, _("cannot open"));
-	}
-	if (fstat(fd, &st) == -1) {
-		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
-		    _("cannot stat"));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = off_err_set(err, OFF_ERR_FORMAT, path,
-		    _("not a regular file"));
-		goto out;
-	}
+	if ((fd = open_regular(path, &st, err)) < 0)
+		return fd;
 	if (st.st_size < 0 || (unsigned long long)st.st_size > max) {
 		ret = off_err_set(err, OFF_ERR_TOO_LARGE, path,
 		    _("file is larger than %zu bytes"), max);

@@ -4,6 +4,7 @@
 #define OFF_FILEIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct off_err;
 
@@ -16,6 +17,9 @@ struct off_err;
 /* Read a whole regular file of at most max bytes into a NUL-terminated
  * malloc'd buffer. */
 int	off_file_read(const char *path, size_t max, char **out, size_t *outlen,
+	    struct off_err *err);
+/* SHA-256 of a regular file of any size, read in pieces. */
+int	off_file_sha256(const char *path, uint8_t out[32], uint64_t *size,
 	    struct off_err *err);
 /* Write data to path atomically with mode 0600. */
 int	off_file_write(const char *path, const void *data, size_t len,

@@ -1060,6 +1060,29 @@ off_key_private(const char *kmdata, const struct off_world *w,
 	return ret;
 }
 
+/* A copy of the key's description, without its sealed material (to
+ * be sealed anew). */
+static struct off_key *
+key_dup(const struct off_key *key)
+{
+	struct off_key	*k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	*k = *key;
+	k->pub = NULL;
+	k->priv.ct = NULL;
+	k->priv.len = 0;
+	if (key->pub != NULL) {
+		if ((k->pub = malloc(key->publen)) == NULL) {
+			free(k);
+			return NULL;
+		}
+		memcpy(k->pub, key->pub, key->publen);
+	}
+	return k;
+}
+
 int
 off_key_reduce_acl(const char *kmdata, const struct off_world *w,
     const struct off_key *key, EVP_PKEY *kek, const char *target,
@@ -1086,18 +1109,8 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("the target name must be at most 64 characters, none of "
 		    "them control characters"));
-	if ((k = calloc(1, sizeof(*k))) == NULL)
+	if ((k = key_dup(key)) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-	*k = *key;
-	k->pub = NULL;
-	k->priv.ct = NULL;
-	if (key->pub != NULL) {
-		if ((k->pub = malloc(key->publen)) == NULL) {
-			ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-			goto out;
-		}
-		memcpy(k->pub, key->pub, key->publen);
-	}
 	snprintf(k->app, sizeof(k->app), "xferacld");
 	key_file_name(k);
 	if (off_path_join(path, sizeof(path), kmdata, k->file) != 0) {
@@ -1623,20 +1636,10 @@ off_key_rekey(const char *kmdata, const struct off_world *w,
 		    access(vpath, F_OK) != 0)
 			break;
 	}
-	if ((ov = calloc(1, sizeof(*ov))) == NULL ||
+	if ((ov = key_dup(old)) == NULL ||
 	    (nk = calloc(1, sizeof(*nk))) == NULL) {
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		goto out;
-	}
-	*ov = *old;
-	ov->pub = NULL;
-	ov->priv.ct = NULL;
-	if (old->pub != NULL) {
-		if ((ov->pub = malloc(old->publen)) == NULL) {
-			ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-			goto out;
-		}
-		memcpy(ov->pub, old->pub, old->publen);
 	}
 	snprintf(ov->ident, sizeof(ov->ident), "%s", vident);
 	key_file_name(ov);
@@ -1703,4 +1706,108 @@ out:
 	off_key_free(&ov);
 	off_key_free(&nk);
 	return ret;
+}
+
+#define KEY_TRANSFER_DOMAIN	"officiant key transfer v1"
+
+int
+off_key_transfer(const char *kmdata, const struct off_world *w,
+    const struct off_key *key, const char *to_kmdata,
+    const struct off_world *to, struct off_slot *slot,
+    struct off_slot *to_slot, const struct off_frontend *fe,
+    struct off_key_transfer *out, struct off_err *err)
+{
+	struct off_key	*k = NULL;
+	struct off_tbs	 t;
+	uint8_t		*priv = NULL, *secret = NULL;
+	EVP_PKEY	*wkey = NULL;
+	char		 path[PATH_MAX], ref[96], wid[OFF_WORLD_ID_HEX];
+	char		 tid[OFF_WORLD_ID_HEX];
+	int		 ret;
+
+	memset(out, 0, sizeof(*out));
+	memset(&t, 0, sizeof(t));
+	if (!(key->acl.groups & OFF_ACL_RECOVER) || was_reduced(key))
+		return off_err_set(err, OFF_ERR_DENIED, key->file,
+		    _("the key's ACL does not allow recovery, so it cannot "
+		    "leave its world"));
+	if (memcmp(off_world_id(w), off_world_id(to), OFF_WORLD_ID_LEN) == 0)
+		return off_err_set(err, OFF_ERR_INVALID, to_kmdata,
+		    _("the destination is the key's own world"));
+	if ((k = key_dup(key)) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	if (off_path_join(path, sizeof(path), to_kmdata, k->file) != 0) {
+		ret = off_err_set(err, OFF_ERR_TOO_LARGE, to_kmdata,
+		    _("path too long"));
+		goto out;
+	}
+	if (access(path, F_OK) == 0) {
+		ret = off_err_set(err, OFF_ERR_EXISTS, path,
+		    _("the destination world already has a key of this name"));
+		goto out;
+	}
+	off_world_id_hex(w, wid);
+	off_world_id_hex(to, tid);
+	memcpy(k->world, off_world_id(to), sizeof(k->world));
+	/* Locked to the destination: nobody there can take it out again
+	 * or widen what it may do (the reference's closing procedure). */
+	k->acl.groups &= ~(unsigned)(OFF_ACL_RECOVER | OFF_ACL_CHANGE |
+	    OFF_ACL_EXPORT_PLAIN);
+	snprintf(ref, sizeof(ref), "world %.64s", wid);
+	if ((ret = add_event(k, "transferred-in", ref, err)) != 0)
+		goto out;
+	/* The source world's quorum lets the key go: its world key signs
+	 * what leaves, and for where. */
+	off_fe_notice(fe, OFF_NOTICE_INFO, _("Cards of the key's world "
+	    "%.16s... (source)"), wid);
+	off_tbs_init(&t, KEY_TRANSFER_DOMAIN);
+	off_tbs_str(&t, key->file);
+	off_tbs_bytes(&t, key->pub, key->publen);
+	off_tbs_bytes(&t, key->sig, key->siglen);
+	off_tbs_bytes(&t, off_world_id(to), OFF_WORLD_ID_LEN);
+	off_tbs_str(&t, k->history[k->nhistory - 1].time);
+	if ((ret = off_tbs_ok(&t)) != 0) {
+		off_err_set(err, ret, NULL, NULL);
+		goto out;
+	}
+	out->siglen = sizeof(out->sig);
+	if ((ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
+	    (ret = off_world_signing_key(w, secret, &wkey, err)) != 0 ||
+	    (ret = off_world_sign(w, wkey, t.p, t.len, out->sig, &out->siglen,
+	    err)) != 0)
+		goto out;
+	off_secfree(&secret);
+	EVP_PKEY_free(wkey);
+	wkey = NULL;
+	/* The destination world's quorum takes it in. */
+	off_fe_notice(fe, OFF_NOTICE_INFO, _("Cards of the destination world "
+	    "%.16s..."), tid);
+	if ((ret = off_quorum_collect(to, to_slot, fe, &secret, err)) != 0 ||
+	    (ret = off_world_signing_key(to, secret, &wkey, err)) != 0 ||
+	    (ret = open_key(kmdata, w, key, &priv, err)) != 0 ||
+	    (ret = seal_key(to_kmdata, to, k, priv, key->priv.len, NULL,
+	    err)) != 0 ||
+	    (ret = acl_sign(k, "world", wkey, to, err)) != 0 ||
+	    (ret = key_write(to_kmdata, k, OFF_WRITE_NOREPLACE, err)) != 0)
+		goto out;
+	out->statement = t.p;
+	out->statement_len = t.len;
+	t.p = NULL;
+	out->key = k;
+	k = NULL;
+out:
+	off_tbs_free(&t);
+	EVP_PKEY_free(wkey);
+	off_secfree(&secret);
+	off_secfree(&priv);
+	off_key_free(&k);
+	return ret;
+}
+
+void
+off_key_transfer_free(struct off_key_transfer *x)
+{
+	free(x->statement);
+	off_key_free(&x->key);
+	memset(x, 0, sizeof(*x));
 }

@@ -93,6 +93,24 @@ int	off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 	    const struct off_key *key, EVP_PKEY *kek, const char *target,
 	    struct off_slot *slot, const struct off_frontend *fe,
 	    struct off_key **out, struct off_err *err);
+/* World-to-world transfer: a copy of key, re-protected in the world
+ * to (its KMDATA to_kmdata), authorised by a quorum of w's cards
+ * (whose world key signs the statement) and then of to's cards (whose
+ * world key signs the new ACL). The ACL must allow recovery; the copy
+ * loses recover, change-acl and export-plain. */
+struct off_key_transfer {
+	struct off_key	*key;		/* the copy written in to_kmdata */
+	uint8_t		*statement;	/* what the source world signed */
+	size_t		 statement_len;
+	uint8_t		 sig[256];
+	size_t		 siglen;
+};
+int	off_key_transfer(const char *kmdata, const struct off_world *w,
+	    const struct off_key *key, const char *to_kmdata,
+	    const struct off_world *to, struct off_slot *slot,
+	    struct off_slot *to_slot, const struct off_frontend *fe,
+	    struct off_key_transfer *out, struct off_err *err);
+void	off_key_transfer_free(struct off_key_transfer *x);
 /* Write the private key as PKCS#8 PEM to path, if the ACL allows. */
 int	off_key_export_plain(const char *kmdata, const struct off_world *w,
 	    const struct off_key *key, const char *path, struct off_err *err);

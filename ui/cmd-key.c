@@ -437,6 +437,143 @@ out:
 }
 
 static int
+key_transfer(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "app", required_argument, NULL, 'a' },
+		{ "to-world", required_argument, NULL, 'W' },
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "drawer", required_argument, NULL, 'd' },
+		{ "to-slot", required_argument, NULL, 'S' },
+		{ "to-drawer", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_key_transfer	 x;
+	struct off_world	*w = NULL, *to = NULL;
+	struct off_key		*k = NULL;
+	struct off_slot		*slot = NULL, *to_slot = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct record		 rec;
+	const char		*kmarg = NULL, *app = "simple", *to_dir = NULL;
+	const char		*slot_dir = NULL, *drawer_dir = NULL;
+	const char		*to_slot_dir = NULL, *to_drawer_dir = NULL;
+	char			 kmdata[PATH_MAX], path[PATH_MAX];
+	char			 tid[OFF_WORLD_ID_HEX];
+	char			*stmt = NULL, *sig = NULL;
+	const char		*files[2] = { path, NULL };
+	int			 c, ret;
+
+	memset(&x, 0, sizeof(x));
+	while ((c = getopt_long(argc, argv, "a:W:k:s:d:S:D:h", opts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'a':
+			app = optarg;
+			break;
+		case 'W':
+			to_dir = optarg;
+			break;
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 's':
+			slot_dir = optarg;
+			break;
+		case 'd':
+			drawer_dir = optarg;
+			break;
+		case 'S':
+			to_slot_dir = optarg;
+			break;
+		case 'D':
+			to_drawer_dir = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _("  -W, --to-world DIR   the "
+			    "destination world's KMDATA\n"), _(HELP_APP),
+			    _(HELP_KMDATA), _(HELP_SLOT), _("  -S, --to-slot "
+			    "DIR    where the destination world's cards go in\n"
+			    "  -D, --to-drawer DIR  (default: the same slot or "
+			    "drawer as the source's)\n"), _(HELP_HELP), _("\n"
+			    "A quorum of this world's cards lets the key go, "
+			    "and a quorum of the\ndestination world's cards "
+			    "takes it in: the copy is sealed in the destination\n"
+			    "world's module and loses recover, change-acl and "
+			    "export-plain, so it can\nnever leave that world "
+			    "again. The key's ACL must allow recovery.\n"),
+			    NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 != argc || to_dir == NULL)
+		return cmd_usage(e, _("give the key and --to-world DIR"));
+	if (to_slot_dir != NULL && to_drawer_dir != NULL)
+		return cmd_usage(e, _("--to-slot and --to-drawer cannot be used "
+		    "together"));
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0 ||
+	    (ret = opt_load_world(to_dir, path, sizeof(path), &to)) != 0)
+		goto out;
+	off_err_clear(&err);
+	if (key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	if ((ret = opt_open_slot(slot_dir, drawer_dir, &slot)) != 0)
+		goto out;
+	if ((to_slot_dir != NULL || to_drawer_dir != NULL) &&
+	    (ret = opt_open_slot(to_slot_dir, to_drawer_dir, &to_slot)) != 0)
+		goto out;
+	off_world_id_hex(to, tid);
+	fe_line_init(&fe, &line);
+	if ((ret = record_start(&rec, kmdata, "key-transfer",
+	    _("Transfer a key to another security world"), w, &fe,
+	    json_pack("{s:s, s:s, s:s}", "key", off_key_file_name(k),
+	    "to_kmdata", to_dir, "to_world", tid))) != 0)
+		goto out;
+	if (off_key_transfer(kmdata, w, k, to_dir, to, slot, to_slot != NULL ?
+	    to_slot : slot, &rec.fe, &x, &err) != 0) {
+		ret = record_abort(&rec, &err, kmdata);
+		goto out;
+	}
+	(void)off_path_join(path, sizeof(path), to_dir,
+	    off_key_file_name(x.key));
+	if ((stmt = malloc(OFF_B64_LEN(x.statement_len))) == NULL ||
+	    (sig = malloc(OFF_B64_LEN(x.siglen))) == NULL) {
+		free(stmt);
+		stmt = NULL;
+	}
+	if (stmt != NULL) {
+		off_b64(x.statement, x.statement_len, stmt);
+		off_b64(x.sig, x.siglen, sig);
+	}
+	/* The copy exists now: its record must not be lost. */
+	if ((ret = record_finish(&rec, NULL, json_pack("{s:s, s:s, s:s, s:s?, "
+	    "s:s?}", "key", off_key_file_name(k), "to_world", tid, "written",
+	    path, "source_statement", stmt, "source_signature", sig), files,
+	    NULL, kmdata)) != 0)
+		goto out;
+	printf(_("Key %s transferred to world %.16s... (%s)\nIt is locked to "
+	    "that world: recover, change-acl and export-plain are removed.\n"),
+	    off_key_file_name(k), tid, path);
+	ret = EXIT_OK;
+out:
+	free(stmt);
+	free(sig);
+	off_key_transfer_free(&x);
+	off_slot_close(&to_slot);
+	off_slot_close(&slot);
+	off_key_free(&k);
+	off_world_free(&to);
+	off_world_free(&w);
+	return ret;
+}
+
+static int
 key_export(const struct cmd_entry *e, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -805,6 +942,14 @@ const struct cmd_entry cmd_key_recover_entry = {
 	"key", "recover", N_("[--app APP] [--kmdata DIR] IDENT DIR"),
 	N_("bring a key back from a backup into a restored world"),
 	key_recover
+};
+const struct cmd_entry cmd_key_transfer_entry = {
+	"key", "transfer", N_("--to-world DIR (--slot DIR | --drawer DIR) "
+	    "[--to-slot DIR | --to-drawer DIR] [--app APP] [--kmdata DIR] "
+	    "IDENT"),
+	N_("move a key into another security world with both worlds' "
+	    "quorums"),
+	key_transfer
 };
 const struct cmd_entry cmd_key_rekey_entry = {
 	"key", "rekey", N_("[--app APP] [--kmdata DIR] IDENT"),

@@ -1,4 +1,4 @@
-/* officiant package create|inspect */
+/* officiant package create|inspect|verify-kek|verify-hash */
 #include "config.h"
 
 #include <getopt.h>
@@ -16,11 +16,13 @@
 #include "fe-line.h"
 #include "fileio.h"
 #include "i18n.h"
+#include "kek.h"
 #include "key.h"
 #include "options.h"
 #include "package.h"
 #include "pgpwords.h"
 #include "record.h"
+#include "settings.h"
 #include "world.h"
 
 static void
@@ -285,6 +287,202 @@ package_inspect(const struct cmd_entry *e, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The pinned root: --root-fingerprint HEX or --root NAME from the
+ * configuration. 0, or an exit code after saying why. */
+static int
+pinned_root(const struct cmd_entry *e, const char *hex, const char *name,
+    uint8_t pin[32], size_t *pinlen)
+{
+	struct off_settings	*cfg = NULL;
+	int			 ret;
+
+	if ((hex == NULL) == (name == NULL))
+		return cmd_usage(e, _("give the pinned root: --root-fingerprint "
+		    "HEX or --root NAME"));
+	if (hex != NULL) {
+		if (off_unhex_fp(hex, pin, 32, pinlen) != 0 ||
+		    (*pinlen != 20 && *pinlen != 32))
+			return cmd_usage(e, _("--root-fingerprint takes a SHA-256 "
+			    "(64 hex digits) or SHA-1 (40) fingerprint; spaces "
+			    "and colons may separate pairs"));
+		return 0;
+	}
+	if ((ret = opt_load_settings(&cfg)) != 0)
+		return ret;
+	if (off_settings_root(cfg, name, pin, pinlen) != 0) {
+		fprintf(stderr, _("officiant: no pinned root \"%s\" in the "
+		    "configuration (%s)\n"), name, *off_settings_sources(cfg) ?
+		    off_settings_sources(cfg) : _("no configuration file"));
+		ret = EXIT_USAGE;
+	}
+	off_settings_free(&cfg);
+	return ret;
+}
+
+static int
+package_verify_kek(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kek", required_argument, NULL, 'K' },
+		{ "chain", required_argument, NULL, 'C' },
+		{ "root-fingerprint", required_argument, NULL, 'r' },
+		{ "root", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_kek_report	 rep;
+	struct off_err		 err;
+	EVP_PKEY		*kek = NULL;
+	const char		*kekfile = NULL, *chain = NULL, *hex = NULL;
+	const char		*name = NULL;
+	uint8_t			 pin[32];
+	size_t			 pinlen, i;
+	char			 fp[65];
+	int			 c, ret;
+
+	while ((c = getopt_long(argc, argv, "K:C:r:R:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'K':
+			kekfile = optarg;
+			break;
+		case 'C':
+			chain = optarg;
+			break;
+		case 'r':
+			hex = optarg;
+			break;
+		case 'R':
+			name = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(
+			    "  -K, --kek FILE       the KEK to check (PEM, DER, "
+			    "certificate or JWK)\n"
+			    "  -C, --chain FILE     PEM certificates: the KEK's "
+			    "certificate first, then\n"
+			    "                       its issuers up to the root\n"
+			    "  -r, --root-fingerprint HEX\n"
+			    "                       the root's SHA-256 (64 hex "
+			    "digits) or, for legacy\n"
+			    "                       vendor roots, SHA-1 (40); "
+			    "spaces and colons allowed\n"
+			    "  -R, --root NAME      a root pinned in the "
+			    "configuration file\n"), _(HELP_HELP), _("\nThe "
+			    "chain must verify up to the pinned root, and the "
+			    "first certificate\nmust certify this very KEK. "
+			    "Prints \"Result: SUCCESS\" or why it failed.\n"),
+			    NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind != argc || kekfile == NULL || chain == NULL)
+		return cmd_usage(e, _("give --kek FILE, --chain FILE and the "
+		    "pinned root"));
+	if ((ret = pinned_root(e, hex, name, pin, &pinlen)) != 0)
+		return ret;
+	off_err_clear(&err);
+	if ((kek = off_kek_load(kekfile, &err)) == NULL)
+		return cmd_fail(&err);
+	ret = off_kek_verify_chain(kek, chain, pin, pinlen, &rep, &err);
+	EVP_PKEY_free(kek);
+	if (ret != 0 && err.code != OFF_ERR_AUTH &&
+	    err.code != OFF_ERR_INVALID)
+		return cmd_fail(&err);
+	for (i = 0; i < rep.n; i++)
+		printf("  %-12s %s\n", i == 0 ? _("certificate") : i + 1 ==
+		    rep.n ? _("root") : _("issued by"), rep.subject[i]);
+	if (ret == 0) {
+		off_hex(rep.root_sha256, 32, fp);
+		printf(_("Root SHA-256 %s\n"), fp);
+		off_hex(rep.root_sha1, 20, fp);
+		printf(_("Root SHA-1   %s\n"), fp);
+	}
+	print_hash(_("KEK fingerprint"), rep.kek_fp);
+	if (ret != 0) {
+		char	msg[OFF_ERR_DETAIL_MAX + 300];
+
+		off_err_format(&err, msg, sizeof(msg));
+		printf(_("Result: FAILED: %s\n"), msg);
+		return EXIT_BADFILE;
+	}
+	printf("%s\n", _("Result: SUCCESS"));
+	return EXIT_OK;
+}
+
+static int
+package_verify_hash(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sha256", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_settings	*cfg = NULL;
+	struct off_err		 err;
+	const char		*want = NULL, *base;
+	uint8_t			 expect[32], got[32];
+	uint64_t		 size;
+	size_t			 len;
+	char			 hex[65];
+	int			 c, i, ret = EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			want = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(
+			    "  -s, --sha256 HEX     the published SHA-256 of "
+			    "the one FILE\n"), _(HELP_HELP), _("\nWithout "
+			    "--sha256 each FILE is looked up by its name in the "
+			    "published_hashes\nof the configuration file. "
+			    "Prints OK or MISMATCH for each.\n"), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind == argc || (want != NULL && optind + 1 != argc))
+		return cmd_usage(e, _("give FILE --sha256 HEX, or files whose "
+		    "hashes the configuration publishes"));
+	if (want != NULL && (off_unhex_fp(want, expect, sizeof(expect), &len) !=
+	    0 || len != 32))
+		return cmd_usage(e, _("--sha256 takes 64 hex digits"));
+	if (want == NULL && (ret = opt_load_settings(&cfg)) != 0)
+		return ret;
+	for (i = optind; i < argc; i++) {
+		base = strrchr(argv[i], '/') != NULL ? strrchr(argv[i], '/') +
+		    1 : argv[i];
+		if (cfg != NULL && off_settings_hash(cfg, base, expect) != 0) {
+			fprintf(stderr, _("officiant: %s: no published hash for "
+			    "\"%s\" in the configuration (%s)\n"), argv[i],
+			    base, *off_settings_sources(cfg) ?
+			    off_settings_sources(cfg) :
+			    _("no configuration file"));
+			ret = ret == EXIT_OK ? EXIT_FAILED : ret;
+			continue;
+		}
+		off_err_clear(&err);
+		if (off_file_sha256(argv[i], got, &size, &err) != 0) {
+			c = cmd_fail(&err);
+			ret = ret == EXIT_OK ? c : ret;
+			continue;
+		}
+		off_hex(got, 32, hex);
+		if (memcmp(got, expect, 32) == 0)
+			printf(_("%s: OK (SHA-256 %s)\n"), argv[i], hex);
+		else {
+			printf(_("%s: MISMATCH\n  actual   %s\n"), argv[i], hex);
+			off_hex(expect, 32, hex);
+			printf(_("  expected %s\n"), hex);
+			ret = EXIT_BADFILE;
+		}
+	}
+	off_settings_free(&cfg);
+	return ret;
+}
+
 const struct cmd_entry cmd_package_create_entry = {
 	"package", "create",
 	N_("--kek KEK --format azure-byok|aws-kms|gcp-kms [--kek-id KID] "
@@ -297,4 +495,15 @@ const struct cmd_entry cmd_package_inspect_entry = {
 	"package", "inspect", N_("FILE"),
 	N_("describe a transfer package without decrypting it"),
 	package_inspect
+};
+const struct cmd_entry cmd_package_verify_kek_entry = {
+	"package", "verify-kek", N_("--kek KEK --chain BUNDLE.pem "
+	    "(--root-fingerprint HEX | --root NAME)"),
+	N_("prove a KEK is certified by a chain up to a pinned root"),
+	package_verify_kek
+};
+const struct cmd_entry cmd_package_verify_hash_entry = {
+	"package", "verify-hash", N_("[--sha256 HEX] FILE..."),
+	N_("check files against their published SHA-256"),
+	package_verify_hash
 };

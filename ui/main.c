@@ -10,6 +10,7 @@
 #include "error.h"
 #include "fe-line.h"
 #include "i18n.h"
+#include "options.h"
 #include "platform.h"
 
 static const struct cmd_entry *const cmd_table[] = {
@@ -31,8 +32,12 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_key_backup_entry,
 	&cmd_key_recover_entry,
 	&cmd_key_rekey_entry,
+	&cmd_key_transfer_entry,
 	&cmd_package_create_entry,
 	&cmd_package_inspect_entry,
+	&cmd_package_verify_kek_entry,
+	&cmd_package_verify_hash_entry,
+	&cmd_training_make_kek_entry,
 	&cmd_verify_entry,
 	&cmd_transcript_show_entry,
 	&cmd_transcript_prove_entry,
@@ -47,13 +52,14 @@ static const char *const groups[][2] = {
 	{ "world", N_("the security world: create, inspect, back up, restore") },
 	{ "card", N_("administrator cards: list, inspect, verify, change PIN") },
 	{ "key", N_("module-protected keys: generate, import, inspect, "
-	    "reduce ACL, back up, recover, re-key, export") },
+	    "reduce ACL, back up, recover, re-key, export, transfer") },
 	{ "package", N_("transfer packages for cloud key services: create, "
-	    "inspect") },
+	    "inspect, verify-kek, verify-hash") },
 	{ "verify", N_("verify a ceremony transcript (for auditors)") },
 	{ "transcript", N_("transcripts: show, prove, consistency, minutes, "
 	    "cosign") },
 	{ "witness", N_("witness keys for cosigning transcripts") },
+	{ "training", N_("material for rehearsals: make-kek") },
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
@@ -82,10 +88,14 @@ usage_main(FILE *f, int status)
 	    "Commands:\n"));
 	for (i = 0; i < NGROUPS; i++)
 		fprintf(f, "  %-8s %s\n", groups[i][0], _(groups[i][1]));
-	fprintf(f, "%s", _("\nOptions:\n"
-	    "  -h, --help     show this help and exit\n"
-	    "  -V, --version  show the version and exit\n\n"
-	    "'officiant COMMAND --help' lists the subcommands of a command.\n"));
+	fprintf(f, _("\nOptions:\n"
+	    "  -c, --config FILE  read this configuration file instead of\n"
+	    "                     %s/officiant/officiant.conf and\n"
+	    "                     $XDG_CONFIG_HOME/officiant/officiant.conf\n"
+	    "  -h, --help         show this help and exit\n"
+	    "  -V, --version      show the version and exit\n\n"
+	    "'officiant COMMAND --help' lists the subcommands of a command.\n"),
+	    SYSCONFDIR);
 	print_exit_codes(f);
 	fprintf(f, _("\nReport bugs to <%s>.\n"), PACKAGE_BUGREPORT);
 	return status;
@@ -204,6 +214,24 @@ main(int argc, char **argv)
 		    _("warning: cannot fully protect this process's memory"));
 	fe_line_signals();
 
+	/* Options before the command apply to every command. */
+	while (argc >= 2 && (strcmp(argv[1], "--config") == 0 ||
+	    strcmp(argv[1], "-c") == 0 ||
+	    strncmp(argv[1], "--config=", 9) == 0)) {
+		if (argv[1][8] == '=') {
+			opt_config = argv[1] + 9;
+			argv[1] = argv[0];
+			argc--;
+			argv++;
+			continue;
+		}
+		if (argc < 3)
+			return usage_main(stderr, EXIT_USAGE);
+		opt_config = argv[2];
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		return usage_main(stderr, EXIT_USAGE);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

@@ -10,8 +10,21 @@
 #include "error.h"
 #include "i18n.h"
 #include "options.h"
+#include "settings.h"
 #include "slot.h"
 #include "world.h"
+
+const char	*opt_config;
+
+int
+opt_load_settings(struct off_settings **s)
+{
+	struct off_err	err;
+
+	off_err_clear(&err);
+	return off_settings_load(opt_config, s, &err) == 0 ? 0 :
+	    cmd_fail(&err);
+}
 
 int
 opt_kmdata(const char *given, char *buf, size_t len)

@@ -31,4 +31,11 @@ void	opt_key_name(const char *app, const char *arg, char *buf, size_t len,
 int	opt_open_card_file(const char *path, struct off_slot **slot,
 	    unsigned *reader);
 
+/* --config FILE given before the command, or NULL. */
+extern const char *opt_config;
+/* Load the configuration (--config, else the system's and the user's
+ * files); 0, or an exit code after saying why. */
+struct off_settings;
+int	opt_load_settings(struct off_settings **s);
+
 #endif

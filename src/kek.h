@@ -1,0 +1,54 @@
+/* Proving a KEK is the one expected (what verifykeypackage.py does for
+ * the vendor's world): a certificate chain from a leaf certifying the
+ * KEK up to a root whose SHA-256 or SHA-1 fingerprint is pinned; and
+ * throw-away KEKs with such a chain for training. */
+#ifndef OFF_KEK_H
+#define OFF_KEK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+struct off_err;
+
+#define OFF_CHAIN_MAX	16
+
+struct off_kek_report {
+	char	subject[OFF_CHAIN_MAX][256];	/* leaf first, root last */
+	size_t	n;
+	uint8_t	root_sha256[32];
+	uint8_t	root_sha1[20];
+	uint8_t	kek_fp[32];			/* SHA-256 of the KEK SPKI */
+};
+
+/* Verify the PEM certificates in bundle (the leaf first) up to the
+ * root whose fingerprint is pin (20 bytes: SHA-1, 32: SHA-256), the
+ * leaf certifying kek. OFF_ERR_AUTH with the reason when it does not
+ * verify; what was learnt is in rep either way. */
+int	off_kek_verify_chain(EVP_PKEY *kek, const char *bundle,
+	    const uint8_t *pin, size_t pinlen, struct off_kek_report *rep,
+	    struct off_err *err);
+
+/* Files written by off_training_make_kek in its directory. */
+#define OFF_TRAINING_KEK		"TRAINING-kek.pem"
+#define OFF_TRAINING_KEK_PRIVATE	"TRAINING-kek-private.pem"
+#define OFF_TRAINING_CHAIN		"TRAINING-chain.pem"
+#define OFF_TRAINING_ROOT_FP		"TRAINING-root-sha256.txt"
+#define OFF_TRAINING_KEK_ID		"TRAINING-kek-id.txt"
+#define OFF_TRAINING_README		"README-TRAINING.txt"
+
+struct off_training_kek {
+	uint8_t	root_sha256[32];
+	uint8_t	kek_fp[32];
+	char	kek_id[128];
+};
+
+/* A throw-away RSA KEK of bits (2048/3072/4096), its certificate under
+ * a training intermediate and root CA, the root's SHA-256, a made-up
+ * key id and a README, all labelled TRAINING, written into dir (new or
+ * empty). */
+int	off_training_make_kek(const char *dir, unsigned bits,
+	    struct off_training_kek *out, struct off_err *err);
+
+#endif
