@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <libconfig.h>
+#include <openssl/evp.h>
 
 #include "conf.h"
 #include "error.h"
@@ -34,6 +35,13 @@ int
 off_conf_read(const char *path, size_t max, config_t *cfg,
     struct off_err *err)
 {
+	return off_conf_read_sha256(path, max, cfg, NULL, err);
+}
+
+int
+off_conf_read_sha256(const char *path, size_t max, config_t *cfg,
+    uint8_t sha256[32], struct off_err *err)
+{
 	char		*data = NULL;
 	size_t		 len;
 	unsigned	 line;
@@ -41,6 +49,8 @@ off_conf_read(const char *path, size_t max, config_t *cfg,
 
 	if ((ret = off_file_read(path, max, &data, &len, err)) != 0)
 		return ret;
+	if (sha256 != NULL)
+		EVP_Digest(data, len, sha256, NULL, EVP_sha256(), NULL);
 	if (memchr(data, '\0', len) != NULL) {
 		free(data);
 		return off_err_set(err, OFF_ERR_FORMAT, path,
@@ -76,6 +86,8 @@ type_name(enum off_conf_type t)
 		return _("a list of groups ( { ... }, ... )");
 	case OFF_CONF_STRINGS:
 		return _("an array of strings [ \"...\", ... ]");
+	case OFF_CONF_SCALARS:
+		return _("a group of strings and numbers { name = ...; }");
 	}
 	return "?";
 }
@@ -103,6 +115,19 @@ type_ok(const config_setting_t *s, enum off_conf_type t)
 			if (config_setting_type(config_setting_get_elem(s,
 			    (unsigned)i)) != CONFIG_TYPE_GROUP)
 				return 0;
+		return 1;
+	case OFF_CONF_SCALARS:
+		if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+			return 0;
+		n = config_setting_length(s);
+		for (i = 0; i < n; i++) {
+			int	et = config_setting_type(
+			    config_setting_get_elem(s, (unsigned)i));
+
+			if (et != CONFIG_TYPE_STRING && et != CONFIG_TYPE_INT &&
+			    et != CONFIG_TYPE_INT64 && et != CONFIG_TYPE_BOOL)
+				return 0;
+		}
 		return 1;
 	case OFF_CONF_STRINGS:
 		/* An array holds one scalar type; an empty one has none. */
@@ -149,10 +174,14 @@ off_conf_check(const config_setting_t *group,
 				    f->sub, path, err)) != 0)
 					return ret;
 	}
+	/* The root group has no line (libconfig says 0). */
 	for (f = fields; f->name != NULL; f++)
 		if (f->required && config_setting_get_member(group,
 		    f->name) == NULL)
-			return off_err_set(err, OFF_ERR_FORMAT, path,
+			return config_setting_source_line(group) == 0 ?
+			    off_err_set(err, OFF_ERR_FORMAT, path,
+			    _("\"%s\" is missing"), f->name) :
+			    off_err_set(err, OFF_ERR_FORMAT, path,
 			    _("line %d: \"%s\" is missing"),
 			    config_setting_source_line(group), f->name);
 	return 0;

@@ -6,6 +6,7 @@
 #define OFF_CONF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libconfig.h>
 
@@ -18,6 +19,7 @@ enum off_conf_type {
 	OFF_CONF_GROUP,		/* fields in sub */
 	OFF_CONF_LIST,		/* ( { sub }, { sub } ... ) */
 	OFF_CONF_STRINGS,	/* [ "a", "b" ] */
+	OFF_CONF_SCALARS,	/* { any = "string"; other = 12; ... } */
 };
 
 struct off_conf_field {
@@ -31,6 +33,9 @@ struct off_conf_field {
  * with config_init and frees with config_destroy. */
 int	off_conf_read(const char *path, size_t max, config_t *cfg,
 	    struct off_err *err);
+/* The same, also giving the SHA-256 of the bytes that were parsed. */
+int	off_conf_read_sha256(const char *path, size_t max, config_t *cfg,
+	    uint8_t sha256[32], struct off_err *err);
 /* Check group (a group setting, e.g. config_root_setting) against
  * fields; path names the file in errors. */
 int	off_conf_check(const config_setting_t *group,

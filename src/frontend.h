@@ -63,8 +63,14 @@ struct off_frontend {
 	 * terminator. OFF_ERR_CANCELLED when the person gives up. */
 	int	(*ask_pin)(void *arg, const struct off_pin_request *req,
 		    char *buf, size_t bufsz, size_t *len);
-	/* 0 for yes, OFF_ERR_CANCELLED for no. */
+	/* 0 for yes, OFF_ERR_CANCELLED for no, OFF_ERR_INTERRUPTED when
+	 * no answer came (input ended, interrupted). */
 	int	(*confirm)(void *arg, const char *question);
+	/* A line of text that is no secret (a parameter, an OTP, the
+	 * account of a deviation) into buf, NUL-terminated; help may be
+	 * NULL. OFF_ERR_CANCELLED when the person gives up. */
+	int	(*ask_text)(void *arg, const char *prompt, const char *help,
+		    char *buf, size_t bufsz);
 	void	(*card)(void *arg, const struct off_card_info *info);
 	void	(*progress)(void *arg, const char *what, unsigned long done,
 		    unsigned long total);

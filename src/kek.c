@@ -43,7 +43,7 @@ read_bundle(const char *path, STACK_OF(X509) **out, struct off_err *err)
 	unsigned char	*der = NULL;
 	const unsigned char *p;
 	long		 dlen;
-	size_t		 len;
+	size_t		 len, off, end, i;
 	int		 ret;
 
 	*out = NULL;
@@ -54,7 +54,37 @@ read_bundle(const char *path, STACK_OF(X509) **out, struct off_err *err)
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		goto out;
 	}
-	while (PEM_read_bio(bio, &name, &hdr, &der, &dlen) == 1) {
+	for (;;) {
+		/* PEM_read_bio skips any text before a block: allow only
+		 * blank space, and one block per read. */
+		off = len - (size_t)BIO_pending(bio);
+		while (off < len && (data[off] == ' ' || data[off] == '\t' ||
+		    data[off] == '\r' || data[off] == '\n'))
+			off++;
+		if (off == len)
+			break;
+		if ((off > 0 && data[off - 1] != '\n') ||
+		    strncmp(data + off, "-----BEGIN ", 11) != 0) {
+			ret = off_err_set(err, OFF_ERR_FORMAT, path,
+			    _("text outside the PEM blocks after certificate "
+			    "%d"), sk_X509_num(sk));
+			goto out;
+		}
+		if (PEM_read_bio(bio, &name, &hdr, &der, &dlen) != 1) {
+			ret = off_err_set(err, OFF_ERR_FORMAT, path,
+			    _("damaged PEM after certificate %d"),
+			    sk_X509_num(sk));
+			goto out;
+		}
+		end = len - (size_t)BIO_pending(bio);
+		for (i = off + 1; i + 11 < end; i++)
+			if (data[i - 1] == '\n' &&
+			    strncmp(data + i, "-----BEGIN ", 11) == 0) {
+				ret = off_err_set(err, OFF_ERR_FORMAT, path,
+				    _("text outside the PEM blocks after "
+				    "certificate %d"), sk_X509_num(sk));
+				goto out;
+			}
 		p = der;
 		if (strcmp(name, PEM_STRING_X509) != 0 &&
 		    strcmp(name, PEM_STRING_X509_OLD) != 0) {
@@ -83,11 +113,6 @@ read_bundle(const char *path, STACK_OF(X509) **out, struct off_err *err)
 		OPENSSL_free(der);
 		name = hdr = NULL;
 		der = NULL;
-	}
-	if (ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE) {
-		ret = off_err_set(err, OFF_ERR_FORMAT, path,
-		    _("damaged PEM after certificate %d"), sk_X509_num(sk));
-		goto out;
 	}
 	if (sk_X509_num(sk) == 0) {
 		ret = off_err_set(err, OFF_ERR_FORMAT, path,

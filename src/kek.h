@@ -51,4 +51,12 @@ struct off_training_kek {
 int	off_training_make_kek(const char *dir, unsigned bits,
 	    struct off_training_kek *out, struct off_err *err);
 
+/* A training world in kmdata with k of n file cards in the drawer dir,
+ * their PINs pins[0..n-1] (cheap KDF): for rehearsing ceremonies that
+ * start from an existing world. */
+struct off_world;
+int	off_training_world(const char *kmdata, const char *drawer, unsigned k,
+	    unsigned n, const char *const *pins, struct off_world **w,
+	    struct off_err *err);
+
 #endif

@@ -1796,6 +1796,9 @@ off_key_transfer(const char *kmdata, const struct off_world *w,
 	out->key = k;
 	k = NULL;
 out:
+	/* No source signature for a transfer that did not happen. */
+	if (ret != 0)
+		memset(out, 0, sizeof(*out));
 	off_tbs_free(&t);
 	EVP_PKEY_free(wkey);
 	off_secfree(&secret);

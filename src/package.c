@@ -465,3 +465,15 @@ off_kek_load(const char *path, struct off_err *err)
 		    "or DER SubjectPublicKeyInfo, a certificate, or a JWK)"));
 	return pk;
 }
+
+void
+off_package_default_name(const char *format, const char *name, char *buf,
+    size_t len)
+{
+	if (strcmp(format, "azure-byok") == 0)
+		snprintf(buf, len, "TransferPackage-%s.byok", name);
+	else if (strcmp(format, "aws-kms") == 0)
+		snprintf(buf, len, "EncryptedKeyMaterial-%s.bin", name);
+	else
+		snprintf(buf, len, "wrapped_key-%s.bin", name);
+}

@@ -48,6 +48,9 @@ int	off_package_create(const char *kmdata, const struct off_world *w,
 	    const struct off_package_params *p, struct off_package *out,
 	    struct off_err *err);
 void	off_package_free(struct off_package *pkg);
+/* The file name a format's package gets by default, for a name. */
+void	off_package_default_name(const char *format, const char *name,
+	    char *buf, size_t len);
 
 /* RSA-AES-KEY-WRAP of material under kek with OAEP digest md
  * ("SHA1" or "SHA256"); the AES key is fresh and wiped. */

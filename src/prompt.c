@@ -132,3 +132,14 @@ off_card_unlock_prompt(const struct off_frontend *fe, struct off_slot *slot,
 		off_fe_notice(fe, OFF_NOTICE_WARNING, "%s", err->detail);
 	}
 }
+
+int
+off_fe_ask_text(const struct off_frontend *fe, const char *prompt,
+    const char *help, char *buf, size_t bufsz)
+{
+	if (bufsz > 0)
+		buf[0] = '\0';
+	if (fe == NULL || fe->ask_text == NULL || bufsz == 0)
+		return OFF_ERR_CANCELLED;
+	return fe->ask_text(fe->arg, prompt, help, buf, bufsz);
+}

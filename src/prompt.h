@@ -28,6 +28,9 @@ int	off_card_unlock_prompt(const struct off_frontend *fe,
 /* Tell the front end about a card event (NULL-safe). */
 void	off_fe_card(const struct off_frontend *fe,
 	    const struct off_card_info *info);
+/* Ask for a line of text (OFF_ERR_CANCELLED without the callback). */
+int	off_fe_ask_text(const struct off_frontend *fe, const char *prompt,
+	    const char *help, char *buf, size_t bufsz);
 void	off_fe_notice(const struct off_frontend *fe, int level,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -53,3 +53,10 @@ off_slot_close(struct off_slot **slot)
 	free(*slot);
 	*slot = NULL;
 }
+
+int
+off_slot_reopen(struct off_slot *slot, struct off_err *err)
+{
+	slot->ops->close(slot);
+	return slot->ops->open(slot, slot->where, err);
+}

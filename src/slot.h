@@ -57,5 +57,8 @@ struct off_slot {
 int	off_slot_open(struct off_slot **slot, const char *kind,
 	    const char *where, struct off_err *err);
 void	off_slot_close(struct off_slot **slot);
+/* Start afresh on the same place: every card present is offered again
+ * (each ceremony step that uses cards begins so). */
+int	off_slot_reopen(struct off_slot *slot, struct off_err *err);
 
 #endif

@@ -21,7 +21,10 @@
 #include "fileio.h"
 #include "i18n.h"
 #include "kek.h"
+#include "frontend.h"
 #include "key.h"
+#include "slot.h"
+#include "world.h"
 
 #define VALID_DAYS	730
 
@@ -215,5 +218,54 @@ out:
 	EVP_PKEY_free(ik);
 	EVP_PKEY_free(kek);
 	ERR_clear_error();
+	return ret;
+}
+
+struct pin_fe {
+	const char *const	*pins;
+	unsigned		 n;
+};
+
+static int
+training_pin(void *arg, const struct off_pin_request *req, char *buf,
+    size_t bufsz, size_t *len)
+{
+	struct pin_fe	*p = arg;
+
+	if (req->index < 1 || req->index > p->n ||
+	    strlen(p->pins[req->index - 1]) >= bufsz)
+		return OFF_ERR_CANCELLED;
+	*len = strlen(p->pins[req->index - 1]);
+	memcpy(buf, p->pins[req->index - 1], *len + 1);
+	return 0;
+}
+
+int
+off_training_world(const char *kmdata, const char *drawer, unsigned k,
+    unsigned n, const char *const *pins, struct off_world **w,
+    struct off_err *err)
+{
+	struct off_world_params	 p;
+	struct off_frontend	 fe;
+	struct pin_fe		 pf;
+	struct off_slot		*slot = NULL;
+	int			 ret;
+
+	memset(&p, 0, sizeof(p));
+	memset(&fe, 0, sizeof(fe));
+	p.k = k;
+	p.n = n;
+	p.kdf_log2_n = 10;
+	p.allow_single = k == 1;
+	pf.pins = pins;
+	pf.n = n;
+	fe.arg = &pf;
+	fe.ask_pin = training_pin;
+	if ((ret = off_mkdirs(drawer, err)) != 0 ||
+	    (ret = off_world_check_params(kmdata, &p, NULL, err)) != 0 ||
+	    (ret = off_slot_open(&slot, "drawer", drawer, err)) != 0)
+		return ret;
+	ret = off_world_create(kmdata, slot, &p, &fe, w, err);
+	off_slot_close(&slot);
 	return ret;
 }

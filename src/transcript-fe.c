@@ -63,6 +63,21 @@ tfe_confirm(void *arg, const char *question)
 	return ret;
 }
 
+static int
+tfe_ask_text(void *arg, const char *prompt, const char *help, char *buf,
+    size_t bufsz)
+{
+	struct off_tfe	*s = arg;
+
+	/* The answer is recorded by whoever asked, as what it means. */
+	if (record(s, OFF_T_PROMPT, json_pack("{s:s, s:s}", "kind", "text",
+	    "prompt", prompt)) != 0)
+		return OFF_ERR_IO;
+	if (s->inner->ask_text == NULL)
+		return OFF_ERR_CANCELLED;
+	return s->inner->ask_text(s->inner->arg, prompt, help, buf, bufsz);
+}
+
 static const char *const card_events[] = {
 	[OFF_CARD_WANT_BLANK] = "insert-blank-card",
 	[OFF_CARD_WANT] = "insert-card",
@@ -134,6 +149,7 @@ off_transcript_frontend(struct off_tfe *state, struct off_transcript *t,
 	out->notice = tfe_notice;
 	out->ask_pin = tfe_ask_pin;
 	out->confirm = tfe_confirm;
+	out->ask_text = tfe_ask_text;
 	out->card = tfe_card;
 	out->progress = tfe_progress;
 }

@@ -55,6 +55,10 @@ struct off_transcript_params {
 	const char		*kmdata;
 };
 
+/* A new path KMDATA/transcripts/<UTC time>-<ceremony>[-N].transcript
+ * (the directory is made when missing). */
+int	off_transcript_new_path(const char *kmdata, const char *ceremony,
+	    char *path, size_t len, struct off_err *err);
 /* Start a new transcript at path (which must not exist). */
 int	off_transcript_create(const char *path,
 	    const struct off_transcript_params *p, struct off_transcript **t,

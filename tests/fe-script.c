@@ -50,6 +50,23 @@ script_confirm(void *arg, const char *question)
 	return s->confirm == 0 ? 0 : OFF_ERR_CANCELLED;
 }
 
+static int
+script_ask_text(void *arg, const char *prompt, const char *help, char *buf,
+    size_t bufsz)
+{
+	struct fe_script	*s = arg;
+	const char		*t;
+
+	(void)help;
+	snprintf(s->last_prompt, sizeof(s->last_prompt), "%s", prompt);
+	if (s->next_text >= FE_SCRIPT_MAX || (t = s->texts[s->next_text]) ==
+	    NULL)
+		return OFF_ERR_CANCELLED;
+	s->next_text++;
+	snprintf(buf, bufsz, "%s", t);
+	return 0;
+}
+
 static void
 script_card(void *arg, const struct off_card_info *info)
 {
@@ -82,6 +99,7 @@ fe_script_init(struct off_frontend *fe, struct fe_script *s)
 	fe->notice = script_notice;
 	fe->ask_pin = script_ask_pin;
 	fe->confirm = script_confirm;
+	fe->ask_text = script_ask_text;
 	fe->card = script_card;
 	fe->progress = script_progress;
 }

@@ -11,6 +11,9 @@
 struct fe_script {
 	const char	*pins[FE_SCRIPT_MAX];	/* NULL ends the script */
 	unsigned	 next_pin;
+	const char	*texts[FE_SCRIPT_MAX];	/* text answers, NULL ends */
+	unsigned	 next_text;
+	char		 last_prompt[256];
 	int		 confirm;		/* 0 = yes */
 	unsigned	 confirms;
 	unsigned	 events[OFF_CARD_REMOVED + 1];

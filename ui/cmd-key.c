@@ -402,6 +402,7 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 		return ret;
 	off_err_clear(&err);
 	if ((kek = off_kek_load(kekfile, &err)) == NULL ||
+	    off_kek_check(kek, &err) != 0 ||
 	    key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0) {
 		ret = cmd_fail(&err);
 		goto out;
@@ -519,6 +520,14 @@ key_transfer(const struct cmd_entry *e, int argc, char **argv)
 	    (ret = opt_load_world(to_dir, path, sizeof(path), &to)) != 0)
 		goto out;
 	off_err_clear(&err);
+	/* Refused before the ceremony starts, like the other usage errors;
+	 * off_key_transfer checks it again. */
+	if (memcmp(off_world_id(w), off_world_id(to), OFF_WORLD_ID_LEN) == 0) {
+		off_err_set(&err, OFF_ERR_INVALID, to_dir, _("the destination "
+		    "is the key's own world"));
+		ret = cmd_fail(&err);
+		goto out;
+	}
 	if (key_load_arg(kmdata, w, app, argv[optind], &k, &err) != 0) {
 		ret = cmd_fail(&err);
 		goto out;

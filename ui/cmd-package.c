@@ -147,17 +147,8 @@ package_create(const struct cmd_entry *e, int argc, char **argv)
 		goto done;
 	}
 	if (out == NULL) {
-		const char	*nm = name != NULL ? name : off_key_ident(k);
-
-		if (strcmp(p.format, "azure-byok") == 0)
-			snprintf(outbuf, sizeof(outbuf),
-			    "TransferPackage-%s.byok", nm);
-		else if (strcmp(p.format, "aws-kms") == 0)
-			snprintf(outbuf, sizeof(outbuf),
-			    "EncryptedKeyMaterial-%s.bin", nm);
-		else
-			snprintf(outbuf, sizeof(outbuf), "wrapped_key-%s.bin",
-			    nm);
+		off_package_default_name(p.format, name != NULL ? name :
+		    off_key_ident(k), outbuf, sizeof(outbuf));
 		out = outbuf;
 	}
 	fe_line_init(&fe, &line);

@@ -1,6 +1,7 @@
 /* officiant training make-kek */
 #include "config.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,42 @@
 #include "i18n.h"
 #include "kek.h"
 #include "options.h"
+
+/* --out must be a new or empty directory, as the help says: the
+ * unprotected training key must not land among other files (a real KEK
+ * package, a world). Training material already there is left to
+ * off_training_make_kek, which refuses it by name. */
+static int
+out_dir_empty(const char *dir, struct off_err *err)
+{
+	static const char *const ours[] = {
+		OFF_TRAINING_KEK, OFF_TRAINING_KEK_PRIVATE, OFF_TRAINING_CHAIN,
+		OFF_TRAINING_ROOT_FP, OFF_TRAINING_KEK_ID, OFF_TRAINING_README,
+		NULL
+	};
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 i;
+	int		 ret = 0;
+
+	/* A new directory, or none at all: made or refused later. */
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (ret == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		for (i = 0; ours[i] != NULL; i++)
+			if (strcmp(de->d_name, ours[i]) == 0)
+				break;
+		if (ours[i] == NULL)
+			ret = off_err_set(err, OFF_ERR_EXISTS, dir, _("the "
+			    "directory is not empty; training material goes "
+			    "into a new or empty directory"));
+	}
+	closedir(d);
+	return ret;
+}
 
 static int
 training_make_kek(const struct cmd_entry *e, int argc, char **argv)
@@ -58,7 +95,8 @@ training_make_kek(const struct cmd_entry *e, int argc, char **argv)
 	if (optind != argc || dir == NULL)
 		return cmd_usage(e, _("give --out DIR"));
 	off_err_clear(&err);
-	if (off_training_make_kek(dir, bits, &t, &err) != 0)
+	if (out_dir_empty(dir, &err) != 0 ||
+	    off_training_make_kek(dir, bits, &t, &err) != 0)
 		return cmd_fail(&err);
 	off_hex(t.root_sha256, 32, fp);
 	printf(_("TRAINING material written in %s (not for production)\n"

@@ -94,6 +94,8 @@ line_ask_pin(void *arg, const struct off_pin_request *req, char *buf,
 	struct termios	 old, quiet;
 	int		 ret, restore = 0;
 
+	if (st->training)
+		printf("%s", _("TRAINING "));
 	switch (req->kind) {
 	case OFF_PIN_NEW:
 		printf(_("Card %u of %u: choose a PIN: "), req->index, req->n);
@@ -130,16 +132,44 @@ line_ask_pin(void *arg, const struct off_pin_request *req, char *buf,
 static int
 line_confirm(void *arg, const char *question)
 {
-	char	answer[16];
-	size_t	len;
+	struct fe_line	*st = arg;
+	char		 answer[16];
+	size_t		 len;
 
-	(void)arg;
-	printf("%s [y/N] ", question);
+	printf("[%u] %s%s [y/N] ", ++st->prompts, st->training ?
+	    _("TRAINING ") : "", question);
 	fflush(stdout);
-	if (read_line(answer, sizeof(answer), &len) != 0)
-		return OFF_ERR_CANCELLED;
+	if (read_line(answer, sizeof(answer), &len) != 0) {
+		/* No answer at all is not a "no". */
+		printf("\n");
+		return OFF_ERR_INTERRUPTED;
+	}
+	if (!st->tty)
+		printf("%s\n", answer);
 	return strcmp(answer, "y") == 0 || strcmp(answer, "yes") == 0 ?
 	    0 : OFF_ERR_CANCELLED;
+}
+
+static int
+line_ask_text(void *arg, const char *prompt, const char *help, char *buf,
+    size_t bufsz)
+{
+	struct fe_line	*st = arg;
+	size_t		 len;
+	int		 ret;
+
+	if (help != NULL && *help != '\0')
+		printf("%s\n", help);
+	printf("[%u] %s%s: ", ++st->prompts, st->training ? _("TRAINING ") :
+	    "", prompt);
+	fflush(stdout);
+	if ((ret = read_line(buf, bufsz, &len)) == 0 && len + 1 >= bufsz)
+		ret = OFF_ERR_TOO_LARGE;
+	/* Echo what was read when it did not come from a person typing. */
+	if (ret == 0 && !st->tty)
+		printf("%s\n", buf);
+	fflush(stdout);
+	return ret;
 }
 
 static void
@@ -214,6 +244,7 @@ fe_line_init(struct off_frontend *fe, struct fe_line *st)
 	fe->notice = line_notice;
 	fe->ask_pin = line_ask_pin;
 	fe->confirm = line_confirm;
+	fe->ask_text = line_ask_text;
 	fe->card = line_card;
 	fe->progress = line_progress;
 }

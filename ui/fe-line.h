@@ -11,6 +11,8 @@
 struct fe_line {
 	int	tty;		/* stdin is a terminal */
 	int	last_progress;
+	unsigned prompts;	/* prompts so far, to number them */
+	int	training;	/* say so on every prompt */
 };
 
 void	fe_line_init(struct off_frontend *fe, struct fe_line *state);

@@ -38,6 +38,11 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_package_verify_kek_entry,
 	&cmd_package_verify_hash_entry,
 	&cmd_training_make_kek_entry,
+	&cmd_training_run_entry,
+	&cmd_run_entry,
+	&cmd_script_lint_entry,
+	&cmd_script_print_entry,
+	&cmd_script_list_entry,
 	&cmd_verify_entry,
 	&cmd_transcript_show_entry,
 	&cmd_transcript_prove_entry,
@@ -49,6 +54,8 @@ static const struct cmd_entry *const cmd_table[] = {
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
 
 static const char *const groups[][2] = {
+	{ "run", N_("run a ceremony from its script") },
+	{ "script", N_("ceremony scripts: list, lint, print") },
 	{ "world", N_("the security world: create, inspect, back up, restore") },
 	{ "card", N_("administrator cards: list, inspect, verify, change PIN") },
 	{ "key", N_("module-protected keys: generate, import, inspect, "
@@ -59,7 +66,8 @@ static const char *const groups[][2] = {
 	{ "transcript", N_("transcripts: show, prove, consistency, minutes, "
 	    "cosign") },
 	{ "witness", N_("witness keys for cosigning transcripts") },
-	{ "training", N_("material for rehearsals: make-kek") },
+	{ "training", N_("rehearsals: run a ceremony on a throw-away world, "
+	    "make-kek") },
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
@@ -218,7 +226,7 @@ main(int argc, char **argv)
 	while (argc >= 2 && (strcmp(argv[1], "--config") == 0 ||
 	    strcmp(argv[1], "-c") == 0 ||
 	    strncmp(argv[1], "--config=", 9) == 0)) {
-		if (argv[1][8] == '=') {
+		if (strncmp(argv[1], "--config=", 9) == 0) {
 			opt_config = argv[1] + 9;
 			argv[1] = argv[0];
 			argc--;
@@ -259,6 +267,14 @@ main(int argc, char **argv)
 		}
 	if (argc < 3)
 		return usage_group(stderr, argv[1], EXIT_USAGE);
+	/* officiant training CEREMONY: short for training run. */
+	if (strcmp(argv[1], "training") == 0 && argv[2][0] != '-' &&
+	    strcmp(argv[2], "run") != 0 && strcmp(argv[2], "make-kek") != 0) {
+		snprintf(name, sizeof(name), "officiant training run");
+		argv[1] = name;
+		return cmd_training_run_entry.exec(&cmd_training_run_entry,
+		    argc - 1, argv + 1);
+	}
 	if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)
 		return usage_group(stdout, argv[1], EXIT_OK);
 	for (i = 0; i < NCMDS; i++) {

@@ -28,38 +28,6 @@ operator_name(void)
 	return pw != NULL ? pw->pw_name : "unknown";
 }
 
-/* KMDATA/transcripts/<UTC time>-<ceremony>[-N].transcript, new. */
-static int
-new_path(const char *kmdata, const char *ceremony, char *path, size_t len,
-    struct off_err *err)
-{
-	char		dir[PATH_MAX], stamp[32];
-	time_t		now = time(NULL);
-	struct tm	tm;
-	unsigned	i;
-	int		ret, n;
-
-	if (off_path_join(dir, sizeof(dir), kmdata, "transcripts") != 0)
-		return off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
-		    _("path too long"));
-	if ((ret = off_mkdirs(dir, err)) != 0)
-		return ret;
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	for (i = 1; i < 1000; i++) {
-		n = i == 1 ? snprintf(path, len, "%s/%s-%s.transcript", dir,
-		    stamp, ceremony) : snprintf(path, len,
-		    "%s/%s-%s-%u.transcript", dir, stamp, ceremony, i);
-		if (n < 0 || (size_t)n >= len)
-			return off_err_set(err, OFF_ERR_TOO_LARGE, dir,
-			    _("path too long"));
-		if (access(path, F_OK) != 0)
-			return 0;
-	}
-	return off_err_set(err, OFF_ERR_EXISTS, dir, _("too many transcripts "
-	    "this second"));
-}
-
 int
 record_start(struct record *r, const char *kmdata, const char *ceremony,
     const char *title, const struct off_world *w,
@@ -81,7 +49,8 @@ record_start(struct record *r, const char *kmdata, const char *ceremony,
 	p.world = w;
 	p.kmdata = kmdata;
 	r->step = ceremony;
-	if ((ret = new_path(kmdata, ceremony, path, sizeof(path), &err)) != 0 ||
+	if ((ret = off_transcript_new_path(kmdata, ceremony, path,
+	    sizeof(path), &err)) != 0 ||
 	    (ret = off_transcript_create(path, &p, &r->t, &err)) != 0)
 		goto fail;
 	json_object_foreach(params, key, v) {

@@ -1,0 +1,1086 @@
+/* The ceremony engine. One transition function (off_engine_step) moves
+ * the machine from phase to phase; a step that needs a person sets a
+ * request and returns OFF_ENGINE_WAITING; off_engine_answer takes the
+ * answer. Everything lands in the transcript before it is acted on. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "action.h"
+#include "encode.h"
+#include "engine.h"
+#include "error.h"
+#include "fileio.h"
+#include "frontend.h"
+#include "i18n.h"
+#include "prompt.h"
+#include "quorum.h"
+#include "roster.h"
+#include "script.h"
+#include "secmem.h"
+#include "slot.h"
+#include "transcript.h"
+#include "world.h"
+
+enum phase {
+	PH_PARAMS,		/* collecting parameters */
+	PH_BEGIN,		/* the current step is about to begin */
+	PH_WAIT,		/* waiting for an answer */
+	PH_FAILED,		/* the current step failed */
+	PH_END,			/* sealed */
+};
+
+struct off_engine {
+	const struct off_script		*s;
+	struct off_engine_opts		 o;
+	struct off_world		*world;
+	struct off_transcript		*t;
+	enum phase			 phase;
+	int				 status;
+	size_t				 cur;		/* step index */
+	size_t				 param;		/* PH_PARAMS */
+	unsigned			 item;		/* checklist item */
+	int				 sub;		/* step-specific */
+	struct off_engine_request	 req;
+	char				*req_text;
+	json_t				*params;	/* id -> string */
+	json_t				*results;	/* step -> object */
+	json_t				*officers;	/* role -> name */
+	char				*deviation;
+	char				 lookup[512];
+	char				 world_hex[OFF_WORLD_ID_HEX];
+	char				 last_officer[64];
+	char				 failure[OFF_ERR_DETAIL_MAX + 300];
+	off_hash			 root;
+	struct off_tfe			 tfe;
+	struct off_frontend		 sfe;		/* records, then fe */
+	struct off_frontend		 cfe;		/* card holders, then sfe */
+	struct off_roster		*own_roster;	/* simulated */
+	const struct off_roster		*roster;
+	json_t				*holders;	/* card id -> officer */
+	unsigned			 auth_tries;
+	unsigned			 sim_use;
+	unsigned			 sim_next;
+};
+
+#define AUTH_TRIES	3
+
+static const struct off_step *
+step(const struct off_engine *e)
+{
+	return &e->s->steps[e->cur];
+}
+
+/* The officer acting as role (the first one), or NULL. */
+static const char *
+officer_of(const struct off_engine *e, const char *role)
+{
+	return role == NULL ? NULL : json_string_value(json_array_get(
+	    json_object_get(e->officers, role), 0));
+}
+
+static const char *
+officer_name(const struct off_engine *e, const char *id)
+{
+	const struct off_officer	*o;
+
+	if (id == NULL || e->roster == NULL ||
+	    (o = off_roster_find(e->roster, id)) == NULL)
+		return id;
+	return off_officer_name(o);
+}
+
+static const char *
+actor(const struct off_engine *e)
+{
+	const char	*who = officer_of(e, e->cur < e->s->nsteps ?
+	    step(e)->role : NULL);
+
+	if (who != NULL)
+		return who;
+	return e->o.actor != NULL ? e->o.actor : "";
+}
+
+static int
+append(struct off_engine *e, const char *type, json_t *data,
+    struct off_err *err)
+{
+	return off_transcript_append(e->t, type, e->cur < e->s->nsteps ?
+	    step(e)->id : e->s->id, actor(e), data, err);
+}
+
+/* ${name}: a parameter, an earlier result (step.key) or a builtin. */
+static const char *
+lookup(void *arg, const char *name)
+{
+	struct off_engine	*e = arg;
+	const char		*dot = strchr(name, '.');
+	json_t			*v;
+	char			 sid[64];
+
+	if (dot != NULL) {
+		if ((size_t)(dot - name) >= sizeof(sid))
+			return NULL;
+		memcpy(sid, name, (size_t)(dot - name));
+		sid[dot - name] = '\0';
+		v = json_object_get(json_object_get(e->results, sid), dot + 1);
+		if (json_is_string(v))
+			return json_string_value(v);
+		if (json_is_integer(v)) {
+			snprintf(e->lookup, sizeof(e->lookup), "%lld",
+			    (long long)json_integer_value(v));
+			return e->lookup;
+		}
+		if (json_is_boolean(v))
+			return json_is_true(v) ? "true" : "false";
+		return NULL;
+	}
+	if ((v = json_object_get(e->params, name)) != NULL)
+		return json_string_value(v);
+	if (strcmp(name, "kmdata") == 0)
+		return e->o.kmdata;
+	if (strcmp(name, "workdir") == 0)
+		return e->o.workdir != NULL ? e->o.workdir : ".";
+	if (strcmp(name, "training") == 0)
+		return e->o.training ? "yes" : "no";
+	if (strcmp(name, "world") == 0) {
+		if (e->world == NULL)
+			return NULL;
+		off_world_id_hex(e->world, e->world_hex);
+		return e->world_hex;
+	}
+	return NULL;
+}
+
+/* Set the request; text is expanded (a reference without a value is
+ * shown as it is written). */
+static int
+request(struct off_engine *e, enum off_request_kind kind, const char *text,
+    struct off_err *err)
+{
+	const struct off_step	*st = e->cur < e->s->nsteps ? step(e) : NULL;
+	struct off_err		 ignore;
+	static const char *const kinds[] = { "parameter", "acknowledge",
+	    "check", "otp", "witness", "deviation", "retry" };
+
+	free(e->req_text);
+	e->req_text = NULL;
+	if (off_expand(text != NULL ? text : "", lookup, e, &e->req_text,
+	    &ignore) != 0 && (e->req_text = strdup(text)) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	memset(&e->req, 0, sizeof(e->req));
+	e->req.kind = kind;
+	e->req.step = st != NULL ? st->id : NULL;
+	e->req.role = st != NULL ? st->role : NULL;
+	e->req.officer = officer_name(e, officer_of(e, e->req.role));
+	e->req.text = e->req_text;
+	e->req.training = e->o.training;
+	e->phase = PH_WAIT;
+	/* On record before it is shown. */
+	return append(e, OFF_T_PROMPT, json_pack("{s:s, s:s, s:s?}", "kind",
+	    kinds[kind], "text", e->req_text, "role", e->req.role), err);
+}
+
+int
+off_engine_start(const struct off_script *s, const struct off_engine_opts *o,
+    struct off_engine **out, struct off_err *err)
+{
+	struct off_transcript_params	 tp;
+	struct off_engine		*e;
+	char				 path[PATH_MAX], hex[65];
+	size_t				 i;
+	int				 ret, cards = 0;
+
+	*out = NULL;
+	if (s->training_only && !o->training)
+		return off_err_set(err, OFF_ERR_INVALID, s->path, _("this "
+		    "ceremony is for training only"));
+	for (i = 0; i < s->nsteps; i++) {
+		const struct off_action	*a = s->steps[i].type ==
+		    OFF_STEP_ACTION ? off_action_find(s->steps[i].action) :
+		    NULL;
+
+		if (s->steps[i].type == OFF_STEP_QUORUM ||
+		    (a != NULL && a->needs_cards))
+			cards = 1;
+	}
+	if (cards && o->slot == NULL)
+		return off_err_set(err, OFF_ERR_INVALID, NULL, _("this ceremony "
+		    "needs administrator cards: say where they go in"));
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	e->s = s;
+	e->o = *o;
+	e->cur = s->nsteps;
+	if ((e->params = json_object()) == NULL ||
+	    (e->results = json_object()) == NULL ||
+	    (e->officers = json_object()) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto fail;
+	}
+	e->roster = o->roster;
+	if (e->roster == NULL && o->training) {
+		if ((ret = off_roster_simulated(16, &e->own_roster, err)) != 0)
+			goto fail;
+		e->roster = e->own_roster;
+	}
+	if ((e->holders = json_object()) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto fail;
+	}
+	ret = off_world_load(o->kmdata, &e->world, err);
+	if (ret == OFF_ERR_NO_WORLD) {
+		off_err_clear(err);
+		ret = 0;
+	}
+	if (ret != 0)
+		goto fail;
+	memset(&tp, 0, sizeof(tp));
+	tp.ceremony = s->id;
+	tp.title = s->title;
+	tp.actor = o->actor != NULL ? o->actor : "";
+	tp.training = o->training;
+	tp.world = e->world;
+	tp.kmdata = o->kmdata;
+	off_hex(s->sha256, 32, hex);
+	if ((ret = off_transcript_new_path(o->kmdata, s->id, path,
+	    sizeof(path), err)) != 0 ||
+	    (ret = off_transcript_create(path, &tp, &e->t, err)) != 0 ||
+	    (ret = append(e, OFF_T_PARAMETER, json_pack("{s:s, s:s, s:s, s:i}",
+	    "name", "script", "value", s->path, "sha256", hex, "version",
+	    (int)s->version), err)) != 0)
+		goto fail;
+	e->phase = PH_PARAMS;
+	e->status = OFF_ENGINE_RUNNING;
+	*out = e;
+	return 0;
+fail:
+	off_engine_free(&e);
+	return ret;
+}
+
+/* The current step is done: record it, checkpoint, go to next. */
+static int
+step_done(struct off_engine *e, size_t next, const char *result,
+    struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = append(e, OFF_T_STEP_ENDED, json_pack("{s:s, s:s?}",
+	    "result", result, "next", next < e->s->nsteps ?
+	    e->s->steps[next].id : NULL), err)) != 0 ||
+	    (ret = off_transcript_checkpoint(e->t, err)) != 0)
+		return ret;
+	/* Whose action a witness would be witnessing. */
+	if (step(e)->type != OFF_STEP_WITNESS)
+		snprintf(e->last_officer, sizeof(e->last_officer), "%s",
+		    officer_of(e, step(e)->role) != NULL ?
+		    officer_of(e, step(e)->role) : "");
+	e->cur = next;
+	e->phase = PH_BEGIN;
+	e->item = 0;
+	e->sub = 0;
+	return 0;
+}
+
+static int
+seal(struct off_engine *e, int status, struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = off_transcript_seal(e->t, actor(e), e->root, err)) != 0)
+		return ret;
+	e->cur = e->s->nsteps;
+	e->phase = PH_END;
+	e->status = status;
+	return status;
+}
+
+/* The step failed with err: note why, then its failure policy. */
+static int
+step_failed(struct off_engine *e, const struct off_err *why,
+    struct off_err *err)
+{
+	off_err_format(why, e->failure, sizeof(e->failure));
+	off_fe_notice(e->o.fe, OFF_NOTICE_ERROR, "%s", e->failure);
+	e->phase = PH_FAILED;
+	(void)err;
+	return OFF_ENGINE_RUNNING;
+}
+
+static int
+run_action(struct off_engine *e, struct off_err *err)
+{
+	const struct off_step	*st = step(e);
+	const struct off_action	*a = off_action_find(st->action);
+	struct off_action_ctx	 c;
+	struct off_err		 aerr;
+	char			*v, msg[OFF_ERR_DETAIL_MAX + 300];
+	size_t			 i;
+	int			 ret, r = 0;
+
+	memset(&c, 0, sizeof(c));
+	off_err_clear(&aerr);
+	if (a == NULL)
+		return off_err_set(err, OFF_ERR_INTERNAL, e->s->path,
+		    _("unknown action \"%s\""), st->action);
+	if ((c.args = json_object()) == NULL ||
+	    (c.result = json_object()) == NULL) {
+		off_action_ctx_clear(&c);
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	}
+	for (i = 0; i < st->nargs; i++) {
+		if ((r = off_expand(st->args[i].value, lookup, e, &v,
+		    &aerr)) != 0)
+			break;
+		json_object_set_new(c.args, st->args[i].name, json_string(v));
+		free(v);
+	}
+	if (i == st->nargs && a->needs_cards)
+		r = off_slot_reopen(e->o.slot, &aerr);
+	c.kmdata = e->o.kmdata;
+	c.world = &e->world;
+	c.slot = e->o.slot;
+	c.fe = &e->cfe;
+	c.training = e->o.training;
+	c.config = e->o.config;
+	if (i == st->nargs && r == 0)
+		r = a->run(&c, &aerr);
+	if (r != 0)
+		off_err_format(&aerr, msg, sizeof(msg));
+	/* The outcome on record, then the files, then what follows. */
+	if ((ret = append(e, OFF_T_RESULT, json_pack("{s:s, s:O, s:b, s:O?, "
+	    "s:s?}", "action", a->name, "args", c.args, "ok", r == 0,
+	    "result", r == 0 ? c.result : NULL, "error", r != 0 ? msg : NULL),
+	    err)) != 0)
+		goto out;
+	for (i = 0; i < c.nfiles; i++)
+		if ((ret = off_transcript_file(e->t, st->id, actor(e),
+		    c.files[i], err)) != 0)
+			goto out;
+	if (c.world_created && (ret = off_transcript_bind(e->t, e->world,
+	    e->o.kmdata, st->id, err)) != 0)
+		goto out;
+	if (r != 0) {
+		ret = step_failed(e, &aerr, err);
+		goto out;
+	}
+	json_object_set(e->results, st->id, c.result);
+	ret = step_done(e, st->next, "done", err);
+out:
+	off_action_ctx_clear(&c);
+	return ret;
+}
+
+static int
+run_quorum(struct off_engine *e, struct off_err *err)
+{
+	struct off_err	 qerr;
+	uint8_t		*secret = NULL;
+	int		 ret;
+
+	off_err_clear(&qerr);
+	if (e->world == NULL)
+		off_err_set(&qerr, OFF_ERR_NO_WORLD, e->o.kmdata,
+		    _("there is no security world here yet"));
+	else if (off_slot_reopen(e->o.slot, &qerr) == 0 &&
+	    off_quorum_collect(e->world, e->o.slot, &e->cfe, &secret,
+	    &qerr) == 0) {
+		off_secfree(&secret);
+		if ((ret = append(e, OFF_T_RESULT, json_pack("{s:s, s:b, s:i}",
+		    "action", "quorum", "ok", 1, "cards",
+		    (int)off_world_k(e->world)), err)) != 0)
+			return ret;
+		return step_done(e, step(e)->next, "done", err);
+	}
+	return step_failed(e, &qerr, err);
+}
+
+static int
+run_branch(struct off_engine *e, struct off_err *err)
+{
+	const struct off_step	*st = step(e);
+	struct off_err		 berr;
+	char			*v = NULL;
+	size_t			 i, next = st->def;
+	int			 ret;
+
+	off_err_clear(&berr);
+	if (off_expand(st->on, lookup, e, &v, &berr) != 0)
+		return step_failed(e, &berr, err);
+	for (i = 0; i < st->ncases; i++)
+		if (strcmp(st->cases[i].value, v) == 0) {
+			next = st->cases[i].next;
+			break;
+		}
+	ret = append(e, OFF_T_PARAMETER, json_pack("{s:s, s:s}", "branch", v,
+	    "next", e->s->steps[next].id), err);
+	free(v);
+	return ret != 0 ? ret : step_done(e, next, "done", err);
+}
+
+static int
+run_authenticate(struct off_engine *e, struct off_err *err)
+{
+	const struct off_step	*st = step(e);
+	struct off_err		 aerr;
+
+	e->auth_tries = 0;
+	if (e->roster == NULL) {
+		off_err_clear(&aerr);
+		off_err_set(&aerr, OFF_ERR_INVALID, NULL, _("officers "
+		    "authenticate against a roster: give one"));
+		return step_failed(e, &aerr, err);
+	}
+	return request(e, OFF_REQ_OTP, st->text != NULL ? st->text :
+	    e->own_roster != NULL ? _("Press Enter to touch the simulated "
+	    "YubiKey") : _("Touch your YubiKey to authenticate"), err);
+}
+
+/* In training, an empty answer is the touch of the next simulated
+ * officer's YubiKey; its OTP goes through the real validation. */
+static int
+simulated_otp(struct off_engine *e, char *otp, struct off_err *err)
+{
+	const struct off_officer	*o;
+	unsigned			 counter;
+
+	if ((o = off_roster_officer(e->roster, e->sim_next++ %
+	    off_roster_count(e->roster))) == NULL)
+		return off_err_set(err, OFF_ERR_INTERNAL, NULL, NULL);
+	/* Counters only ever grow, across runs on the same state. */
+	counter = 1 + (unsigned)((time(NULL) / 2) % (OFF_OTP_COUNTER_MAX - 1));
+	return off_officer_otp(o, counter, e->sim_use++ % (OFF_OTP_USE_MAX +
+	    1), otp, err);
+}
+
+/* Two roles may be held by one person only when the script says so. */
+static int
+may_coincide(const struct off_script *s, const char *a, const char *b)
+{
+	const struct off_role	*ra = off_script_role(s, a);
+	const struct off_role	*rb = off_script_role(s, b);
+	size_t			 i;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	for (i = 0; ra != NULL && i < ra->ncoincide; i++)
+		if (strcmp(ra->coincide[i], b) == 0)
+			return 1;
+	for (i = 0; rb != NULL && i < rb->ncoincide; i++)
+		if (strcmp(rb->coincide[i], a) == 0)
+			return 1;
+	return 0;
+}
+
+/* Identify the officer behind otp for role: 0 with *who, or an error
+ * saying why not (each try is on record). */
+static int
+identify(struct off_engine *e, const char *role, const char *given,
+    int check_count, const char **who, struct off_err *why,
+    struct off_err *err)
+{
+	const struct off_officer	*o = NULL;
+	const struct off_role		*r = off_script_role(e->s, role);
+	enum off_otp_status		 status;
+	char				 otp[OFF_OTP_MAX + 1], state[PATH_MAX];
+	const char			*key, *id;
+	json_t				*ids, *v;
+	size_t				 i;
+	int				 ret;
+
+	*who = NULL;
+	snprintf(otp, sizeof(otp), "%s", given);
+	if (*otp == '\0' && e->own_roster != NULL &&
+	    (ret = simulated_otp(e, otp, why)) != 0)
+		return ret;
+	if (e->o.otp_state != NULL)
+		snprintf(state, sizeof(state), "%s", e->o.otp_state);
+	else if (off_path_join(state, sizeof(state), e->o.kmdata,
+	    "otp-state") != 0)
+		return off_err_set(why, OFF_ERR_TOO_LARGE, e->o.kmdata,
+		    _("path too long"));
+	if ((ret = off_roster_authenticate(e->roster, otp, state, &o, &status,
+	    why)) == 0 && !off_officer_has_role(o, role))
+		ret = off_err_set(why, OFF_ERR_DENIED, NULL, _("%s does not "
+		    "hold the role %s"), off_officer_name(o), role);
+	/* One person, one role, unless the script allows it. */
+	json_object_foreach(e->officers, key, ids) {
+		if (ret != 0 || may_coincide(e->s, key, role))
+			continue;
+		json_array_foreach(ids, i, v)
+			if (strcmp(json_string_value(v), off_officer_id(o)) ==
+			    0)
+				ret = off_err_set(why, OFF_ERR_DUPLICATE, NULL,
+				    _("%s already acts as %s; %s and %s must "
+				    "be different people"), off_officer_name(o),
+				    key, key, role);
+	}
+	if (ret == 0 && check_count && r != NULL &&
+	    (ids = json_object_get(e->officers,
+	    role)) != NULL && json_array_size(ids) >= r->count) {
+		json_array_foreach(ids, i, v)
+			if (strcmp(json_string_value(v), off_officer_id(o)) ==
+			    0)
+				break;
+		if (i == json_array_size(ids))
+			ret = off_err_set(why, OFF_ERR_DENIED, NULL, _("the "
+			    "role %s is already held by %u people"), role,
+			    r->count);
+	}
+	id = o != NULL ? off_officer_id(o) : NULL;
+	if ((ret == 0 ? append(e, OFF_T_OFFICER, json_pack("{s:s, s:s, s:s, "
+	    "s:s?, s:b}", "role", role, "officer", id, "name",
+	    off_officer_name(o), "yubikey", off_officer_yubikey(o),
+	    "simulated", e->own_roster != NULL), err) : append(e,
+	    OFF_T_OFFICER, json_pack("{s:s, s:b, s:s?, s:s}", "role", role,
+	    "ok", 0, "officer", id, "refused", why->detail), err)) != 0)
+		return err->code;
+	if (ret == 0)
+		*who = off_officer_id(o);
+	return 0;
+}
+
+static void	assign(struct off_engine *, const char *, const char *);
+
+/* The role of the people who hold cards, or NULL when the script has
+ * none (then card holders are not identified). */
+static const char *
+holder_role(const struct off_engine *e)
+{
+	const struct off_step	*st = step(e);
+
+	if (e->roster == NULL)
+		return NULL;
+	if (st->type == OFF_STEP_QUORUM && st->role != NULL)
+		return st->role;
+	return off_script_role(e->s, "custodian") != NULL ? "custodian" : NULL;
+}
+
+/* Before a card's first PIN, its holder proves who they are: the same
+ * person cannot hold two cards of one quorum. */
+static int
+holder_pin(void *arg, const struct off_pin_request *req, char *buf,
+    size_t bufsz, size_t *len)
+{
+	struct off_engine	*e = arg;
+	struct off_err		 why, err;
+	const char		*role = holder_role(e), *who, *key;
+	char			 otp[OFF_OTP_MAX + 2], q[256];
+	json_t			*v;
+	int			 ret;
+
+	if (req->kind != OFF_PIN_ENTER || req->card_id == NULL ||
+	    role == NULL || json_object_get(e->holders, req->card_id) != NULL)
+		return e->sfe.ask_pin(e->sfe.arg, req, buf, bufsz, len);
+	off_err_clear(&why);
+	off_err_clear(&err);
+	otp[0] = '\0';
+	snprintf(q, sizeof(q), _("Holder of card %u: touch your YubiKey"),
+	    req->index);
+	if (e->own_roster == NULL && (ret = off_fe_ask_text(&e->sfe, q, NULL,
+	    otp, sizeof(otp))) != 0)
+		return ret;
+	if ((ret = identify(e, role, otp, 0, &who, &why, &err)) != 0)
+		return ret;
+	if (who == NULL) {
+		off_fe_notice(&e->sfe, OFF_NOTICE_ERROR, "%s", why.detail);
+		return OFF_ERR_DENIED;
+	}
+	json_object_foreach(e->holders, key, v)
+		if (strcmp(json_string_value(v), who) == 0) {
+			off_fe_notice(&e->sfe, OFF_NOTICE_ERROR, _("%s already "
+			    "presented a card in this step: one person, one "
+			    "card"), officer_name(e, who));
+			return OFF_ERR_DUPLICATE;
+		}
+	json_object_set_new(e->holders, req->card_id, json_string(who));
+	assign(e, role, who);
+	if (e->own_roster != NULL)
+		off_fe_notice(&e->sfe, OFF_NOTICE_INFO, _("TRAINING: %s "
+		    "(simulated) holds card %u"), officer_name(e, who),
+		    req->index);
+	return e->sfe.ask_pin(e->sfe.arg, req, buf, bufsz, len);
+}
+
+/* The card-holder front end passes everything else on to sfe. */
+static void
+holder_notice(void *arg, enum off_notice_level level, const char *msg)
+{
+	struct off_engine	*e = arg;
+
+	e->sfe.notice(e->sfe.arg, level, msg);
+}
+
+static int
+holder_confirm(void *arg, const char *question)
+{
+	struct off_engine	*e = arg;
+
+	return e->sfe.confirm(e->sfe.arg, question);
+}
+
+static int
+holder_text(void *arg, const char *prompt, const char *help, char *buf,
+    size_t bufsz)
+{
+	struct off_engine	*e = arg;
+
+	return e->sfe.ask_text(e->sfe.arg, prompt, help, buf, bufsz);
+}
+
+static void
+holder_card(void *arg, const struct off_card_info *info)
+{
+	struct off_engine	*e = arg;
+
+	e->sfe.card(e->sfe.arg, info);
+}
+
+static void
+holder_progress(void *arg, const char *what, unsigned long done,
+    unsigned long total)
+{
+	struct off_engine	*e = arg;
+
+	e->sfe.progress(e->sfe.arg, what, done, total);
+}
+
+/* Give role to officer id. */
+static void
+assign(struct off_engine *e, const char *role, const char *id)
+{
+	json_t	*ids = json_object_get(e->officers, role);
+	json_t	*v;
+	size_t	 i;
+
+	if (ids == NULL) {
+		ids = json_array();
+		json_object_set_new(e->officers, role, ids);
+	}
+	json_array_foreach(ids, i, v)
+		if (strcmp(json_string_value(v), id) == 0)
+			return;
+	json_array_append_new(ids, json_string(id));
+}
+
+/* Show a step's text (expanded) as a notice; on record through sfe. */
+static void
+tell(struct off_engine *e, const char *text)
+{
+	struct off_err	 ignore;
+	char		*x = NULL;
+
+	if (text == NULL)
+		return;
+	if (off_expand(text, lookup, e, &x, &ignore) != 0)
+		x = NULL;
+	off_fe_notice(&e->sfe, OFF_NOTICE_INFO, "%s", x != NULL ? x : text);
+	free(x);
+}
+
+static int
+begin_step(struct off_engine *e, struct off_err *err)
+{
+	const struct off_step	*st = step(e);
+	int			 ret;
+
+	if (e->sub == 0) {
+		if ((ret = append(e, OFF_T_STEP_BEGUN, json_pack("{s:s, s:s?, "
+		    "s:s?}", "type", off_step_type_name(st->type), "title",
+		    st->title, "role", st->role), err)) != 0)
+			return ret;
+		off_transcript_frontend(&e->tfe, e->t, e->o.fe, st->id,
+		    &e->sfe);
+		e->cfe.arg = e;
+		e->cfe.notice = holder_notice;
+		e->cfe.ask_pin = holder_pin;
+		e->cfe.confirm = holder_confirm;
+		e->cfe.ask_text = holder_text;
+		e->cfe.card = holder_card;
+		e->cfe.progress = holder_progress;
+		json_object_clear(e->holders);
+		e->sub = 1;
+	}
+	switch (st->type) {
+	case OFF_STEP_INSTRUCTION:
+		return request(e, OFF_REQ_ACK, st->text, err);
+	case OFF_STEP_CHECKLIST:
+		if (e->item >= st->nitems)
+			return step_done(e, st->next, "done", err);
+		if ((ret = request(e, OFF_REQ_CHECK, st->items[e->item],
+		    err)) == 0) {
+			e->req.item = e->item + 1;
+			e->req.items = (unsigned)st->nitems;
+		}
+		return ret;
+	case OFF_STEP_ACTION:
+		tell(e, st->text);
+		return run_action(e, err);
+	case OFF_STEP_QUORUM:
+		tell(e, st->text);
+		return run_quorum(e, err);
+	case OFF_STEP_AUTHENTICATE:
+		return run_authenticate(e, err);
+	case OFF_STEP_WITNESS:
+		return request(e, OFF_REQ_WITNESS, st->text, err);
+	case OFF_STEP_BRANCH:
+		return run_branch(e, err);
+	case OFF_STEP_EXCEPTION:
+		if (e->deviation == NULL)
+			return request(e, OFF_REQ_DEVIATION, st->text != NULL ?
+			    st->text : _("Describe the deviation and the "
+			    "decision taken"), err);
+		return request(e, OFF_REQ_WITNESS, _("Witness: confirm the "
+		    "deviation as recorded"), err);
+	case OFF_STEP_SEAL:
+		tell(e, st->text);
+		if ((ret = append(e, OFF_T_STEP_ENDED, json_pack("{s:s}",
+		    "result", "done"), err)) != 0)
+			return ret;
+		return seal(e, OFF_ENGINE_DONE, err);
+	}
+	return off_err_set(err, OFF_ERR_INTERNAL, NULL, NULL);
+}
+
+static int
+next_param(struct off_engine *e, struct off_err *err)
+{
+	const struct off_param	*p;
+	const char		*v;
+	struct off_err		 perr;
+	int			 ret;
+
+	while (e->param < e->s->nparams) {
+		p = &e->s->params[e->param];
+		v = json_string_value(json_object_get(e->o.preset, p->id));
+		if (v == NULL) {
+			if ((ret = request(e, OFF_REQ_PARAM, p->prompt,
+			    err)) == 0) {
+				e->req.help = p->help;
+				e->req.def = p->def;
+				e->req.step = p->id;
+			}
+			return ret;
+		}
+		off_err_clear(&perr);
+		if (off_param_check(p, v, &perr) != 0)
+			return off_err_set(err, OFF_ERR_INVALID, NULL, "%s",
+			    perr.detail);
+		if ((ret = append(e, OFF_T_PARAMETER, json_pack("{s:s, s:s}",
+		    "name", p->id, "value", v), err)) != 0)
+			return ret;
+		json_object_set_new(e->params, p->id, json_string(v));
+		e->param++;
+	}
+	e->cur = 0;
+	e->phase = PH_BEGIN;
+	if ((ret = off_transcript_checkpoint(e->t, err)) != 0)
+		return ret;
+	return OFF_ENGINE_RUNNING;
+}
+
+static int
+failed(struct off_engine *e, struct off_err *err)
+{
+	const struct off_step	*st = step(e);
+	int			 ret;
+
+	switch (st->on_failure) {
+	case OFF_FAIL_RETRY:
+		return request(e, OFF_REQ_RETRY, _("The step failed. Try it "
+		    "again?"), err);
+	case OFF_FAIL_GOTO:
+		return step_done(e, st->fail_to, "failed", err);
+	case OFF_FAIL_ABORT:
+		break;
+	}
+	if ((ret = append(e, OFF_T_STEP_ENDED, json_pack("{s:s, s:s}",
+	    "result", "aborted", "error", e->failure), err)) != 0 ||
+	    (ret = off_transcript_checkpoint(e->t, err)) != 0)
+		return ret;
+	return seal(e, OFF_ENGINE_ABORTED, err);
+}
+
+int
+off_engine_step(struct off_engine *e, struct off_err *err)
+{
+	int	ret;
+
+	switch (e->phase) {
+	case PH_PARAMS:
+		ret = next_param(e, err);
+		break;
+	case PH_BEGIN:
+		ret = begin_step(e, err);
+		break;
+	case PH_WAIT:
+		return OFF_ENGINE_WAITING;
+	case PH_FAILED:
+		ret = failed(e, err);
+		break;
+	case PH_END:
+		return e->status;
+	default:
+		return off_err_set(err, OFF_ERR_INTERNAL, NULL, NULL);
+	}
+	if (ret < 0)
+		return ret;
+	if (e->phase == PH_WAIT)
+		return OFF_ENGINE_WAITING;
+	if (e->phase == PH_END)
+		return e->status;
+	return OFF_ENGINE_RUNNING;
+}
+
+const struct off_engine_request *
+off_engine_request(const struct off_engine *e)
+{
+	return e->phase == PH_WAIT ? &e->req : NULL;
+}
+
+static int
+yes(const char *a)
+{
+	return strcmp(a, "yes") == 0 || strcmp(a, "y") == 0;
+}
+
+int
+off_engine_answer(struct off_engine *e, const char *answer,
+    struct off_err *err)
+{
+	const struct off_param	*p;
+	struct off_err		 why;
+	const char		*v = answer, *who, *me;
+	int			 ret;
+
+	if (e->phase != PH_WAIT)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("no question is waiting for an answer"));
+	off_err_clear(&why);
+	switch (e->req.kind) {
+	case OFF_REQ_PARAM:
+		p = &e->s->params[e->param];
+		if (*v == '\0' && p->def != NULL)
+			v = p->def;
+		if (off_param_check(p, v, &why) != 0)
+			return off_err_set(err, OFF_ERR_INVALID, NULL, "%s",
+			    why.detail);
+		json_object_set_new(e->params, p->id, json_string(v));
+		if ((ret = append(e, OFF_T_PARAMETER, json_pack("{s:s, s:s}",
+		    "name", p->id, "value", v), err)) != 0)
+			return ret;
+		e->param++;
+		e->phase = PH_PARAMS;
+		return 0;
+	case OFF_REQ_ACK:
+	case OFF_REQ_CHECK:
+	case OFF_REQ_WITNESS:
+	case OFF_REQ_RETRY:
+		if (!yes(answer) && strcmp(answer, "no") != 0 &&
+		    strcmp(answer, "n") != 0)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("answer yes or no"));
+		if ((ret = append(e, e->req.kind == OFF_REQ_WITNESS ?
+		    OFF_T_WITNESS : OFF_T_PARAMETER, json_pack("{s:s, s:s}",
+		    "question", e->req_text, "answer", yes(answer) ? "yes" :
+		    "no"), err)) != 0)
+			return ret;
+		break;
+	case OFF_REQ_DEVIATION:
+		if (*answer == '\0' || strlen(answer) > 2000)
+			return off_err_set(err, OFF_ERR_INVALID, NULL,
+			    _("describe the deviation in one line (up to 2000 "
+			    "characters)"));
+		if ((e->deviation = strdup(answer)) == NULL)
+			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		e->phase = PH_BEGIN;
+		return 0;
+	case OFF_REQ_OTP:
+		if ((ret = identify(e, step(e)->role, answer, 1, &who, &why,
+		    err)) != 0)
+			return ret;
+		if (who == NULL && ++e->auth_tries < AUTH_TRIES)
+			return off_err_set(err, OFF_ERR_INVALID, NULL, "%s",
+			    why.detail);
+		if (who == NULL)
+			return step_failed(e, &why, err);
+		assign(e, step(e)->role, who);
+		return step_done(e, step(e)->next, "done", err);
+	}
+	/* What a yes or no means for the step. */
+	switch (e->req.kind) {
+	case OFF_REQ_RETRY:
+		if (yes(answer)) {
+			e->phase = PH_BEGIN;
+			e->sub = 0;
+			e->item = 0;
+			return append(e, OFF_T_STEP_ENDED, json_pack("{s:s, s:s}",
+			    "result", "failed", "next", step(e)->id), err);
+		}
+		/* Not again: the ceremony ends here. */
+		if ((ret = append(e, OFF_T_STEP_ENDED, json_pack("{s:s, s:s}",
+		    "result", "aborted", "error", e->failure), err)) != 0 ||
+		    (ret = off_transcript_checkpoint(e->t, err)) != 0)
+			return ret;
+		ret = seal(e, OFF_ENGINE_ABORTED, err);
+		return ret < 0 ? ret : 0;
+	case OFF_REQ_CHECK:
+		if (yes(answer)) {
+			e->item++;
+			e->phase = PH_BEGIN;
+			return 0;
+		}
+		off_err_set(&why, OFF_ERR_CANCELLED, NULL, _("checklist item "
+		    "%u not confirmed: %s"), e->req.item, e->req_text);
+		return step_failed(e, &why, err);
+	case OFF_REQ_WITNESS:
+		if (yes(answer) && step(e)->type == OFF_STEP_EXCEPTION) {
+			ret = append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s}",
+			    "account", e->deviation, "decided_by", actor(e)),
+			    err);
+			free(e->deviation);
+			e->deviation = NULL;
+			return ret != 0 ? ret : step_done(e, step(e)->next,
+			    "done", err);
+		}
+		/* FALLTHROUGH */
+	case OFF_REQ_ACK:
+		me = officer_of(e, step(e)->role);
+		if (yes(answer) && e->req.kind == OFF_REQ_WITNESS && me != NULL &&
+		    strcmp(me, e->last_officer) == 0) {
+			off_err_set(&why, OFF_ERR_DUPLICATE, NULL, _("%s cannot "
+			    "witness their own action"), officer_name(e, me));
+			return step_failed(e, &why, err);
+		}
+		if (yes(answer))
+			return step_done(e, step(e)->next, "done", err);
+		off_err_set(&why, OFF_ERR_CANCELLED, NULL, _("not confirmed: "
+		    "%s"), e->req_text);
+		return step_failed(e, &why, err);
+	default:
+		break;
+	}
+	return 0;
+}
+
+int
+off_engine_run(struct off_engine *e, struct off_err *err)
+{
+	const struct off_engine_request	*r;
+	struct off_err			 why;
+	char				 buf[2048], q[2300];
+	int				 st, ret;
+
+	for (;;) {
+		if ((st = off_engine_step(e, err)) < 0)
+			return st;
+		if (st == OFF_ENGINE_DONE || st == OFF_ENGINE_ABORTED)
+			return st;
+		if (st != OFF_ENGINE_WAITING)
+			continue;
+		r = off_engine_request(e);
+		switch (r->kind) {
+		case OFF_REQ_PARAM:
+		case OFF_REQ_OTP:
+		case OFF_REQ_DEVIATION:
+			if (r->def != NULL)
+				snprintf(q, sizeof(q), _("%s [%s]"), r->text,
+				    r->def);
+			else
+				snprintf(q, sizeof(q), "%s", r->text);
+			ret = off_fe_ask_text(e->o.fe, q, r->help, buf,
+			    sizeof(buf));
+			break;
+		default:
+			if (r->kind == OFF_REQ_CHECK)
+				snprintf(q, sizeof(q), _("[%u/%u] %s"), r->item,
+				    r->items, r->text);
+			else if (r->role != NULL)
+				snprintf(q, sizeof(q), "%s (%s%s%s)", r->text,
+				    r->role, r->officer != NULL ? ": " : "",
+				    r->officer != NULL ? r->officer : "");
+			else
+				snprintf(q, sizeof(q), "%s", r->text);
+			ret = e->o.fe->confirm != NULL ?
+			    e->o.fe->confirm(e->o.fe->arg, q) :
+			    OFF_ERR_CANCELLED;
+			snprintf(buf, sizeof(buf), "%s", ret == 0 ? "yes" :
+			    "no");
+			/* "No" is an answer; no answer is not. */
+			if (ret == OFF_ERR_CANCELLED)
+				ret = 0;
+			else if (ret != 0)
+				ret = OFF_ERR_INTERRUPTED;
+			break;
+		}
+		if (ret != 0)
+			return off_err_set(err, ret, NULL, _("the ceremony was "
+			    "interrupted; the transcript can be resumed"));
+		off_err_clear(&why);
+		if ((ret = off_engine_answer(e, buf, &why)) == OFF_ERR_INVALID)
+			off_fe_notice(e->o.fe, OFF_NOTICE_WARNING, "%s",
+			    why.detail);
+		else if (ret != 0) {
+			*err = why;
+			return ret;
+		}
+	}
+}
+
+void
+off_engine_interrupt(struct off_engine *e, const char *why)
+{
+	struct off_err	ignore;
+
+	if (e == NULL || e->t == NULL || e->phase == PH_END)
+		return;
+	(void)append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s}", "kind",
+	    "interrupted", "account", why), &ignore);
+	(void)off_transcript_checkpoint(e->t, &ignore);
+	off_transcript_close(&e->t);
+}
+
+void
+off_engine_free(struct off_engine **ep)
+{
+	struct off_engine	*e = *ep;
+
+	if (e == NULL)
+		return;
+	off_transcript_close(&e->t);
+	off_world_free(&e->world);
+	json_decref(e->params);
+	json_decref(e->results);
+	json_decref(e->officers);
+	json_decref(e->holders);
+	off_roster_free(&e->own_roster);
+	free(e->req_text);
+	free(e->deviation);
+	free(e);
+	*ep = NULL;
+}
+
+const char *
+off_engine_transcript_path(const struct off_engine *e)
+{
+	return e->t != NULL ? off_transcript_path(e->t) : NULL;
+}
+
+const uint8_t *
+off_engine_root(const struct off_engine *e)
+{
+	return e->phase == PH_END ? e->root : NULL;
+}
+
+const char *
+off_engine_current(const struct off_engine *e)
+{
+	return e->cur < e->s->nsteps ? e->s->steps[e->cur].id : NULL;
+}

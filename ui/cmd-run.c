@@ -1,0 +1,601 @@
+/* officiant run, training run, script lint|print|list: ceremonies from
+ * scripts, through the engine, in line mode. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "encode.h"
+#include "engine.h"
+#include "error.h"
+#include "fe-line.h"
+#include "fileio.h"
+#include "i18n.h"
+#include "kek.h"
+#include "options.h"
+#include "pgpwords.h"
+#include "roster.h"
+#include "script.h"
+#include "slot.h"
+#include "world.h"
+
+#define SCRIPT_SUFFIX	".ceremony"
+
+/* Where built-in ceremonies are looked for, in order. */
+static size_t
+script_dirs(char dirs[][PATH_MAX], size_t max)
+{
+	const char	*env = getenv("OFFICIANT_CEREMONY_DIR");
+	char		 exe[PATH_MAX], *slash;
+	ssize_t		 n;
+	size_t		 nd = 0;
+
+	if (env != NULL && *env != '\0' && nd < max)
+		snprintf(dirs[nd++], PATH_MAX, "%s", env);
+	/* Next to the program: running from the build tree. */
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL && nd < max) {
+			*slash = '\0';
+			snprintf(dirs[nd++], PATH_MAX, "%.*s/ceremony",
+			    PATH_MAX - 20, exe);
+		}
+	}
+	if (nd < max)
+		snprintf(dirs[nd++], PATH_MAX, "%s", CEREMONYDIR);
+	return nd;
+}
+
+/* A script named by path, or by the id of a built-in ceremony. */
+static int
+find_script(const char *name, char *path, size_t len)
+{
+	char		dirs[4][PATH_MAX];
+	size_t		nd, i;
+	struct stat	st;
+
+	if (strchr(name, '/') != NULL || stat(name, &st) == 0) {
+		snprintf(path, len, "%s", name);
+		return 0;
+	}
+	nd = script_dirs(dirs, 4);
+	for (i = 0; i < nd; i++) {
+		if (snprintf(path, len, "%s/%s%s", dirs[i], name,
+		    SCRIPT_SUFFIX) >= (int)len)
+			continue;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return 0;
+	}
+	fprintf(stderr, _("officiant: no ceremony \"%s\" (a script file, or "
+	    "one of 'officiant script list')\n"), name);
+	return EXIT_USAGE;
+}
+
+static int
+load_script(const char *name, struct off_script **s)
+{
+	struct off_script_problems	 probs;
+	struct off_err			 err;
+	char				 path[PATH_MAX];
+	size_t				 i;
+	int				 ret;
+
+	if ((ret = find_script(name, path, sizeof(path))) != 0)
+		return ret;
+	off_err_clear(&err);
+	if (off_script_load(path, s, &probs, &err) == 0)
+		return 0;
+	for (i = 0; i < probs.n; i++)
+		fprintf(stderr, "%s\n", probs.msg[i]);
+	if (probs.n == 0)
+		(void)cmd_fail(&err);
+	off_script_problems_free(&probs);
+	return cmd_exit_code(err.code);
+}
+
+static const char *
+operator_name(void)
+{
+	struct passwd	*pw = getpwuid(getuid());
+
+	return pw != NULL ? pw->pw_name : "unknown";
+}
+
+/* --set NAME=VALUE into preset. */
+static int
+add_preset(json_t *preset, const char *s)
+{
+	const char	*eq = strchr(s, '=');
+	char		 name[64];
+
+	if (eq == NULL || eq == s || (size_t)(eq - s) >= sizeof(name))
+		return -1;
+	memcpy(name, s, (size_t)(eq - s));
+	name[eq - s] = '\0';
+	return json_object_set_new(preset, name, json_string(eq + 1));
+}
+
+struct run_opts {
+	const char	*kmarg, *slot_dir, *drawer_dir, *workdir, *roster;
+	json_t		*preset;
+	int		 training;
+};
+
+static int
+drive(struct off_script *s, const struct run_opts *ro, const char *kmdata)
+{
+	struct off_engine_opts	 o;
+	struct off_engine	*e = NULL;
+	struct off_slot		*slot = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	char			 words[OFF_PGP_WORDS_LEN(32)];
+	const uint8_t		*root;
+	int			 ret, st;
+
+	struct off_roster	*roster = NULL;
+
+	off_err_clear(&err);
+	if (ro->roster != NULL && off_roster_load(ro->roster, &roster,
+	    &err) != 0)
+		return cmd_fail(&err);
+	if ((ro->slot_dir != NULL || ro->drawer_dir != NULL) &&
+	    (ret = opt_open_slot(ro->slot_dir, ro->drawer_dir, &slot)) != 0) {
+		off_roster_free(&roster);
+		return ret;
+	}
+	fe_line_init(&fe, &line);
+	line.training = ro->training;
+	memset(&o, 0, sizeof(o));
+	o.kmdata = kmdata;
+	o.slot = slot;
+	o.fe = &fe;
+	o.actor = operator_name();
+	o.workdir = ro->workdir;
+	o.config = opt_config;
+	o.training = ro->training;
+	o.preset = ro->preset;
+	o.roster = roster;
+	if (ro->training)
+		printf("%s\n", _("*** TRAINING: a rehearsal on a throw-away "
+		    "world; nothing here is real ***"));
+	printf(_("Ceremony: %s (%s, version %u)\n"), s->title, s->id,
+	    s->version);
+	if (off_engine_start(s, &o, &e, &err) != 0) {
+		off_slot_close(&slot);
+		off_roster_free(&roster);
+		return cmd_fail(&err);
+	}
+	printf(_("Transcript: %s\n"), off_engine_transcript_path(e));
+	st = off_engine_run(e, &err);
+	if (st < 0) {
+		off_engine_interrupt(e, err.detail);
+		fprintf(stderr, _("officiant: the ceremony stopped: %s\n"
+		    "The transcript %s is unsealed and can be resumed.\n"),
+		    err.detail, off_engine_transcript_path(e));
+		ret = err.code == OFF_ERR_CANCELLED ||
+		    err.code == OFF_ERR_INTERRUPTED ? EXIT_CANCELLED :
+		    cmd_exit_code(err.code);
+	} else {
+		root = off_engine_root(e);
+		off_pgp_words(root, 32, words, sizeof(words));
+		printf(_("%s\nTranscript: %s\nFinal root: %s\n"),
+		    st == OFF_ENGINE_DONE ? _("The ceremony is complete.") :
+		    _("The ceremony was aborted."),
+		    off_engine_transcript_path(e), words);
+		ret = st == OFF_ENGINE_DONE ? EXIT_OK : EXIT_FAILED;
+	}
+	off_engine_free(&e);
+	off_slot_close(&slot);
+	off_roster_free(&roster);
+	return ret;
+}
+
+static int
+run_common(const struct cmd_entry *e, int argc, char **argv, int training)
+{
+	static const struct option opts[] = {
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "drawer", required_argument, NULL, 'd' },
+		{ "set", required_argument, NULL, 'S' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "dir", required_argument, NULL, 'D' },
+		{ "roster", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const pins[] = { "1111", "2222", "3333" };
+	struct run_opts		 ro;
+	struct off_script	*s = NULL;
+	struct off_world	*w = NULL;
+	struct off_err		 err;
+	char			 kmdata[PATH_MAX], tdir[PATH_MAX];
+	char			 drawer[PATH_MAX];
+	const char		*dir = NULL;
+	int			 c, ret;
+	size_t			 i;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.training = training;
+	if ((ro.preset = json_object()) == NULL)
+		return EXIT_FAILED;
+	while ((c = getopt_long(argc, argv, "k:s:d:S:w:D:r:h", opts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'k':
+			ro.kmarg = optarg;
+			break;
+		case 's':
+			ro.slot_dir = optarg;
+			break;
+		case 'd':
+			ro.drawer_dir = optarg;
+			break;
+		case 'S':
+			if (add_preset(ro.preset, optarg) != 0) {
+				json_decref(ro.preset);
+				return cmd_usage(e, _("--set takes NAME=VALUE"));
+			}
+			break;
+		case 'w':
+			ro.workdir = optarg;
+			break;
+		case 'D':
+			dir = optarg;
+			break;
+		case 'r':
+			ro.roster = optarg;
+			break;
+		case 'h':
+			json_decref(ro.preset);
+			if (training)
+				return cmd_help(e, _("  -D, --dir DIR        "
+				    "where the throw-away world goes (default: "
+				    "a new\n                       directory in "
+				    "$TMPDIR)\n"), _("  -S, --set NAME=VALUE "
+				    "a parameter's value, instead of asking\n"),
+				    _(HELP_HELP), _("\nRehearses the ceremony "
+				    "on a throw-away world with simulated cards "
+				    "(file cards\nin DIR/cards; a world it needs "
+				    "is made first, cards' PINs 1111, 2222,\n"
+				    "3333) and simulated officers. Every prompt "
+				    "and the transcript say TRAINING.\n"),
+				    NULL);
+			return cmd_help(e, _(HELP_KMDATA), _(HELP_SLOT),
+			    _("  -S, --set NAME=VALUE a parameter's value, "
+			    "instead of asking\n"
+			    "  -w, --workdir DIR    ${workdir} in the script "
+			    "(default .)\n"
+			    "  -r, --roster FILE    the officers and their "
+			    "YubiKeys (officiant-roster(5));\n"
+			    "                       replay state in "
+			    "KMDATA/otp-state\n"), _(HELP_HELP), _("\nRuns the "
+			    "ceremony step by step: prompts are numbered, "
+			    "answers are read\nfrom standard input, and "
+			    "everything is written to a transcript in\n"
+			    "KMDATA/transcripts.\n"), NULL);
+		default:
+			json_decref(ro.preset);
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 != argc) {
+		json_decref(ro.preset);
+		return cmd_usage(e, _("give one ceremony"));
+	}
+	if ((ret = load_script(argv[optind], &s)) != 0)
+		goto out;
+	off_err_clear(&err);
+	if (training) {
+		if (dir == NULL) {
+			const char	*tmp = getenv("TMPDIR");
+
+			snprintf(tdir, sizeof(tdir), "%s/officiant-training."
+			    "XXXXXX", tmp != NULL && *tmp == '/' ? tmp : "/tmp");
+			if (mkdtemp(tdir) == NULL) {
+				fprintf(stderr, _("officiant: cannot make a "
+				    "training directory in %s\n"), tdir);
+				ret = EXIT_FAILED;
+				goto out;
+			}
+			dir = tdir;
+		}
+		if (off_path_join(kmdata, sizeof(kmdata), dir, "kmdata") != 0 ||
+		    off_path_join(drawer, sizeof(drawer), dir, "cards") != 0 ||
+		    off_mkdirs(drawer, &err) != 0) {
+			ret = cmd_fail(&err);
+			goto out;
+		}
+		ro.drawer_dir = drawer;
+		ro.slot_dir = NULL;
+		/* A ceremony that does not make its world gets one. */
+		for (i = 0; i < s->nsteps; i++)
+			if (s->steps[i].type == OFF_STEP_ACTION &&
+			    strcmp(s->steps[i].action, "world.create") == 0)
+				break;
+		if (i == s->nsteps && off_world_load(kmdata, &w, &err) != 0) {
+			off_err_clear(&err);
+			if (off_training_world(kmdata, drawer, 2, 3, pins, &w,
+			    &err) != 0) {
+				ret = cmd_fail(&err);
+				goto out;
+			}
+			printf(_("TRAINING world made in %s: 2 of 3 cards in "
+			    "%s, PINs 1111, 2222 and 3333\n"), kmdata, drawer);
+		}
+		off_world_free(&w);
+	} else if (opt_kmdata(ro.kmarg, kmdata, sizeof(kmdata)) != 0) {
+		ret = cmd_usage(e, _("cannot tell where KMDATA is; give "
+		    "--kmdata DIR"));
+		goto out;
+	}
+	ret = drive(s, &ro, kmdata);
+	if (training)
+		printf(_("The training world stays in %s until you remove "
+		    "it.\n"), dir);
+out:
+	off_script_free(&s);
+	json_decref(ro.preset);
+	return ret;
+}
+
+static int
+run_run(const struct cmd_entry *e, int argc, char **argv)
+{
+	return run_common(e, argc, argv, 0);
+}
+
+static int
+run_training(const struct cmd_entry *e, int argc, char **argv)
+{
+	return run_common(e, argc, argv, 1);
+}
+
+static int
+script_lint(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_script_problems	 probs;
+	struct off_script		*s = NULL;
+	struct off_err			 err;
+	char				 path[PATH_MAX];
+	size_t				 j;
+	int				 i, ret = EXIT_OK;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		return cmd_help(e, _(HELP_HELP), _("\nChecks each script: the "
+		    "schema (unknown settings, wrong types), then the\nsteps: "
+		    "dangling transitions, unreachable steps, steps with no "
+		    "way to a seal,\nundefined parameters and results, unknown "
+		    "actions and arguments. Every\nproblem is printed as "
+		    "FILE:LINE: what.\n"), NULL);
+	if (argc < 2)
+		return cmd_usage(e, _("give one or more scripts"));
+	for (i = 1; i < argc; i++) {
+		if (find_script(argv[i], path, sizeof(path)) != 0) {
+			ret = EXIT_USAGE;
+			continue;
+		}
+		off_err_clear(&err);
+		if (off_script_load(path, &s, &probs, &err) == 0) {
+			printf(_("%s: OK (%s, %zu steps)\n"), path, s->id,
+			    s->nsteps);
+			off_script_free(&s);
+			continue;
+		}
+		for (j = 0; j < probs.n; j++)
+			printf("%s\n", probs.msg[j]);
+		if (probs.n == 0)
+			(void)cmd_fail(&err);
+		off_script_problems_free(&probs);
+		ret = cmd_exit_code(err.code);
+	}
+	return ret;
+}
+
+static void
+print_wrapped(const char *indent, const char *text)
+{
+	const char	*p = text;
+	size_t		 col = 0, w;
+
+	printf("%s", indent);
+	while (*p != '\0') {
+		w = strcspn(p, " \n");
+		if (col > 0 && col + w > 68) {
+			printf("\n%s", indent);
+			col = 0;
+		}
+		printf("%.*s", (int)w, p);
+		col += w;
+		p += w;
+		if (*p == '\n') {
+			printf("\n%s", indent);
+			col = 0;
+			p++;
+		} else if (*p == ' ') {
+			if (col > 0)
+				putchar(' '), col++;
+			p++;
+		}
+	}
+	printf("\n");
+}
+
+static int
+script_print(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_script	*s = NULL;
+	char			 hex[65], words[OFF_PGP_WORDS_LEN(32)];
+	unsigned		 total = 0;
+	size_t			 i, j;
+	int			 ret;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		return cmd_help(e, _(HELP_HELP), _("\nPrints the ceremony as "
+		    "the paper document the people in the room follow\nand "
+		    "initial, with the script's SHA-256 in words so that "
+		    "everyone can\nconfirm they hold the same script.\n"),
+		    NULL);
+	if (argc != 2)
+		return cmd_usage(e, _("give one script"));
+	if ((ret = load_script(argv[1], &s)) != 0)
+		return ret;
+	off_hex(s->sha256, 32, hex);
+	off_pgp_words(s->sha256, 32, words, sizeof(words));
+	printf(_("CEREMONY  %s\n          %s, version %u\n"), s->title, s->id,
+	    s->version);
+	if (s->training_only)
+		printf("%s\n", _("          TRAINING ONLY"));
+	if (s->description != NULL) {
+		printf("\n");
+		print_wrapped("", s->description);
+	}
+	printf(_("\nScript SHA-256 %s\n"), hex);
+	print_wrapped("  ", words);
+	if (s->nroles > 0)
+		printf("%s", _("\nROLES\n"));
+	for (i = 0; i < s->nroles; i++)
+		printf(_("  %-16s %s (%u)   name: ____________________  "
+		    "initials: ____\n"), s->roles[i].id, s->roles[i].title,
+		    s->roles[i].count);
+	if (s->nparams > 0)
+		printf("%s", _("\nPARAMETERS\n"));
+	for (i = 0; i < s->nparams; i++)
+		printf(_("  %-16s %s (%s)%s%s   value: ____________________\n"),
+		    s->params[i].id, s->params[i].prompt,
+		    off_param_type_name(s->params[i].type),
+		    s->params[i].def != NULL ? _(", default ") : "",
+		    s->params[i].def != NULL ? s->params[i].def : "");
+	printf("%s", _("\nSTEPS\n"));
+	for (i = 0; i < s->nsteps; i++) {
+		const struct off_step	*st = &s->steps[i];
+
+		total += st->minutes;
+		printf("\n[ ] %zu. %s  (%s%s%s", i + 1, st->title != NULL ?
+		    st->title : st->id, off_step_type_name(st->type),
+		    st->role != NULL ? _(", by ") : "", st->role != NULL ?
+		    st->role : "");
+		if (st->minutes > 0)
+			printf(_(", about %u min"), st->minutes);
+		printf(")\n");
+		if (st->text != NULL)
+			print_wrapped("      ", st->text);
+		for (j = 0; j < st->nitems; j++)
+			printf("      [ ] %s\n", st->items[j]);
+		if (st->type == OFF_STEP_ACTION)
+			printf(_("      action %s\n"), st->action);
+		for (j = 0; j < st->nargs; j++)
+			printf("        %s = %s\n", st->args[j].name,
+			    st->args[j].value);
+		for (j = 0; j < st->ncases; j++)
+			printf(_("      if %s is \"%s\": go to %s\n"), st->on,
+			    st->cases[j].value,
+			    s->steps[st->cases[j].next].id);
+		if (st->type == OFF_STEP_BRANCH)
+			printf(_("      otherwise: go to %s\n"),
+			    s->steps[st->def].id);
+		else if (st->type != OFF_STEP_SEAL && st->next != i + 1)
+			printf(_("      then: go to %s\n"),
+			    s->steps[st->next].id);
+		if (st->on_failure == OFF_FAIL_RETRY)
+			printf("%s", _("      on failure: try again\n"));
+		else if (st->on_failure == OFF_FAIL_GOTO)
+			printf(_("      on failure: go to %s\n"),
+			    s->steps[st->fail_to].id);
+		printf("%s", _("      time: ______   initials: ____  ____\n"));
+	}
+	printf(_("\nEstimated time: %u min\n"), total);
+	printf("%s", _("\nFinal checkpoint (words): ______________________"
+	    "______________________\nSignatures: ____________________  "
+	    "____________________\n"));
+	off_script_free(&s);
+	return EXIT_OK;
+}
+
+static int
+script_list(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct off_script	*s;
+	struct off_err		 err;
+	char			 dirs[4][PATH_MAX], path[PATH_MAX];
+	struct dirent		*de;
+	DIR			*d;
+	size_t			 nd, i, len;
+
+	(void)argv;
+	if (argc != 1)
+		return argc == 2 && strcmp(argv[1], "--help") == 0 ?
+		    cmd_help(e, _(HELP_HELP), _("\nLists the built-in "
+		    "ceremonies: $OFFICIANT_CEREMONY_DIR, then ceremony/\n"
+		    "next to the program, then the installed ones.\n"),
+		    NULL) : cmd_usage(e, NULL);
+	nd = script_dirs(dirs, 4);
+	for (i = 0; i < nd; i++) {
+		if ((d = opendir(dirs[i])) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (len <= strlen(SCRIPT_SUFFIX) ||
+			    strcmp(de->d_name + len - strlen(SCRIPT_SUFFIX),
+			    SCRIPT_SUFFIX) != 0 ||
+			    off_path_join(path, sizeof(path), dirs[i],
+			    de->d_name) != 0)
+				continue;
+			off_err_clear(&err);
+			if (off_script_load(path, &s, NULL, &err) != 0) {
+				printf(_("  %-28.*s (does not load: %s)\n"),
+				    (int)(len - strlen(SCRIPT_SUFFIX)),
+				    de->d_name, err.detail);
+				continue;
+			}
+			printf("  %-28s %s\n", s->id, s->title);
+			off_script_free(&s);
+		}
+		closedir(d);
+		printf(_("  (from %s)\n"), dirs[i]);
+		break;
+	}
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_run_entry = {
+	"run", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR] "
+	    "[--roster FILE] [--set NAME=VALUE]... [--workdir DIR] CEREMONY"),
+	N_("run a ceremony from its script"),
+	run_run
+};
+const struct cmd_entry cmd_training_run_entry = {
+	"training", "run", N_("[--dir DIR] [--set NAME=VALUE]... CEREMONY"),
+	N_("rehearse a ceremony on a throw-away world"),
+	run_training
+};
+const struct cmd_entry cmd_script_lint_entry = {
+	"script", "lint", N_("SCRIPT..."),
+	N_("check ceremony scripts"),
+	script_lint
+};
+const struct cmd_entry cmd_script_print_entry = {
+	"script", "print", N_("SCRIPT"),
+	N_("print a ceremony as the paper document to follow and initial"),
+	script_print
+};
+const struct cmd_entry cmd_script_list_entry = {
+	"script", "list", "",
+	N_("list the built-in ceremonies"),
+	script_list
+};
