@@ -469,6 +469,12 @@ grep -q "$WB" "$KA/transcripts/$tr_ab" || fail "the transfer transcript does not
 expect 0 "verify the transfer transcript in A" -- "$OFFICIANT" verify --kmdata "$KA" "$KA/transcripts/$tr_ab"
 expect_in "$T/out" "OK: transcript of ceremony key-transfer" "transfer transcript verified"
 expect 7 "the transfer transcript against world B" -- "$OFFICIANT" verify --kmdata "$KB" "$KA/transcripts/$tr_ab"
+# B keeps its own record of the key it took in, bound to B.
+tr_in=$(ls "$KB/transcripts" | grep -e '-key-transfer-in\.transcript$')
+[ "$(printf '%s\n' "$tr_in" | grep -c .)" -eq 1 ] || fail "world B: expected one key-transfer-in transcript, got '$tr_in'"
+expect 0 "verify B's transfer-in transcript" -- "$OFFICIANT" verify --kmdata "$KB" "$KB/transcripts/$tr_in"
+expect_in "$T/out" "OK: transcript of ceremony key-transfer-in" "B's transcript verified"
+grep -q "$WA" "$KB/transcripts/$tr_in" || fail "B's transcript does not name world A"
 expect 0 "contosokey still in A" -- "$OFFICIANT" key inspect --kmdata "$KA" contosokey
 expect_in "$T/out" "ACL          sign, decrypt, recover, change-acl" "A's key as it was"
 # What the key in B may no longer do.

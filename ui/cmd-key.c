@@ -463,8 +463,10 @@ key_transfer(const struct cmd_entry *e, int argc, char **argv)
 	const char		*slot_dir = NULL, *drawer_dir = NULL;
 	const char		*to_slot_dir = NULL, *to_drawer_dir = NULL;
 	char			 kmdata[PATH_MAX], path[PATH_MAX];
-	char			 tid[OFF_WORLD_ID_HEX];
+	char			 tid[OFF_WORLD_ID_HEX], fid[OFF_WORLD_ID_HEX];
 	char			*stmt = NULL, *sig = NULL;
+	struct record		 rec_in;
+	int			 ret_in;
 	const char		*files[2] = { path, NULL };
 	int			 c, ret;
 
@@ -539,13 +541,25 @@ key_transfer(const struct cmd_entry *e, int argc, char **argv)
 		goto out;
 	off_world_id_hex(to, tid);
 	fe_line_init(&fe, &line);
+	off_world_id_hex(w, fid);
 	if ((ret = record_start(&rec, kmdata, "key-transfer",
 	    _("Transfer a key to another security world"), w, &fe,
 	    json_pack("{s:s, s:s, s:s}", "key", off_key_file_name(k),
 	    "to_kmdata", to_dir, "to_world", tid))) != 0)
 		goto out;
+	/* The destination world keeps its own record of what came in. */
+	if ((ret = record_start(&rec_in, to_dir, "key-transfer-in",
+	    _("Take in a key from another security world"), to, &fe,
+	    json_pack("{s:s, s:s, s:s}", "key", off_key_file_name(k),
+	    "from_kmdata", kmdata, "from_world", fid))) != 0) {
+		off_err_set(&err, OFF_ERR_IO, to_dir, _("cannot start the "
+		    "destination world's transcript"));
+		(void)record_abort(&rec, &err, kmdata);
+		goto out;
+	}
 	if (off_key_transfer(kmdata, w, k, to_dir, to, slot, to_slot != NULL ?
 	    to_slot : slot, &rec.fe, &x, &err) != 0) {
+		(void)record_abort(&rec_in, &err, to_dir);
 		ret = record_abort(&rec, &err, kmdata);
 		goto out;
 	}
@@ -561,10 +575,14 @@ key_transfer(const struct cmd_entry *e, int argc, char **argv)
 		off_b64(x.sig, x.siglen, sig);
 	}
 	/* The copy exists now: its record must not be lost. */
+	ret_in = record_finish(&rec_in, NULL, json_pack("{s:s, s:s, s:s, s:s?, "
+	    "s:s?}", "key", off_key_file_name(k), "from_world", fid, "written",
+	    path, "source_statement", stmt, "source_signature", sig), files,
+	    NULL, to_dir);
 	if ((ret = record_finish(&rec, NULL, json_pack("{s:s, s:s, s:s, s:s?, "
 	    "s:s?}", "key", off_key_file_name(k), "to_world", tid, "written",
 	    path, "source_statement", stmt, "source_signature", sig), files,
-	    NULL, kmdata)) != 0)
+	    NULL, kmdata)) != 0 || (ret = ret_in) != 0)
 		goto out;
 	printf(_("Key %s transferred to world %.16s... (%s)\nIt is locked to "
 	    "that world: recover, change-acl and export-plain are removed.\n"),
