@@ -58,6 +58,7 @@ struct off_engine {
 	char				 last_officer[64];
 	char				 failure[OFF_ERR_DETAIL_MAX + 300];
 	off_hash			 root;
+	char				 path[PATH_MAX];
 	struct off_tfe			 tfe;
 	struct off_frontend		 sfe;		/* records, then fe */
 	struct off_frontend		 cfe;		/* card holders, then sfe */
@@ -66,7 +67,6 @@ struct off_engine {
 	json_t				*holders;	/* card id -> officer */
 	unsigned			 auth_tries;
 	unsigned			 sim_use;
-	unsigned			 sim_next;
 };
 
 #define AUTH_TRIES	3
@@ -187,13 +187,54 @@ request(struct off_engine *e, enum off_request_kind kind, const char *text,
 	    kinds[kind], "text", e->req_text, "role", e->req.role), err);
 }
 
+/* The parts of an engine that starting and resuming share. */
+static int
+engine_new(const struct off_script *s, const struct off_engine_opts *o,
+    struct off_engine **out, struct off_err *err)
+{
+	struct off_engine	*e;
+	int			 ret;
+
+	*out = NULL;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	e->s = s;
+	e->o = *o;
+	e->cur = s->nsteps;
+	if ((e->params = json_object()) == NULL ||
+	    (e->results = json_object()) == NULL ||
+	    (e->officers = json_object()) == NULL ||
+	    (e->holders = json_object()) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto fail;
+	}
+	e->roster = o->roster;
+	if (e->roster == NULL && o->training) {
+		if ((ret = off_roster_simulated(16, &e->own_roster, err)) != 0)
+			goto fail;
+		e->roster = e->own_roster;
+	}
+	ret = off_world_load(o->kmdata, &e->world, err);
+	if (ret == OFF_ERR_NO_WORLD) {
+		off_err_clear(err);
+		ret = 0;
+	}
+	if (ret != 0)
+		goto fail;
+	*out = e;
+	return 0;
+fail:
+	off_engine_free(&e);
+	return ret;
+}
+
 int
 off_engine_start(const struct off_script *s, const struct off_engine_opts *o,
     struct off_engine **out, struct off_err *err)
 {
 	struct off_transcript_params	 tp;
 	struct off_engine		*e;
-	char				 path[PATH_MAX], hex[65];
+	char				 hex[65];
 	size_t				 i;
 	int				 ret, cards = 0;
 
@@ -213,34 +254,8 @@ off_engine_start(const struct off_script *s, const struct off_engine_opts *o,
 	if (cards && o->slot == NULL)
 		return off_err_set(err, OFF_ERR_INVALID, NULL, _("this ceremony "
 		    "needs administrator cards: say where they go in"));
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-	e->s = s;
-	e->o = *o;
-	e->cur = s->nsteps;
-	if ((e->params = json_object()) == NULL ||
-	    (e->results = json_object()) == NULL ||
-	    (e->officers = json_object()) == NULL) {
-		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-		goto fail;
-	}
-	e->roster = o->roster;
-	if (e->roster == NULL && o->training) {
-		if ((ret = off_roster_simulated(16, &e->own_roster, err)) != 0)
-			goto fail;
-		e->roster = e->own_roster;
-	}
-	if ((e->holders = json_object()) == NULL) {
-		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-		goto fail;
-	}
-	ret = off_world_load(o->kmdata, &e->world, err);
-	if (ret == OFF_ERR_NO_WORLD) {
-		off_err_clear(err);
-		ret = 0;
-	}
-	if (ret != 0)
-		goto fail;
+	if ((ret = engine_new(s, o, &e, err)) != 0)
+		return ret;
 	memset(&tp, 0, sizeof(tp));
 	tp.ceremony = s->id;
 	tp.title = s->title;
@@ -249,9 +264,9 @@ off_engine_start(const struct off_script *s, const struct off_engine_opts *o,
 	tp.world = e->world;
 	tp.kmdata = o->kmdata;
 	off_hex(s->sha256, 32, hex);
-	if ((ret = off_transcript_new_path(o->kmdata, s->id, path,
-	    sizeof(path), err)) != 0 ||
-	    (ret = off_transcript_create(path, &tp, &e->t, err)) != 0 ||
+	if ((ret = off_transcript_new_path(o->kmdata, s->id, e->path,
+	    sizeof(e->path), err)) != 0 ||
+	    (ret = off_transcript_create(e->path, &tp, &e->t, err)) != 0 ||
 	    (ret = append(e, OFF_T_PARAMETER, json_pack("{s:s, s:s, s:s, s:i}",
 	    "name", "script", "value", s->path, "sha256", hex, "version",
 	    (int)s->version), err)) != 0)
@@ -445,15 +460,67 @@ run_authenticate(struct off_engine *e, struct off_err *err)
 
 /* In training, an empty answer is the touch of the next simulated
  * officer's YubiKey; its OTP goes through the real validation. */
+/* 1 when officer id acts in some role, or in role when given. */
 static int
-simulated_otp(struct off_engine *e, char *otp, struct off_err *err)
+acts(const struct off_engine *e, const char *id, const char *role)
+{
+	const char	*key;
+	json_t		*ids, *v;
+	size_t		 i;
+
+	json_object_foreach(e->officers, key, ids) {
+		if (role != NULL && strcmp(key, role) != 0)
+			continue;
+		json_array_foreach(ids, i, v)
+			if (strcmp(json_string_value(v), id) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static int
+holds_card(const struct off_engine *e, const char *id)
+{
+	const char	*key;
+	json_t		*v;
+
+	json_object_foreach(e->holders, key, v)
+		if (strcmp(json_string_value(v), id) == 0)
+			return 1;
+	return 0;
+}
+
+/* The simulated officer to step forward for role: for a card, someone
+ * already in the role who has no card in this step; else someone who
+ * acts in no role yet. */
+static const struct off_officer *
+pick_simulated(const struct off_engine *e, const char *role, int card)
+{
+	const struct off_officer	*o;
+	size_t				 i;
+
+	for (i = 0; card && (o = off_roster_officer(e->roster, i)) != NULL;
+	    i++)
+		if (acts(e, off_officer_id(o), role) &&
+		    !holds_card(e, off_officer_id(o)))
+			return o;
+	for (i = 0; (o = off_roster_officer(e->roster, i)) != NULL; i++)
+		if (!acts(e, off_officer_id(o), NULL) &&
+		    !holds_card(e, off_officer_id(o)))
+			return o;
+	return NULL;
+}
+
+static int
+simulated_otp(struct off_engine *e, const char *role, int card, char *otp,
+    struct off_err *err)
 {
 	const struct off_officer	*o;
 	unsigned			 counter;
 
-	if ((o = off_roster_officer(e->roster, e->sim_next++ %
-	    off_roster_count(e->roster))) == NULL)
-		return off_err_set(err, OFF_ERR_INTERNAL, NULL, NULL);
+	if ((o = pick_simulated(e, role, card)) == NULL)
+		return off_err_set(err, OFF_ERR_DENIED, NULL, _("no simulated "
+		    "officer is left for the role %s"), role);
 	/* Counters only ever grow, across runs on the same state. */
 	counter = 1 + (unsigned)((time(NULL) / 2) % (OFF_OTP_COUNTER_MAX - 1));
 	return off_officer_otp(o, counter, e->sim_use++ % (OFF_OTP_USE_MAX +
@@ -498,7 +565,7 @@ identify(struct off_engine *e, const char *role, const char *given,
 	*who = NULL;
 	snprintf(otp, sizeof(otp), "%s", given);
 	if (*otp == '\0' && e->own_roster != NULL &&
-	    (ret = simulated_otp(e, otp, why)) != 0)
+	    (ret = simulated_otp(e, role, !check_count, otp, why)) != 0)
 		return ret;
 	if (e->o.otp_state != NULL)
 		snprintf(state, sizeof(state), "%s", e->o.otp_state);
@@ -759,6 +826,11 @@ next_param(struct off_engine *e, struct off_err *err)
 
 	while (e->param < e->s->nparams) {
 		p = &e->s->params[e->param];
+		/* Set before a resume. */
+		if (json_object_get(e->params, p->id) != NULL) {
+			e->param++;
+			continue;
+		}
 		v = json_string_value(json_object_get(e->o.preset, p->id));
 		if (v == NULL) {
 			if ((ret = request(e, OFF_REQ_PARAM, p->prompt,
@@ -1070,7 +1142,7 @@ off_engine_free(struct off_engine **ep)
 const char *
 off_engine_transcript_path(const struct off_engine *e)
 {
-	return e->t != NULL ? off_transcript_path(e->t) : NULL;
+	return e->path;
 }
 
 const uint8_t *
@@ -1083,4 +1155,196 @@ const char *
 off_engine_current(const struct off_engine *e)
 {
 	return e->cur < e->s->nsteps ? e->s->steps[e->cur].id : NULL;
+}
+
+/* The "script" parameter and the training flag of a transcript. */
+static int
+script_entry(const struct off_tlog *log, const char **path,
+    const char **sha, int *training)
+{
+	size_t	i;
+	json_t	*d;
+
+	*path = *sha = NULL;
+	*training = 0;
+	for (i = 0; i < log->nentries; i++) {
+		d = log->entries[i].data;
+		if (strcmp(log->entries[i].type, OFF_T_STARTED) == 0)
+			*training = json_is_true(json_object_get(d,
+			    "training"));
+		if (strcmp(log->entries[i].type, OFF_T_PARAMETER) == 0 &&
+		    json_is_string(json_object_get(d, "name")) &&
+		    strcmp(json_string_value(json_object_get(d, "name")),
+		    "script") == 0) {
+			*path = json_string_value(json_object_get(d, "value"));
+			*sha = json_string_value(json_object_get(d, "sha256"));
+			return *path != NULL && *sha != NULL ? 0 :
+			    OFF_ERR_FORMAT;
+		}
+	}
+	return OFF_ERR_NOT_FOUND;
+}
+
+int
+off_engine_script_of(const char *transcript, char *script, size_t len,
+    uint8_t sha256[32], int *training, struct off_err *err)
+{
+	struct off_tlog	*log = NULL;
+	const char	*path, *sha;
+	int		 ret;
+
+	if ((ret = off_tlog_load(transcript, &log, err)) != 0)
+		return ret;
+	if (script_entry(log, &path, &sha, training) != 0 ||
+	    off_unhex(sha, sha256, 32) != 0)
+		ret = off_err_set(err, OFF_ERR_FORMAT, transcript, _("not the "
+		    "transcript of a scripted ceremony: it names no script"));
+	else if (snprintf(script, len, "%s", path) >= (int)len)
+		ret = off_err_set(err, OFF_ERR_TOO_LARGE, transcript,
+		    _("path too long"));
+	off_tlog_free(&log);
+	return ret;
+}
+
+/* Rebuild what the transcript says was done: parameters, results,
+ * officers, and where to go on. */
+static int
+replay(struct off_engine *e, const struct off_tlog *log, struct off_err *err)
+{
+	const struct off_tentry	*t;
+	const char		*name, *begun = NULL, *ended = NULL, *next = NULL;
+	const char		*result = NULL;
+	json_t			*d, *r;
+	size_t			 i, idx;
+
+	for (i = 0; i < log->nentries; i++) {
+		t = &log->entries[i];
+		d = t->data;
+		if (strcmp(t->type, OFF_T_PARAMETER) == 0 &&
+		    (name = json_string_value(json_object_get(d, "name"))) !=
+		    NULL && strcmp(name, "script") != 0 &&
+		    off_script_param(e->s, name) != NULL &&
+		    json_is_string(json_object_get(d, "value")))
+			json_object_set(e->params, name, json_object_get(d,
+			    "value"));
+		else if (strcmp(t->type, OFF_T_RESULT) == 0 &&
+		    json_is_true(json_object_get(d, "ok")) &&
+		    json_is_object(r = json_object_get(d, "result")))
+			json_object_set(e->results, t->step, r);
+		else if (strcmp(t->type, OFF_T_OFFICER) == 0 &&
+		    !json_is_false(json_object_get(d, "ok")) &&
+		    json_is_string(json_object_get(d, "officer")) &&
+		    json_is_string(json_object_get(d, "role")))
+			assign(e, json_string_value(json_object_get(d, "role")),
+			    json_string_value(json_object_get(d, "officer")));
+		else if (strcmp(t->type, OFF_T_STEP_BEGUN) == 0)
+			begun = t->step;
+		else if (strcmp(t->type, OFF_T_STEP_ENDED) == 0) {
+			ended = t->step;
+			begun = NULL;
+			next = json_string_value(json_object_get(d, "next"));
+			result = json_string_value(json_object_get(d,
+			    "result"));
+		}
+	}
+	e->param = 0;
+	if (begun == NULL && ended == NULL) {
+		e->phase = PH_PARAMS;
+		return 0;
+	}
+	if (begun != NULL) {
+		if ((idx = off_script_step_index(e->s, begun)) == e->s->nsteps)
+			return off_err_set(err, OFF_ERR_FORMAT, e->s->path,
+			    _("the transcript's step %s is not in the script"),
+			    begun);
+		e->cur = idx;
+		e->sub = 1;
+		/* Done but not closed: never do it twice. */
+		if (json_object_get(e->results, begun) != NULL &&
+		    e->s->steps[idx].type == OFF_STEP_ACTION)
+			return step_done(e, e->s->steps[idx].next, "done", err);
+		/* Anything else starts again, on record. */
+		e->sub = 0;
+		e->phase = PH_BEGIN;
+		return 0;
+	}
+	if (result != NULL && strcmp(result, "aborted") == 0) {
+		e->cur = off_script_step_index(e->s, ended);
+		return seal(e, OFF_ENGINE_ABORTED, err) < 0 ? err->code : 0;
+	}
+	if (next == NULL || (idx = off_script_step_index(e->s, next)) ==
+	    e->s->nsteps)
+		return off_err_set(err, OFF_ERR_FORMAT, e->s->path,
+		    _("the transcript's next step %s is not in the script"),
+		    next != NULL ? next : "?");
+	e->cur = idx;
+	e->phase = PH_BEGIN;
+	return 0;
+}
+
+int
+off_engine_resume(const char *transcript, const struct off_script *s,
+    const struct off_engine_opts *o, struct off_engine **out,
+    struct off_err *err)
+{
+	struct off_verify_opts		 vo;
+	struct off_verify_result	 vr;
+	struct off_engine		*e = NULL;
+	struct off_tlog			*log = NULL;
+	const char			*path, *sha;
+	char				 hex[65];
+	int				 training, ret;
+
+	*out = NULL;
+	if ((ret = engine_new(s, o, &e, err)) != 0)
+		return ret;
+	/* Intact up to its last checkpoint, and every file it says was
+	 * written still as it was. */
+	memset(&vo, 0, sizeof(vo));
+	vo.world = e->world;
+	vo.check_files = 1;
+	ret = off_transcript_verify(transcript, &vo, &vr, err);
+	if (ret == 0 || ret == OFF_ERR_UNANCHORED) {
+		ret = off_err_set(err, OFF_ERR_INVALID, transcript, _("the "
+		    "ceremony is over: the transcript is sealed"));
+		goto fail;
+	}
+	if (ret != OFF_ERR_UNSEALED)
+		goto fail;
+	off_err_clear(err);
+	if (vr.files_missing > 0) {
+		ret = off_err_set(err, OFF_ERR_AUTH, transcript, _("%zu file(s) "
+		    "that earlier steps wrote are missing; the ceremony cannot "
+		    "go on as recorded"), vr.files_missing);
+		goto fail;
+	}
+	if ((ret = off_tlog_load(transcript, &log, err)) != 0)
+		goto fail;
+	off_hex(s->sha256, 32, hex);
+	if (script_entry(log, &path, &sha, &training) != 0 ||
+	    strcmp(sha, hex) != 0) {
+		ret = off_err_set(err, OFF_ERR_AUTH, s->path, _("this is not "
+		    "the script the ceremony started with (its SHA-256 "
+		    "differs)"));
+		goto fail;
+	}
+	if (training != o->training) {
+		ret = off_err_set(err, OFF_ERR_INVALID, transcript,
+		    training ? _("a rehearsal resumes only in training") :
+		    _("a real ceremony cannot resume as a rehearsal"));
+		goto fail;
+	}
+	snprintf(e->path, sizeof(e->path), "%s", transcript);
+	if ((ret = off_transcript_resume(transcript, e->world, o->kmdata,
+	    &e->t, err)) != 0 || (ret = replay(e, log, err)) != 0)
+		goto fail;
+	if (e->phase != PH_END)
+		e->status = OFF_ENGINE_RUNNING;
+	off_tlog_free(&log);
+	*out = e;
+	return 0;
+fail:
+	off_tlog_free(&log);
+	off_engine_free(&e);
+	return ret;
 }

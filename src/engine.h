@@ -7,6 +7,7 @@
 #define OFF_ENGINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -63,6 +64,18 @@ struct off_engine_request {
 
 /* Start a ceremony: the transcript is created in KMDATA/transcripts. */
 int	off_engine_start(const struct off_script *s,
+	    const struct off_engine_opts *o, struct off_engine **e,
+	    struct off_err *err);
+/* What an unsealed transcript was running: the script's path and
+ * SHA-256 as recorded, and whether it is a rehearsal. */
+int	off_engine_script_of(const char *transcript, char *script,
+	    size_t len, uint8_t sha256[32], int *training,
+	    struct off_err *err);
+/* Continue the ceremony of an unsealed transcript (of script s): it is
+ * verified, the files earlier steps wrote are checked, and the engine
+ * goes on at the first unfinished step; completed actions are never
+ * repeated. */
+int	off_engine_resume(const char *transcript, const struct off_script *s,
 	    const struct off_engine_opts *o, struct off_engine **e,
 	    struct off_err *err);
 /* One transition. Returns an off_engine_status, or a negative error

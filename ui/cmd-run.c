@@ -133,7 +133,8 @@ struct run_opts {
 };
 
 static int
-drive(struct off_script *s, const struct run_opts *ro, const char *kmdata)
+drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
+    const char *resume)
 {
 	struct off_engine_opts	 o;
 	struct off_engine	*e = NULL;
@@ -173,7 +174,8 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata)
 		    "world; nothing here is real ***"));
 	printf(_("Ceremony: %s (%s, version %u)\n"), s->title, s->id,
 	    s->version);
-	if (off_engine_start(s, &o, &e, &err) != 0) {
+	if ((resume != NULL ? off_engine_resume(resume, s, &o, &e, &err) :
+	    off_engine_start(s, &o, &e, &err)) != 0) {
 		off_slot_close(&slot);
 		off_roster_free(&roster);
 		return cmd_fail(&err);
@@ -342,13 +344,121 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 		    "--kmdata DIR"));
 		goto out;
 	}
-	ret = drive(s, &ro, kmdata);
+	ret = drive(s, &ro, kmdata, NULL);
 	if (training)
 		printf(_("The training world stays in %s until you remove "
 		    "it.\n"), dir);
 out:
 	off_script_free(&s);
 	json_decref(ro.preset);
+	return ret;
+}
+
+/* dir of path (a copy in buf), "." when it has none. */
+static void
+parent(const char *path, char *buf, size_t len)
+{
+	char	*slash;
+
+	snprintf(buf, len, "%s", path);
+	if ((slash = strrchr(buf, '/')) == NULL)
+		snprintf(buf, len, ".");
+	else if (slash == buf)
+		buf[1] = '\0';
+	else
+		*slash = '\0';
+}
+
+static int
+run_resume(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "drawer", required_argument, NULL, 'd' },
+		{ "roster", required_argument, NULL, 'r' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run_opts		 ro;
+	struct off_script	*s = NULL;
+	struct off_err		 err;
+	char			 kmdata[PATH_MAX], tdir[PATH_MAX], drawer[PATH_MAX];
+	char			 spath[PATH_MAX];
+	uint8_t			 sha[32];
+	int			 c, ret, training;
+
+	memset(&ro, 0, sizeof(ro));
+	while ((c = getopt_long(argc, argv, "k:s:d:r:w:h", opts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'k':
+			ro.kmarg = optarg;
+			break;
+		case 's':
+			ro.slot_dir = optarg;
+			break;
+		case 'd':
+			ro.drawer_dir = optarg;
+			break;
+		case 'r':
+			ro.roster = optarg;
+			break;
+		case 'w':
+			ro.workdir = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _("  -k, --kmdata DIR     the "
+			    "world's KMDATA (default: the one holding the\n"
+			    "                       transcript)\n"),
+			    _(HELP_SLOT), _("  -r, --roster FILE    the "
+			    "officers and their YubiKeys\n"
+			    "  -w, --workdir DIR    ${workdir} in the script\n"),
+			    _(HELP_HELP), _("\nVerifies the unsealed "
+			    "transcript and the files its steps wrote, then\n"
+			    "goes on at the first unfinished step under a new "
+			    "ceremony key; a step\nwhose action completed is "
+			    "not done again. A rehearsal's cards default to\n"
+			    "the training directory's cards/.\n"), NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage(e, _("give the transcript to resume"));
+	off_err_clear(&err);
+	if (off_engine_script_of(argv[optind], spath, sizeof(spath), sha,
+	    &training, &err) != 0)
+		return cmd_fail(&err);
+	/* The script as recorded, else the built-in of that name. */
+	if (access(spath, R_OK) != 0) {
+		const char	*base = strrchr(spath, '/');
+		char		 id[PATH_MAX];
+
+		snprintf(id, sizeof(id), "%s", base != NULL ? base + 1 : spath);
+		if (strlen(id) > strlen(SCRIPT_SUFFIX) && strcmp(id +
+		    strlen(id) - strlen(SCRIPT_SUFFIX), SCRIPT_SUFFIX) == 0)
+			id[strlen(id) - strlen(SCRIPT_SUFFIX)] = '\0';
+		snprintf(spath, sizeof(spath), "%s", id);
+	}
+	if ((ret = load_script(spath, &s)) != 0)
+		return ret;
+	ro.training = training;
+	/* KMDATA/transcripts/FILE */
+	if (ro.kmarg != NULL)
+		snprintf(kmdata, sizeof(kmdata), "%s", ro.kmarg);
+	else {
+		parent(argv[optind], tdir, sizeof(tdir));
+		parent(tdir, kmdata, sizeof(kmdata));
+	}
+	if (training && ro.slot_dir == NULL && ro.drawer_dir == NULL) {
+		parent(kmdata, tdir, sizeof(tdir));
+		if (off_path_join(drawer, sizeof(drawer), tdir, "cards") == 0)
+			ro.drawer_dir = drawer;
+	}
+	ret = drive(s, &ro, kmdata, argv[optind]);
+	off_script_free(&s);
 	return ret;
 }
 
@@ -578,6 +688,12 @@ const struct cmd_entry cmd_run_entry = {
 	    "[--roster FILE] [--set NAME=VALUE]... [--workdir DIR] CEREMONY"),
 	N_("run a ceremony from its script"),
 	run_run
+};
+const struct cmd_entry cmd_resume_entry = {
+	"resume", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR] "
+	    "[--roster FILE] [--workdir DIR] TRANSCRIPT"),
+	N_("go on with an interrupted ceremony"),
+	run_resume
 };
 const struct cmd_entry cmd_training_run_entry = {
 	"training", "run", N_("[--dir DIR] [--set NAME=VALUE]... CEREMONY"),

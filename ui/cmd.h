@@ -51,6 +51,7 @@ extern const struct cmd_entry cmd_package_verify_hash_entry;
 extern const struct cmd_entry cmd_training_make_kek_entry;
 extern const struct cmd_entry cmd_training_run_entry;
 extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_resume_entry;
 extern const struct cmd_entry cmd_script_lint_entry;
 extern const struct cmd_entry cmd_script_print_entry;
 extern const struct cmd_entry cmd_script_list_entry;

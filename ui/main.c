@@ -40,6 +40,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_training_make_kek_entry,
 	&cmd_training_run_entry,
 	&cmd_run_entry,
+	&cmd_resume_entry,
 	&cmd_script_lint_entry,
 	&cmd_script_print_entry,
 	&cmd_script_list_entry,
@@ -55,6 +56,7 @@ static const struct cmd_entry *const cmd_table[] = {
 
 static const char *const groups[][2] = {
 	{ "run", N_("run a ceremony from its script") },
+	{ "resume", N_("go on with an interrupted ceremony") },
 	{ "script", N_("ceremony scripts: list, lint, print") },
 	{ "world", N_("the security world: create, inspect, back up, restore") },
 	{ "card", N_("administrator cards: list, inspect, verify, change PIN") },
