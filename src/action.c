@@ -536,6 +536,61 @@ act_training_make_kek(struct off_action_ctx *c, struct off_err *err)
 	return 0;
 }
 
+/* card.change-pin: the next card in the slot. */
+static int
+act_card_change_pin(struct off_action_ctx *c, struct off_err *err)
+{
+	struct off_card	*card = NULL;
+	char		 id[2 * OFF_CARD_ID_LEN + 1];
+	unsigned	 reader;
+	int		 ret;
+
+	if ((ret = need_world(c, err)) != 0 ||
+	    (ret = c->slot->ops->next(c->slot, 0, NULL, OFF_SLOT_NO_TIMEOUT,
+	    &reader, err)) != 0 ||
+	    (ret = off_card_change_pin(c->slot, reader, *c->world, c->fe,
+	    &card, err)) != 0) {
+		off_card_free(&card);
+		return ret;
+	}
+	off_hex(off_card_id(card), OFF_CARD_ID_LEN, id);
+	set_str(c, "card_id", id);
+	json_object_set_new(c->result, "card_index",
+	    json_integer(off_card_index(card)));
+	off_card_free(&card);
+	return 0;
+}
+
+/* card.replace: a new card set (K/N may change) with a quorum of the
+ * present one; the old cards open nothing afterwards. */
+static int
+act_card_replace(struct off_action_ctx *c, struct off_err *err)
+{
+	struct off_world_params	 p;
+	struct off_world	*nw = NULL;
+	char			 set[2 * OFF_CARD_ID_LEN + 1];
+	int			 ret;
+
+	memset(&p, 0, sizeof(p));
+	if ((ret = need_world(c, err)) != 0 ||
+	    (ret = arg_uint(c, "k", 1, OFF_SHAMIR_MAX, &p.k, err)) != 0 ||
+	    (ret = arg_uint(c, "n", 1, OFF_SHAMIR_MAX, &p.n, err)) != 0 ||
+	    (ret = arg_uint(c, "kdf_cost", 10, 20, &p.kdf_log2_n, err)) != 0)
+		return ret;
+	off_hex(off_world_card_set(*c->world), OFF_CARD_ID_LEN, set);
+	set_str(c, "old_card_set", set);
+	if ((ret = off_world_replace_cards(c->kmdata, *c->world, c->slot,
+	    c->slot, &p, c->fe, &nw, err)) != 0)
+		return ret;
+	off_hex(off_world_card_set(nw), OFF_CARD_ID_LEN, set);
+	set_str(c, "card_set", set);
+	json_object_set_new(c->result, "k", json_integer(off_world_k(nw)));
+	json_object_set_new(c->result, "n", json_integer(off_world_n(nw)));
+	off_world_free(c->world);
+	*c->world = nw;
+	return add_file(c, c->kmdata, OFF_WORLD_FILE, err);
+}
+
 static int
 training_only(struct off_action_ctx *c, struct off_err *err)
 {
@@ -630,6 +685,9 @@ static const struct off_action_arg verify_kek_args[] = {
 static const struct off_action_arg verify_hash_args[] = {
 	{ "file", 1 }, { "sha256", 1 }, { NULL, 0 }
 };
+static const struct off_action_arg replace_args[] = {
+	{ "k", 1 }, { "n", 1 }, { "kdf_cost", 0 }, { NULL, 0 }
+};
 static const struct off_action_arg training_world_args[] = {
 	{ "kmdata", 1 }, { "drawer", 1 }, { NULL, 0 }
 };
@@ -666,6 +724,10 @@ static const struct off_action actions[] = {
 	    verify_kek_args, 0, 0, act_package_verify_kek },
 	{ "package.verify-hash", N_("check a file's published SHA-256"),
 	    verify_hash_args, 0, 0, act_package_verify_hash },
+	{ "card.change-pin", N_("a new PIN for the next card in the slot"),
+	    no_args, 1, 1, act_card_change_pin },
+	{ "card.replace", N_("a new card set, K/N may change (quorum of the "
+	    "present set)"), replace_args, 1, 1, act_card_replace },
 	{ "training.make-kek", N_("a throw-away KEK with its chain"),
 	    make_kek_args, 0, 0, act_training_make_kek },
 	{ "training.lose-key", N_("drill: a key file is lost (moved aside)"),

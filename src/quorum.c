@@ -168,3 +168,57 @@ out:
 		off_secfree(secret);
 	return ret;
 }
+
+int
+off_card_check_open(struct off_slot *slot, unsigned reader,
+    const struct off_world *w, const struct off_frontend *fe,
+    struct off_card **cardp, struct off_share *share, struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = off_card_read(slot, reader, cardp, err)) != 0)
+		return ret;
+	if (w != NULL && (ret = off_world_check_card(w, *cardp, err)) != 0) {
+		snprintf(err->file, sizeof(err->file), "%s",
+		    slot->ops->reader_name(slot, reader));
+		return ret;
+	}
+	if ((ret = off_card_unlock_prompt(fe, slot, reader, *cardp, share,
+	    err)) != 0)
+		return ret;
+	if (w != NULL && off_world_check_share(w, off_card_id(*cardp),
+	    share) != 0)
+		return off_err_set(err, OFF_ERR_AUTH,
+		    slot->ops->reader_name(slot, reader),
+		    _("the card opens but its share is not the one recorded "
+		    "in the world; the card was forged or damaged"));
+	return 0;
+}
+
+int
+off_card_change_pin(struct off_slot *slot, unsigned reader,
+    const struct off_world *w, const struct off_frontend *fe,
+    struct off_card **card, struct off_err *err)
+{
+	struct off_share	*share;
+	char			*pin = NULL;
+	size_t			 pinlen;
+	int			 ret;
+
+	*card = NULL;
+	if ((share = off_secalloc(sizeof(*share))) == NULL)
+		return off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+	if ((ret = off_card_check_open(slot, reader, w, fe, card, share,
+	    err)) == 0) {
+		if ((ret = off_choose_pin(fe, off_card_index(*card),
+		    off_card_n(*card), &pin, &pinlen)) != 0)
+			ret = off_err_set(err, OFF_ERR_CANCELLED, NULL,
+			    _("no new PIN was chosen; the card is unchanged"));
+		else if ((ret = off_card_reseal(*card, share, pin, pinlen,
+		    err)) == 0)
+			ret = off_card_write(slot, reader, *card, err);
+	}
+	off_secfree(&pin);
+	off_secfree(&share);
+	return ret;
+}

@@ -17,6 +17,7 @@
 #include "frontend.h"
 #include "i18n.h"
 #include "prompt.h"
+#include "quorum.h"
 #include "secmem.h"
 #include "slot.h"
 #include "world-int.h"
@@ -36,6 +37,7 @@ struct create {
 	unsigned			*readers;	/* written cards */
 	unsigned			 nwritten;
 	char				 world_hex[OFF_WORLD_ID_HEX];
+	char				 hint[32];	/* card file names */
 };
 
 /* Wait for a card we may write on: blank, or erasable when allowed. */
@@ -50,7 +52,7 @@ blank_card(struct create *c, unsigned index, struct off_card_info *info,
 	size_t		 len = 0;
 	int		 ret;
 
-	snprintf(hint, sizeof(hint), "card-%.8s-%u", c->world_hex, index);
+	snprintf(hint, sizeof(hint), "%s-%u", c->hint, index);
 	for (;;) {
 		info->event = OFF_CARD_WANT_BLANK;
 		info->reader = c->slot->where;
@@ -392,6 +394,7 @@ make_world(struct create *c, EVP_PKEY **key, uint8_t *secret,
 	    EVP_Digest(der, (size_t)len, w->id, NULL, EVP_sha256(), NULL) != 1)
 		return off_err_crypto(err, _("cannot hash the world key"));
 	off_world_id_hex(w, c->world_hex);
+	snprintf(c->hint, sizeof(c->hint), "card-%.8s", c->world_hex);
 	if ((ret = off_random(w->card_set, sizeof(w->card_set), err)) != 0 ||
 	    (ret = off_random(secret, OFF_SECRET_LEN, err)) != 0 ||
 	    (ret = off_shamir_commit(w->id, sizeof(w->id), secret,
@@ -419,6 +422,8 @@ make_world(struct create *c, EVP_PKEY **key, uint8_t *secret,
 		return ret;
 	return 0;
 }
+
+static void	unwrite(struct create *);
 
 int
 off_world_create(const char *kmdata, struct off_slot *slot,
@@ -471,16 +476,145 @@ off_world_create(const char *kmdata, struct off_slot *slot,
 	*out = c.w;
 	c.w = NULL;
 out:
-	if (ret != 0 && c.nwritten > 0) {
-		for (i = 0; i < c.nwritten; i++)
-			(void)slot->ops->discard(slot, c.readers[i], NULL);
-		if (slot->ops->manual(slot))
-			off_fe_notice(fe, OFF_NOTICE_WARNING,
-			    _("cards written and taken out before the failure "
-			    "belong to no world; reuse them with --erase"));
-	}
+	if (ret != 0)
+		unwrite(&c);
 	EVP_PKEY_free(key);
 	off_module_free(&mod);
+	off_secfree(&secret);
+	off_secfree(&c.shares);
+	off_secfree(&c.readback);
+	free(c.readers);
+	off_world_free(&c.w);
+	return ret;
+}
+
+/* Take back the cards written so far (after a failure). */
+static void
+unwrite(struct create *c)
+{
+	unsigned	i;
+
+	for (i = 0; i < c->nwritten; i++)
+		(void)c->slot->ops->discard(c->slot, c->readers[i], NULL);
+	if (c->nwritten > 0 && c->slot->ops->manual(c->slot))
+		off_fe_notice(c->fe, OFF_NOTICE_WARNING, "%s",
+		    _("cards written and taken out before the failure belong "
+		    "to no world; reuse them with --erase"));
+}
+
+int
+off_world_replace_cards(const char *kmdata, const struct off_world *w,
+    struct off_slot *old_slot, struct off_slot *slot,
+    const struct off_world_params *p, const struct off_frontend *fe,
+    struct off_world **out, struct off_err *err)
+{
+	struct create		 c;
+	struct off_world_params	 np;
+	struct off_module	*mod = NULL;
+	EVP_PKEY		*key = NULL;
+	uint8_t			*old = NULL, *secret = NULL;
+	char			*data = NULL, path[PATH_MAX];
+	size_t			 len;
+	unsigned		 i;
+	int			 ret;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	np = *p;
+	np.pin_tries = off_world_pin_tries(w);
+	if (np.n < 1 || np.n > OFF_SHAMIR_MAX || np.k < 1 || np.k > np.n ||
+	    (np.k == 1 && !np.allow_single))
+		return off_err_set(err, OFF_ERR_INVALID, NULL, _("quorum %u/%u "
+		    "is not possible: 1 <= K <= N <= %d, and K = 1 only when "
+		    "allowed"), np.k, np.n, OFF_SHAMIR_MAX);
+	if (np.kdf_log2_n != 0 && (np.kdf_log2_n < OFF_SCRYPT_LOG2N_MIN ||
+	    np.kdf_log2_n > OFF_SCRYPT_LOG2N_MAX))
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("scrypt cost must be between %d and %d"),
+		    OFF_SCRYPT_LOG2N_MIN, OFF_SCRYPT_LOG2N_MAX);
+	if (off_path_join(path, sizeof(path), kmdata, OFF_WORLD_FILE) != 0)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
+		    _("path too long"));
+	c.kmdata = kmdata;
+	c.slot = slot;
+	c.p = &np;
+	c.fe = fe;
+	if ((c.readers = calloc(np.n, sizeof(*c.readers))) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	if ((secret = off_secalloc(OFF_SECRET_LEN)) == NULL ||
+	    (c.shares = off_secalloc(sizeof(*c.shares) * np.n)) == NULL ||
+	    (c.readback = off_secalloc(sizeof(*c.readback) * np.n)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+		goto out;
+	}
+	/* The present set's quorum opens the world key. */
+	if ((ret = off_quorum_collect(w, old_slot, fe, &old, err)) != 0 ||
+	    (ret = off_world_signing_key(w, old, &key, err)) != 0)
+		goto out;
+	/* A copy of the world to change: its own file, read back. */
+	if ((ret = world_serialize(w, &data, &len, err)) != 0 ||
+	    (ret = world_parse(data, len, path, &c.w, err)) != 0)
+		goto out;
+	off_world_id_hex(c.w, c.world_hex);
+	/* A new secret: the old cards, lost ones too, open nothing. */
+	c.w->k = np.k;
+	c.w->n = np.n;
+	free(c.w->cards);
+	if ((c.w->cards = calloc(np.n, sizeof(*c.w->cards))) == NULL) {
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	c.w->ncards = np.n;
+	if ((ret = off_random(c.w->card_set, sizeof(c.w->card_set),
+	    err)) != 0 ||
+	    (ret = off_random(secret, OFF_SECRET_LEN, err)) != 0 ||
+	    (ret = off_shamir_commit(c.w->id, sizeof(c.w->id), secret,
+	    c.w->commit)) != 0 ||
+	    (ret = off_shamir_split(secret, np.k, np.n, c.shares, err)) != 0 ||
+	    (ret = world_sigkey_seal(c.w, secret, key, err)) != 0)
+		goto out;
+	for (i = 0; i < c.w->nmodules; i++) {
+		if ((ret = off_world_open_module(w, i, kmdata, &mod, err)) != 0)
+			goto out;
+		off_sealed_free(&c.w->modules[i].recovery);
+		ret = off_module_seal_recovery(mod, secret,
+		    &c.w->modules[i].recovery, err);
+		off_module_free(&mod);
+		if (ret != 0)
+			goto out;
+	}
+	{
+		char	set[2 * OFF_CARD_ID_LEN + 1];
+
+		off_hex(c.w->card_set, OFF_CARD_ID_LEN, set);
+		snprintf(c.hint, sizeof(c.hint), "card-%.8s-%.6s",
+		    c.world_hex, set);
+	}
+	off_fe_notice(fe, OFF_NOTICE_INFO, _("new card set for world %.16s...: "
+	    "quorum %u of %u cards"), c.world_hex, np.k, np.n);
+	for (i = 1; i <= np.n; i++)
+		if ((ret = write_card(&c, i, err)) != 0)
+			goto out;
+	free(data);
+	data = NULL;
+	/* The world file changes last, in one step: until then the old
+	 * set is the valid one. */
+	if ((ret = verify_cards(&c, err)) != 0 ||
+	    (ret = world_sign(c.w, key, err)) != 0 ||
+	    (ret = world_serialize(c.w, &data, &len, err)) != 0 ||
+	    (ret = off_file_write(path, data, len, OFF_WRITE_REPLACE,
+	    err)) != 0)
+		goto out;
+	*out = c.w;
+	c.w = NULL;
+out:
+	if (ret != 0)
+		unwrite(&c);
+	free(data);
+	EVP_PKEY_free(key);
+	off_secfree(&old);
 	off_secfree(&secret);
 	off_secfree(&c.shares);
 	off_secfree(&c.readback);

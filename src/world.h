@@ -113,6 +113,16 @@ int		 off_world_signing_key(const struct off_world *w,
 int		 off_world_info_json(const struct off_world *w,
 		    const char *kmdata, char **out, struct off_err *err);
 
+/* A new card set: a quorum of the present set (in old_slot) opens the
+ * world, a new secret is split into p->k of p->n cards written in slot
+ * (blank cards), and the world file is replaced in one step; the old
+ * cards, lost ones included, then open nothing. p->k, p->n,
+ * p->kdf_log2_n, p->allow_single and p->erase are used. */
+int		 off_world_replace_cards(const char *kmdata,
+		    const struct off_world *w, struct off_slot *old_slot,
+		    struct off_slot *slot, const struct off_world_params *p,
+		    const struct off_frontend *fe, struct off_world **out,
+		    struct off_err *err);
 /* Copy the world into dir (a new or empty directory). */
 int		 off_world_backup(const char *kmdata, const char *dir,
 		    struct off_err *err);

@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "options.h"
 #include "prompt.h"
+#include "quorum.h"
 #include "record.h"
 #include "secmem.h"
 #include "slot.h"
@@ -209,34 +210,6 @@ card_inspect(const struct cmd_entry *e, int argc, char **argv)
 	return status;
 }
 
-/* Open one card with its PIN and, when a world is at hand, check that
- * it is a current card of the world holding the share on record. */
-static int
-verify_one(struct off_slot *slot, unsigned reader, const struct off_world *w,
-    const struct off_frontend *fe, struct off_card **cardp,
-    struct off_share *share, struct off_err *err)
-{
-	int	ret;
-
-	if ((ret = off_card_read(slot, reader, cardp, err)) != 0)
-		return ret;
-	if (w != NULL && (ret = off_world_check_card(w, *cardp, err)) != 0) {
-		snprintf(err->file, sizeof(err->file), "%s",
-		    slot->ops->reader_name(slot, reader));
-		return ret;
-	}
-	if ((ret = off_card_unlock_prompt(fe, slot, reader, *cardp, share,
-	    err)) != 0)
-		return ret;
-	if (w != NULL && off_world_check_share(w, off_card_id(*cardp),
-	    share) != 0)
-		return off_err_set(err, OFF_ERR_AUTH,
-		    slot->ops->reader_name(slot, reader),
-		    _("the card opens but its share is not the one recorded "
-		    "in the world; the card was forged or damaged"));
-	return 0;
-}
-
 /* The world of KMDATA, or NULL (with a note) when there is none. */
 static int
 load_world_opt(const char *kmarg, struct off_world **w, char *kmdata,
@@ -292,7 +265,8 @@ card_verify(const struct cmd_entry *e, int argc, char **argv)
 	while ((ret = next_card(&src, slot, file_reader, &done, &reader,
 	    &err)) == 1) {
 		off_err_clear(&err);
-		if (verify_one(slot, reader, w, &fe, &card, share, &err) == 0) {
+		if (off_card_check_open(slot, reader, w, &fe, &card, share,
+		    &err) == 0) {
 			printf(_("Card %u (%s): PIN correct%s\n"),
 			    off_card_index(card),
 			    slot->ops->reader_name(slot, reader), w != NULL ?
@@ -328,15 +302,13 @@ card_change_pin(const struct cmd_entry *e, int argc, char **argv)
 	struct off_slot		*slot = NULL;
 	struct off_world	*w = NULL;
 	struct off_card		*card = NULL;
-	struct off_share	*share = NULL;
 	struct off_frontend	 fe;
 	struct fe_line		 line;
 	struct off_err		 err;
 	struct card_source	 src;
-	char			*pin = NULL, kmdata[PATH_MAX];
+	char			 kmdata[PATH_MAX];
 	const struct off_frontend *use;
 	struct record		 rec;
-	size_t			 pinlen;
 	unsigned		 reader = 0, file_reader = 0;
 	int			 ret, done = 0, recording = 0;
 
@@ -353,11 +325,6 @@ card_change_pin(const struct cmd_entry *e, int argc, char **argv)
 		goto out;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
-	if ((share = off_secalloc(sizeof(*share))) == NULL) {
-		off_err_set(&err, OFF_ERR_SECMEM, NULL, NULL);
-		ret = cmd_fail(&err);
-		goto out;
-	}
 	if ((ret = next_card(&src, slot, file_reader, &done, &reader,
 	    &err)) != 1) {
 		ret = ret < 0 ? cmd_fail(&err) : EXIT_FAILED;
@@ -374,14 +341,7 @@ card_change_pin(const struct cmd_entry *e, int argc, char **argv)
 		recording = 1;
 		use = &rec.fe;
 	}
-	if (verify_one(slot, reader, w, use, &card, share, &err) != 0 ||
-	    off_choose_pin(use, off_card_index(card), off_card_n(card), &pin,
-	    &pinlen) != 0 ||
-	    off_card_reseal(card, share, pin, pinlen, &err) != 0 ||
-	    off_card_write(slot, reader, card, &err) != 0) {
-		if (err.code == 0)
-			off_err_set(&err, OFF_ERR_CANCELLED, NULL,
-			    _("no new PIN was chosen; the card is unchanged"));
+	if (off_card_change_pin(slot, reader, w, use, &card, &err) != 0) {
 		ret = recording ? record_abort(&rec, &err, kmdata) :
 		    cmd_fail(&err);
 		goto out;
@@ -399,8 +359,6 @@ card_change_pin(const struct cmd_entry *e, int argc, char **argv)
 		    NULL, NULL, kmdata);
 	}
 out:
-	off_secfree(&pin);
-	off_secfree(&share);
 	off_card_free(&card);
 	off_slot_close(&slot);
 	off_world_free(&w);
