@@ -4,11 +4,14 @@
  * answer. Everything lands in the transcript before it is acted on. */
 #include "config.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -17,6 +20,7 @@
 #include "engine.h"
 #include "error.h"
 #include "fileio.h"
+#include "kek.h"
 #include "frontend.h"
 #include "i18n.h"
 #include "prompt.h"
@@ -66,6 +70,9 @@ struct off_engine {
 	const struct off_roster		*roster;
 	json_t				*holders;	/* card id -> officer */
 	unsigned			 auth_tries;
+	json_t				*fired;		/* drills done */
+	int				 drill_pin;	/* 1 wrong, 2 pulled */
+	char				 drill_file[PATH_MAX];
 	unsigned			 sim_use;
 };
 
@@ -204,7 +211,8 @@ engine_new(const struct off_script *s, const struct off_engine_opts *o,
 	if ((e->params = json_object()) == NULL ||
 	    (e->results = json_object()) == NULL ||
 	    (e->officers = json_object()) == NULL ||
-	    (e->holders = json_object()) == NULL) {
+	    (e->holders = json_object()) == NULL ||
+	    (e->fired = json_object()) == NULL) {
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		goto fail;
 	}
@@ -280,6 +288,17 @@ fail:
 	return ret;
 }
 
+/* What a drill put in place goes when its step ends. */
+static void
+drill_cleanup(struct off_engine *e)
+{
+	e->drill_pin = 0;
+	if (e->drill_file[0] != '\0') {
+		(void)unlink(e->drill_file);
+		e->drill_file[0] = '\0';
+	}
+}
+
 /* The current step is done: record it, checkpoint, go to next. */
 static int
 step_done(struct off_engine *e, size_t next, const char *result,
@@ -301,6 +320,7 @@ step_done(struct off_engine *e, size_t next, const char *result,
 	e->phase = PH_BEGIN;
 	e->item = 0;
 	e->sub = 0;
+	drill_cleanup(e);
 	return 0;
 }
 
@@ -309,6 +329,7 @@ seal(struct off_engine *e, int status, struct off_err *err)
 {
 	int	ret;
 
+	drill_cleanup(e);
 	if ((ret = off_transcript_seal(e->t, actor(e), e->root, err)) != 0)
 		return ret;
 	e->cur = e->s->nsteps;
@@ -643,6 +664,20 @@ holder_pin(void *arg, const struct off_pin_request *req, char *buf,
 	json_t			*v;
 	int			 ret;
 
+	if (req->kind == OFF_PIN_ENTER && e->drill_pin != 0) {
+		ret = e->drill_pin;
+		e->drill_pin = 0;
+		if (ret == 2) {
+			off_fe_notice(&e->sfe, OFF_NOTICE_WARNING, _("DRILL: "
+			    "card %u was pulled out before its PIN was typed"),
+			    req->index);
+			return OFF_ERR_CANCELLED;
+		}
+		off_fe_notice(&e->sfe, OFF_NOTICE_WARNING, _("DRILL: a wrong "
+		    "PIN is typed for card %u"), req->index);
+		*len = (size_t)snprintf(buf, bufsz, "drill-wrong-pin");
+		return 0;
+	}
 	if (req->kind != OFF_PIN_ENTER || req->card_id == NULL ||
 	    role == NULL || json_object_get(e->holders, req->card_id) != NULL)
 		return e->sfe.ask_pin(e->sfe.arg, req, buf, bufsz, len);
@@ -737,6 +772,128 @@ assign(struct off_engine *e, const char *role, const char *id)
 	json_array_append_new(ids, json_string(id));
 }
 
+/* The fault a rehearsal injects at the current step, if any (once). */
+static const char *
+drill_for(const struct off_engine *e)
+{
+	const struct off_step	*st = step(e);
+	const char		*d;
+
+	if (!e->o.training || json_object_get(e->fired, st->id) != NULL)
+		return NULL;
+	if ((d = json_string_value(json_object_get(e->o.drills, st->id))) !=
+	    NULL)
+		return d;
+	return st->drill;
+}
+
+/* Put a card of another (throw-away) world among the cards. */
+static int
+foreign_card(struct off_engine *e, struct off_err *err)
+{
+	static const char *const pins[] = { "9191", "9292", "9393" };
+	struct off_world	*w = NULL;
+	char			 dir[PATH_MAX], km[PATH_MAX], dr[PATH_MAX];
+	char			 src[PATH_MAX], *data = NULL, *slash;
+	size_t			 len;
+	int			 ret;
+
+	snprintf(dir, sizeof(dir), "%s", e->o.kmdata);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (snprintf(km, sizeof(km), "%s/drill-foreign/kmdata", dir) >=
+	    (int)sizeof(km) || snprintf(dr, sizeof(dr),
+	    "%s/drill-foreign/cards", dir) >= (int)sizeof(dr) ||
+	    off_path_join(e->drill_file, sizeof(e->drill_file),
+	    e->o.slot->where, "card-+drill-foreign.card") != 0)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, dir,
+		    _("path too long"));
+	if (off_world_load(km, &w, NULL) != 0 &&
+	    (ret = off_training_world(km, dr, 2, 3, pins, &w, err)) != 0)
+		return ret;
+	off_world_free(&w);
+	if ((ret = off_slot_reopen(e->o.slot, err)) != 0)
+		return ret;
+	{
+		struct off_slot	*fs = NULL;
+
+		if ((ret = off_slot_open(&fs, "drawer", dr, err)) != 0)
+			return ret;
+		snprintf(src, sizeof(src), "%s", fs->ops->count(fs) > 0 ?
+		    fs->ops->reader_name(fs, 0) : "");
+		off_slot_close(&fs);
+	}
+	if ((ret = off_file_read(src, OFF_FILE_MAX, &data, &len, err)) != 0)
+		return ret;
+	ret = off_file_write(e->drill_file, data, len, OFF_WRITE_REPLACE, err);
+	free(data);
+	return ret;
+}
+
+/* A card of the world goes missing: its file is moved aside. */
+static int
+lose_card(struct off_engine *e, struct off_err *err)
+{
+	char	from[PATH_MAX], to[PATH_MAX];
+	int	ret;
+
+	if ((ret = off_slot_reopen(e->o.slot, err)) != 0)
+		return ret;
+	if (e->o.slot->ops->count(e->o.slot) == 0)
+		return off_err_set(err, OFF_ERR_NOT_FOUND, e->o.slot->where,
+		    _("no card to lose"));
+	snprintf(from, sizeof(from), "%s",
+	    e->o.slot->ops->reader_name(e->o.slot, 0));
+	if (snprintf(to, sizeof(to), "%s.lost-in-drill", from) >=
+	    (int)sizeof(to))
+		return off_err_set(err, OFF_ERR_TOO_LARGE, from,
+		    _("path too long"));
+	if (rename(from, to) != 0)
+		return off_err_errno(err, OFF_ERR_IO, errno, from,
+		    _("cannot move the card aside"));
+	off_fe_notice(&e->sfe, OFF_NOTICE_WARNING, _("DRILL: the card %s is "
+	    "lost (moved to %s)"), from, to);
+	return 0;
+}
+
+/* Inject the rehearsal's fault for this step, on record first. */
+static int
+drill(struct off_engine *e, struct off_err *err)
+{
+	const char	*d = drill_for(e);
+	int		 ret;
+
+	if (d == NULL)
+		return 0;
+	json_object_set_new(e->fired, step(e)->id, json_true());
+	if ((ret = append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s}", "kind",
+	    "drill", "drill", d), err)) != 0)
+		return ret;
+	off_fe_notice(&e->sfe, OFF_NOTICE_WARNING, _("DRILL at step %s: %s"),
+	    step(e)->id, d);
+	if (strcmp(d, "power-cut") == 0) {
+		if ((ret = off_transcript_checkpoint(e->t, err)) != 0)
+			return ret;
+		if (e->o.power_cut != NULL)
+			e->o.power_cut(e->o.power_cut_arg);
+		else
+			raise(SIGKILL);
+		return off_err_set(err, OFF_ERR_INTERRUPTED, NULL,
+		    _("DRILL: the power was cut"));
+	}
+	if ((strcmp(d, "lost-card") == 0 || strcmp(d, "foreign-card") == 0) &&
+	    e->o.slot == NULL)
+		return 0;
+	if (strcmp(d, "lost-card") == 0)
+		return lose_card(e, err);
+	if (strcmp(d, "foreign-card") == 0)
+		return foreign_card(e, err);
+	e->drill_pin = strcmp(d, "wrong-pin") == 0 ? 1 : 2;
+	return 0;
+}
+
 /* Show a step's text (expanded) as a notice; on record through sfe. */
 static void
 tell(struct off_engine *e, const char *text)
@@ -774,6 +931,8 @@ begin_step(struct off_engine *e, struct off_err *err)
 		e->cfe.progress = holder_progress;
 		json_object_clear(e->holders);
 		e->sub = 1;
+		if ((ret = drill(e, err)) != 0)
+			return ret;
 	}
 	switch (st->type) {
 	case OFF_STEP_INSTRUCTION:
@@ -1132,6 +1291,7 @@ off_engine_free(struct off_engine **ep)
 	json_decref(e->results);
 	json_decref(e->officers);
 	json_decref(e->holders);
+	json_decref(e->fired);
 	off_roster_free(&e->own_roster);
 	free(e->req_text);
 	free(e->deviation);
@@ -1237,6 +1397,9 @@ replay(struct off_engine *e, const struct off_tlog *log, struct off_err *err)
 		    json_is_string(json_object_get(d, "role")))
 			assign(e, json_string_value(json_object_get(d, "role")),
 			    json_string_value(json_object_get(d, "officer")));
+		else if (strcmp(t->type, OFF_T_EXCEPTION) == 0 &&
+		    json_is_string(json_object_get(d, "drill")))
+			json_object_set_new(e->fired, t->step, json_true());
 		else if (strcmp(t->type, OFF_T_STEP_BEGUN) == 0)
 			begun = t->step;
 		else if (strcmp(t->type, OFF_T_STEP_ENDED) == 0) {

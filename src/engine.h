@@ -31,6 +31,10 @@ struct off_engine_opts {
 	struct off_roster	 *roster;	/* officers, or NULL */
 	const char		 *otp_state;	/* replay state file */
 	json_t			 *preset;	/* parameter values given */
+	json_t			 *drills;	/* training: step -> fault */
+	/* The power-cut drill: NULL kills the process (SIGKILL). */
+	void			(*power_cut)(void *arg);
+	void			 *power_cut_arg;
 };
 
 enum off_engine_status {

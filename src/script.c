@@ -22,6 +22,8 @@
 
 #define REF_MAX		128
 
+static int	word_in(const char *, const char *);
+
 /* The schema. Which fields each step type takes is in step_types. */
 static const struct off_conf_field role_fields[] = {
 	{ "id", OFF_CONF_STRING, 1, NULL },
@@ -62,6 +64,7 @@ static const struct off_conf_field step_fields[] = {
 	{ "next", OFF_CONF_STRING, 0, NULL },
 	{ "on_failure", OFF_CONF_STRING, 0, NULL },
 	{ "minutes", OFF_CONF_INT, 0, NULL },
+	{ "drill", OFF_CONF_STRING, 0, NULL },
 	{ NULL, 0, 0, NULL }
 };
 static const struct off_conf_field top_fields[] = {
@@ -175,6 +178,13 @@ text_ok(const char *s)
 		    *s == 0x7f)
 			return 0;
 	return 1;
+}
+
+int
+off_drill_ok(const char *name)
+{
+	return *name != '\0' && strchr(name, ' ') == NULL &&
+	    word_in(name, OFF_DRILLS) ? 0 : OFF_ERR_INVALID;
 }
 
 const char *
@@ -539,6 +549,10 @@ load_step(struct lint *l, const config_setting_t *g, struct off_step *st)
 	st->on = off_conf_str(g, "on");
 	st->items = strings(config_setting_get_member(g, "items"),
 	    &st->nitems);
+	st->drill = off_conf_str(g, "drill");
+	if (st->drill != NULL && off_drill_ok(st->drill) != 0)
+		problem(l, st->line, _("step %s: unknown drill \"%s\" (%s)"),
+		    st->id, st->drill, OFF_DRILLS);
 	if (config_setting_lookup_int(g, "minutes", &v) == CONFIG_TRUE) {
 		if (v < 0 || v > 24 * 60)
 			problem(l, st->line, _("step %s: minutes is 0 to %d"),
@@ -570,7 +584,9 @@ load_step(struct lint *l, const config_setting_t *g, struct off_step *st)
 		name = config_setting_name(config_setting_get_elem(g,
 		    (unsigned)i));
 		if (strcmp(name, "id") == 0 || strcmp(name, "type") == 0 ||
-		    strcmp(name, "title") == 0 || strcmp(name, "minutes") == 0)
+		    strcmp(name, "title") == 0 || strcmp(name, "minutes") == 0 ||
+		    (strcmp(name, "drill") == 0 && st->type != OFF_STEP_SEAL &&
+		    st->type != OFF_STEP_BRANCH))
 			continue;
 		if (!word_in(name, step_types[t].required) &&
 		    !word_in(name, step_types[t].optional))
@@ -789,6 +805,25 @@ check_graph(struct lint *l)
 	free(back);
 }
 
+/* The reader's or the schema's first problem ("line N: text") in the
+ * same "file:line: text" form as the others. */
+static void
+schema_problem(struct off_script_problems *probs, const char *path,
+    const char *detail)
+{
+	int	line, n = 0, r;
+
+	if (probs == NULL || (probs->msg = calloc(1, sizeof(char *))) == NULL)
+		return;
+	if (sscanf(detail, "line %d: %n", &line, &n) == 1 && n > 0)
+		r = asprintf(&probs->msg[0], "%s:%d: %s", path, line,
+		    detail + n);
+	else
+		r = asprintf(&probs->msg[0], "%s: %s", path, detail);
+	if (r != -1)
+		probs->n = 1;
+}
+
 int
 off_script_load(const char *path, struct off_script **out,
     struct off_script_problems *probs, struct off_err *err)
@@ -814,10 +849,7 @@ off_script_load(const char *path, struct off_script **out,
 	    s->sha256, err)) != 0 ||
 	    (ret = off_conf_check(config_root_setting(&s->cfg), top_fields,
 	    path, err)) != 0) {
-		if (probs != NULL && (probs->msg = calloc(1,
-		    sizeof(char *))) != NULL && asprintf(&probs->msg[0],
-		    "%s: %s", path, err->detail) != -1)
-			probs->n = 1;
+		schema_problem(probs, path, err->detail);
 		off_script_free(&s);
 		return ret;
 	}
@@ -836,9 +868,12 @@ off_script_load(const char *path, struct off_script **out,
 	if (s->version == 0)
 		problem(&l, config_setting_source_line(config_setting_get_member(
 		    root, "version")), _("version must be 1 or more"));
-	if (!text_ok(s->title) || (s->description != NULL &&
-	    !text_ok(s->description)))
-		problem(&l, 1, _("control characters in the title or "
+	if (!text_ok(s->title))
+		problem(&l, config_setting_source_line(config_setting_get_member(
+		    root, "title")), _("control characters in the title"));
+	if (s->description != NULL && !text_ok(s->description))
+		problem(&l, config_setting_source_line(config_setting_get_member(
+		    root, "description")), _("control characters in the "
 		    "description"));
 	load_roles(&l, config_setting_get_member(root, "roles"));
 	load_params(&l, config_setting_get_member(root, "parameters"));

@@ -83,6 +83,7 @@ struct off_step {
 	enum off_fail_policy	  on_failure;
 	size_t			  fail_to;	/* OFF_FAIL_GOTO */
 	unsigned		  minutes;	/* estimated duration */
+	const char		 *drill;	/* training: a fault, or NULL */
 	int			  line;
 };
 
@@ -115,6 +116,11 @@ int	off_script_load(const char *path, struct off_script **s,
 	    struct off_script_problems *probs, struct off_err *err);
 void	off_script_free(struct off_script **s);
 void	off_script_problems_free(struct off_script_problems *probs);
+
+/* Faults a rehearsal can inject at a step (the script's "drill", or
+ * the trainer's --drill STEP=FAULT). */
+#define OFF_DRILLS	"wrong-pin foreign-card card-removed lost-card power-cut"
+int	off_drill_ok(const char *name);
 
 const char *off_step_type_name(enum off_step_type t);
 const char *off_param_type_name(enum off_param_type t);

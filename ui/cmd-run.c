@@ -127,6 +127,7 @@ add_preset(json_t *preset, const char *s)
 }
 
 struct run_opts {
+	json_t		*drills;
 	const char	*kmarg, *slot_dir, *drawer_dir, *workdir, *roster;
 	json_t		*preset;
 	int		 training;
@@ -168,6 +169,7 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
 	o.config = opt_config;
 	o.training = ro->training;
 	o.preset = ro->preset;
+	o.drills = ro->drills;
 	o.roster = roster;
 	if (ro->training)
 		printf("%s\n", _("*** TRAINING: a rehearsal on a throw-away "
@@ -216,6 +218,7 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "dir", required_argument, NULL, 'D' },
 		{ "roster", required_argument, NULL, 'r' },
+		{ "drill", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -232,9 +235,12 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 
 	memset(&ro, 0, sizeof(ro));
 	ro.training = training;
-	if ((ro.preset = json_object()) == NULL)
+	if ((ro.preset = json_object()) == NULL ||
+	    (ro.drills = json_object()) == NULL) {
+		json_decref(ro.preset);
 		return EXIT_FAILED;
-	while ((c = getopt_long(argc, argv, "k:s:d:S:w:D:r:h", opts, NULL)) !=
+	}
+	while ((c = getopt_long(argc, argv, "k:s:d:S:w:D:r:x:h", opts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'k':
@@ -261,14 +267,30 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 		case 'r':
 			ro.roster = optarg;
 			break;
+		case 'x':
+			if (!training || add_preset(ro.drills, optarg) != 0 ||
+			    off_drill_ok(strchr(optarg, '=') + 1) != 0) {
+				json_decref(ro.preset);
+				json_decref(ro.drills);
+				return cmd_usage(e, training ? _("--drill takes "
+				    "STEP=FAULT, FAULT one of %s") : _("drills "
+				    "are for training runs"), OFF_DRILLS);
+			}
+			break;
 		case 'h':
+			json_decref(ro.drills);
 			json_decref(ro.preset);
 			if (training)
 				return cmd_help(e, _("  -D, --dir DIR        "
 				    "where the throw-away world goes (default: "
 				    "a new\n                       directory in "
 				    "$TMPDIR)\n"), _("  -S, --set NAME=VALUE "
-				    "a parameter's value, instead of asking\n"),
+				    "a parameter's value, instead of asking\n"
+				    "  -x, --drill STEP=FAULT\n"
+				    "                       inject a fault at a "
+				    "step: wrong-pin, foreign-card,\n"
+				    "                       card-removed, "
+				    "lost-card or power-cut\n"),
 				    _(HELP_HELP), _("\nRehearses the ceremony "
 				    "on a throw-away world with simulated cards "
 				    "(file cards\nin DIR/cards; a world it needs "
@@ -291,11 +313,13 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 			    "KMDATA/transcripts.\n"), NULL);
 		default:
 			json_decref(ro.preset);
+			json_decref(ro.drills);
 			return cmd_usage(e, NULL);
 		}
 	}
 	if (optind + 1 != argc) {
 		json_decref(ro.preset);
+		json_decref(ro.drills);
 		return cmd_usage(e, _("give one ceremony"));
 	}
 	if ((ret = load_script(argv[optind], &s)) != 0)
@@ -351,6 +375,7 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 out:
 	off_script_free(&s);
 	json_decref(ro.preset);
+	json_decref(ro.drills);
 	return ret;
 }
 
@@ -696,7 +721,8 @@ const struct cmd_entry cmd_resume_entry = {
 	run_resume
 };
 const struct cmd_entry cmd_training_run_entry = {
-	"training", "run", N_("[--dir DIR] [--set NAME=VALUE]... CEREMONY"),
+	"training", "run", N_("[--dir DIR] [--set NAME=VALUE]... "
+	    "[--drill STEP=FAULT]... CEREMONY"),
 	N_("rehearse a ceremony on a throw-away world"),
 	run_training
 };
