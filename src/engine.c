@@ -963,8 +963,15 @@ begin_step(struct off_engine *e, struct off_err *err)
 			return request(e, OFF_REQ_DEVIATION, st->text != NULL ?
 			    st->text : _("Describe the deviation and the "
 			    "decision taken"), err);
-		return request(e, OFF_REQ_WITNESS, _("Witness: confirm the "
-		    "deviation as recorded"), err);
+		if ((ret = request(e, OFF_REQ_WITNESS, _("Witness: confirm the "
+		    "deviation as recorded"), err)) == 0 &&
+		    off_script_role(e->s, "witness") != NULL) {
+			/* The witness acknowledges, not the one who decided. */
+			e->req.role = "witness";
+			e->req.officer = officer_name(e, officer_of(e,
+			    "witness"));
+		}
+		return ret;
 	case OFF_STEP_SEAL:
 		tell(e, st->text);
 		if ((ret = append(e, OFF_T_STEP_ENDED, json_pack("{s:s}",
