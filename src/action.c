@@ -515,6 +515,8 @@ act_package_verify_hash(struct off_action_ctx *c, struct off_err *err)
 	return 0;
 }
 
+static int	training_only(struct off_action_ctx *, struct off_err *);
+
 static int
 act_training_make_kek(struct off_action_ctx *c, struct off_err *err)
 {
@@ -523,7 +525,8 @@ act_training_make_kek(struct off_action_ctx *c, struct off_err *err)
 	const char		*dir = arg(c, "out");
 	int			 ret;
 
-	if ((ret = arg_uint(c, "size", 2048, 4096, &bits, err)) != 0 ||
+	if ((ret = training_only(c, err)) != 0 ||
+	    (ret = arg_uint(c, "size", 2048, 4096, &bits, err)) != 0 ||
 	    (ret = off_training_make_kek(dir, bits, &t, err)) != 0)
 		return ret;
 	set_hex(c, "root_sha256", t.root_sha256, 32);

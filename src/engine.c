@@ -72,6 +72,7 @@ struct off_engine {
 	unsigned			 auth_tries;
 	json_t				*fired;		/* drills done */
 	int				 drill_pin;	/* 1 wrong, 2 pulled */
+	int				 no_answer;	/* input ended */
 	char				 drill_file[PATH_MAX];
 	unsigned			 sim_use;
 };
@@ -168,8 +169,8 @@ lookup(void *arg, const char *name)
 /* Set the request; text is expanded (a reference without a value is
  * shown as it is written). */
 static int
-request(struct off_engine *e, enum off_request_kind kind, const char *text,
-    struct off_err *err)
+request_as(struct off_engine *e, enum off_request_kind kind, const char *role,
+    const char *text, struct off_err *err)
 {
 	const struct off_step	*st = e->cur < e->s->nsteps ? step(e) : NULL;
 	struct off_err		 ignore;
@@ -184,7 +185,7 @@ request(struct off_engine *e, enum off_request_kind kind, const char *text,
 	memset(&e->req, 0, sizeof(e->req));
 	e->req.kind = kind;
 	e->req.step = st != NULL ? st->id : NULL;
-	e->req.role = st != NULL ? st->role : NULL;
+	e->req.role = role;
 	e->req.officer = officer_name(e, officer_of(e, e->req.role));
 	e->req.text = e->req_text;
 	e->req.training = e->o.training;
@@ -194,15 +195,59 @@ request(struct off_engine *e, enum off_request_kind kind, const char *text,
 	    kinds[kind], "text", e->req_text, "role", e->req.role), err);
 }
 
+/* A request of the current step's role. */
+static int
+request(struct off_engine *e, enum off_request_kind kind, const char *text,
+    struct off_err *err)
+{
+	return request_as(e, kind, e->cur < e->s->nsteps ? step(e)->role :
+	    NULL, text, err);
+}
+
 /* The parts of an engine that starting and resuming share. */
 static int
 engine_new(const struct off_script *s, const struct off_engine_opts *o,
     struct off_engine **out, struct off_err *err)
 {
 	struct off_engine	*e;
-	int			 ret;
+	const struct off_param	*p;
+	struct off_err		 perr;
+	const char		*key;
+	json_t			*v;
+	size_t			 i;
+	int			 ret, cards = 0;
 
 	*out = NULL;
+	if (s->training_only && !o->training)
+		return off_err_set(err, OFF_ERR_INVALID, s->path, _("this "
+		    "ceremony is for training only"));
+	for (i = 0; i < s->nsteps; i++) {
+		const struct off_action	*a = s->steps[i].type ==
+		    OFF_STEP_ACTION ? off_action_find(s->steps[i].action) :
+		    NULL;
+
+		if (s->steps[i].type == OFF_STEP_QUORUM ||
+		    (a != NULL && a->needs_cards))
+			cards = 1;
+	}
+	if (cards && o->slot == NULL)
+		return off_err_set(err, OFF_ERR_INVALID, NULL, _("this ceremony "
+		    "needs administrator cards: say where they go in"));
+	/* What was given up front is checked before anything is recorded. */
+	json_object_foreach(o->preset, key, v) {
+		off_err_clear(&perr);
+		if ((p = off_script_param(s, key)) == NULL)
+			return off_err_set(err, OFF_ERR_INVALID, s->path,
+			    _("the ceremony has no parameter \"%s\""), key);
+		if (!json_is_string(v) || off_param_check(p,
+		    json_string_value(v), &perr) != 0)
+			return off_err_set(err, OFF_ERR_INVALID, NULL, "%s",
+			    perr.detail);
+	}
+	json_object_foreach(o->drills, key, v)
+		if (off_script_step_index(s, key) == s->nsteps)
+			return off_err_set(err, OFF_ERR_INVALID, s->path,
+			    _("a drill names no step \"%s\""), key);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	e->s = s;
@@ -243,25 +288,9 @@ off_engine_start(const struct off_script *s, const struct off_engine_opts *o,
 	struct off_transcript_params	 tp;
 	struct off_engine		*e;
 	char				 hex[65];
-	size_t				 i;
-	int				 ret, cards = 0;
+	int				 ret;
 
 	*out = NULL;
-	if (s->training_only && !o->training)
-		return off_err_set(err, OFF_ERR_INVALID, s->path, _("this "
-		    "ceremony is for training only"));
-	for (i = 0; i < s->nsteps; i++) {
-		const struct off_action	*a = s->steps[i].type ==
-		    OFF_STEP_ACTION ? off_action_find(s->steps[i].action) :
-		    NULL;
-
-		if (s->steps[i].type == OFF_STEP_QUORUM ||
-		    (a != NULL && a->needs_cards))
-			cards = 1;
-	}
-	if (cards && o->slot == NULL)
-		return off_err_set(err, OFF_ERR_INVALID, NULL, _("this ceremony "
-		    "needs administrator cards: say where they go in"));
 	if ((ret = engine_new(s, o, &e, err)) != 0)
 		return ret;
 	memset(&tp, 0, sizeof(tp));
@@ -311,8 +340,10 @@ step_done(struct off_engine *e, size_t next, const char *result,
 	    e->s->steps[next].id : NULL), err)) != 0 ||
 	    (ret = off_transcript_checkpoint(e->t, err)) != 0)
 		return ret;
-	/* Whose action a witness would be witnessing. */
-	if (step(e)->type != OFF_STEP_WITNESS)
+	/* Whose action a witness would be witnessing; proving one's
+	 * presence is no action. */
+	if (step(e)->type != OFF_STEP_WITNESS &&
+	    step(e)->type != OFF_STEP_AUTHENTICATE)
 		snprintf(e->last_officer, sizeof(e->last_officer), "%s",
 		    officer_of(e, step(e)->role) != NULL ?
 		    officer_of(e, step(e)->role) : "");
@@ -338,14 +369,25 @@ seal(struct off_engine *e, int status, struct off_err *err)
 	return status;
 }
 
+/* 1 when a prompt of this step got no answer at all (end of input,
+ * interrupted): the ceremony pauses rather than fails. */
+static int
+fe_interrupted(const struct off_engine *e)
+{
+	return e->no_answer;
+}
+
 /* The step failed with err: note why, then its failure policy. */
 static int
 step_failed(struct off_engine *e, const struct off_err *why,
     struct off_err *err)
 {
 	off_err_format(why, e->failure, sizeof(e->failure));
-	off_fe_notice(e->o.fe, OFF_NOTICE_ERROR, "%s", e->failure);
+	/* Through the recording front end: the reason is on record. */
+	off_fe_notice(&e->sfe, OFF_NOTICE_ERROR, "%s", e->failure);
 	e->phase = PH_FAILED;
+	free(e->deviation);
+	e->deviation = NULL;
 	(void)err;
 	return OFF_ENGINE_RUNNING;
 }
@@ -403,6 +445,13 @@ run_action(struct off_engine *e, struct off_err *err)
 	if (c.world_created && (ret = off_transcript_bind(e->t, e->world,
 	    e->o.kmdata, st->id, err)) != 0)
 		goto out;
+	if (r != 0 && (aerr.code == OFF_ERR_INTERRUPTED ||
+	    fe_interrupted(e))) {
+		/* Nobody answered: not a failure of the step. */
+		*err = aerr;
+		ret = OFF_ERR_INTERRUPTED;
+		goto out;
+	}
 	if (r != 0) {
 		ret = step_failed(e, &aerr, err);
 		goto out;
@@ -434,6 +483,10 @@ run_quorum(struct off_engine *e, struct off_err *err)
 		    (int)off_world_k(e->world)), err)) != 0)
 			return ret;
 		return step_done(e, step(e)->next, "done", err);
+	}
+	if (qerr.code == OFF_ERR_INTERRUPTED || fe_interrupted(e)) {
+		*err = qerr;
+		return OFF_ERR_INTERRUPTED;
 	}
 	return step_failed(e, &qerr, err);
 }
@@ -651,6 +704,18 @@ holder_role(const struct off_engine *e)
 	return off_script_role(e->s, "custodian") != NULL ? "custodian" : NULL;
 }
 
+/* The PIN from the person; no answer at all pauses the ceremony. */
+static int
+inner_pin(struct off_engine *e, const struct off_pin_request *req, char *buf,
+    size_t bufsz, size_t *len)
+{
+	int	ret = e->sfe.ask_pin(e->sfe.arg, req, buf, bufsz, len);
+
+	if (ret == OFF_ERR_INTERRUPTED)
+		e->no_answer = 1;
+	return ret;
+}
+
 /* Before a card's first PIN, its holder proves who they are: the same
  * person cannot hold two cards of one quorum. */
 static int
@@ -680,15 +745,18 @@ holder_pin(void *arg, const struct off_pin_request *req, char *buf,
 	}
 	if (req->kind != OFF_PIN_ENTER || req->card_id == NULL ||
 	    role == NULL || json_object_get(e->holders, req->card_id) != NULL)
-		return e->sfe.ask_pin(e->sfe.arg, req, buf, bufsz, len);
+		return inner_pin(e, req, buf, bufsz, len);
 	off_err_clear(&why);
 	off_err_clear(&err);
 	otp[0] = '\0';
 	snprintf(q, sizeof(q), _("Holder of card %u: touch your YubiKey"),
 	    req->index);
 	if (e->own_roster == NULL && (ret = off_fe_ask_text(&e->sfe, q, NULL,
-	    otp, sizeof(otp))) != 0)
+	    otp, sizeof(otp))) != 0) {
+		if (ret == OFF_ERR_INTERRUPTED)
+			e->no_answer = 1;
 		return ret;
+	}
 	if ((ret = identify(e, role, otp, 0, &who, &why, &err)) != 0)
 		return ret;
 	if (who == NULL) {
@@ -708,7 +776,7 @@ holder_pin(void *arg, const struct off_pin_request *req, char *buf,
 		off_fe_notice(&e->sfe, OFF_NOTICE_INFO, _("TRAINING: %s "
 		    "(simulated) holds card %u"), officer_name(e, who),
 		    req->index);
-	return e->sfe.ask_pin(e->sfe.arg, req, buf, bufsz, len);
+	return inner_pin(e, req, buf, bufsz, len);
 }
 
 /* The card-holder front end passes everything else on to sfe. */
@@ -938,6 +1006,10 @@ begin_step(struct off_engine *e, struct off_err *err)
 	case OFF_STEP_INSTRUCTION:
 		return request(e, OFF_REQ_ACK, st->text, err);
 	case OFF_STEP_CHECKLIST:
+		if (e->item == 0 && e->sub == 1) {
+			tell(e, st->text);
+			e->sub = 2;
+		}
 		if (e->item >= st->nitems)
 			return step_done(e, st->next, "done", err);
 		if ((ret = request(e, OFF_REQ_CHECK, st->items[e->item],
@@ -957,21 +1029,17 @@ begin_step(struct off_engine *e, struct off_err *err)
 	case OFF_STEP_WITNESS:
 		return request(e, OFF_REQ_WITNESS, st->text, err);
 	case OFF_STEP_BRANCH:
+		tell(e, st->text);
 		return run_branch(e, err);
 	case OFF_STEP_EXCEPTION:
 		if (e->deviation == NULL)
 			return request(e, OFF_REQ_DEVIATION, st->text != NULL ?
 			    st->text : _("Describe the deviation and the "
 			    "decision taken"), err);
-		if ((ret = request(e, OFF_REQ_WITNESS, _("Witness: confirm the "
-		    "deviation as recorded"), err)) == 0 &&
-		    off_script_role(e->s, "witness") != NULL) {
-			/* The witness acknowledges, not the one who decided. */
-			e->req.role = "witness";
-			e->req.officer = officer_name(e, officer_of(e,
-			    "witness"));
-		}
-		return ret;
+		/* The witness acknowledges, not the one who decided. */
+		return request_as(e, OFF_REQ_WITNESS, off_script_role(e->s,
+		    "witness") != NULL ? "witness" : st->role, _("Witness: "
+		    "confirm the deviation as recorded"), err);
 	case OFF_STEP_SEAL:
 		tell(e, st->text);
 		if ((ret = append(e, OFF_T_STEP_ENDED, json_pack("{s:s}",
@@ -1139,7 +1207,10 @@ off_engine_answer(struct off_engine *e, const char *answer,
 		if ((e->deviation = strdup(answer)) == NULL)
 			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		e->phase = PH_BEGIN;
-		return 0;
+		/* On record as told, acknowledged or not. */
+		return append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s, s:s}",
+		    "kind", "deviation", "account", answer, "decided_by",
+		    actor(e)), err);
 	case OFF_REQ_OTP:
 		if ((ret = identify(e, step(e)->role, answer, 1, &who, &why,
 		    err)) != 0)
@@ -1180,9 +1251,10 @@ off_engine_answer(struct off_engine *e, const char *answer,
 		return step_failed(e, &why, err);
 	case OFF_REQ_WITNESS:
 		if (yes(answer) && step(e)->type == OFF_STEP_EXCEPTION) {
-			ret = append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s}",
-			    "account", e->deviation, "decided_by", actor(e)),
-			    err);
+			ret = append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s, "
+			    "s:s, s:b}", "kind", "deviation", "account",
+			    e->deviation, "decided_by", actor(e), "acknowledged",
+			    1), err);
 			free(e->deviation);
 			e->deviation = NULL;
 			return ret != 0 ? ret : step_done(e, step(e)->next,

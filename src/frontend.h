@@ -60,7 +60,8 @@ struct off_frontend {
 	void	(*notice)(void *arg, enum off_notice_level level,
 		    const char *msg);
 	/* Read a PIN into buf (bufsz bytes, locked); *len excludes any
-	 * terminator. OFF_ERR_CANCELLED when the person gives up. */
+	 * terminator. OFF_ERR_CANCELLED when the person gives up,
+	 * OFF_ERR_INTERRUPTED when no answer came (input ended). */
 	int	(*ask_pin)(void *arg, const struct off_pin_request *req,
 		    char *buf, size_t bufsz, size_t *len);
 	/* 0 for yes, OFF_ERR_CANCELLED for no, OFF_ERR_INTERRUPTED when

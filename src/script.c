@@ -278,6 +278,7 @@ off_param_check(const struct off_param *p, const char *value,
 {
 	struct stat	 st;
 	regex_t		 re;
+	const char	*digits;
 	char		*end;
 	long long	 v;
 	size_t		 i;
@@ -306,10 +307,13 @@ off_param_check(const struct off_param *p, const char *value,
 		return off_err_set(err, OFF_ERR_INVALID, NULL, _("%s: \"%s\" is "
 		    "not one of the choices"), p->id, value);
 	case OFF_PARAM_INTEGER:
+		/* Digits, as the actions take them: strtoll alone would
+		 * also take " 3" and "+3". */
+		digits = value + (*value == '-');
 		errno = 0;
 		v = strtoll(value, &end, 10);
-		if (*value == '\0' || *end != '\0' || errno != 0 ||
-		    v < p->min || v > p->max)
+		if (*digits < '0' || *digits > '9' || *end != '\0' ||
+		    errno != 0 || v < p->min || v > p->max)
 			return off_err_set(err, OFF_ERR_INVALID, NULL, _("%s: "
 			    "give a whole number from %lld to %lld"), p->id,
 			    p->min, p->max);
@@ -408,9 +412,10 @@ load_roles(struct lint *l, const config_setting_t *list)
 		}
 		r->coincide = strings(config_setting_get_member(g, "coincide"),
 		    &r->ncoincide);
-		if (!ident_ok(r->id, 32))
+		/* As a roster names roles: no "_". */
+		if (!ident_ok(r->id, 32) || strchr(r->id, '_') != NULL)
 			problem(l, r->line, _("role id \"%s\": use 1-32 of a-z, "
-			    "0-9, - and _"), r->id);
+			    "0-9 and -"), r->id);
 		if (!text_ok(r->title))
 			problem(l, r->line, _("role %s: control characters in "
 			    "the title"), r->id);
@@ -438,7 +443,7 @@ load_params(struct lint *l, const config_setting_t *list)
 	long long		 v;
 	regex_t			 re;
 	int			 i;
-	size_t			 t;
+	size_t			 t, b;
 
 	if (list == NULL || config_setting_length(list) == 0)
 		return;
@@ -480,6 +485,10 @@ load_params(struct lint *l, const config_setting_t *list)
 		if (off_script_param(s, p->id) != NULL)
 			problem(l, p->line, _("parameter \"%s\" is defined "
 			    "twice"), p->id);
+		for (b = 0; builtins[b] != NULL; b++)
+			if (strcmp(builtins[b], p->id) == 0)
+				problem(l, p->line, _("parameter \"%s\" would "
+				    "hide the engine's ${%s}"), p->id, p->id);
 		if (!text_ok(p->prompt) || (p->help != NULL &&
 		    !text_ok(p->help)))
 			problem(l, p->line, _("parameter %s: control characters "
@@ -592,7 +601,7 @@ load_step(struct lint *l, const config_setting_t *g, struct off_step *st)
 		    !word_in(name, step_types[t].optional))
 			problem(l, config_setting_source_line(
 			    config_setting_get_elem(g, (unsigned)i)),
-			    _("step %s: a %s step takes no \"%s\""), st->id,
+			    _("step %s: steps of type %s take no \"%s\""), st->id,
 			    type, name);
 	}
 	for (i = 0, name = step_types[t].required; *name != '\0'; ) {
@@ -601,7 +610,7 @@ load_step(struct lint *l, const config_setting_t *g, struct off_step *st)
 
 		snprintf(field, sizeof(field), "%.*s", (int)len, name);
 		if (config_setting_get_member(g, field) == NULL)
-			problem(l, st->line, _("step %s: a %s step needs "
+			problem(l, st->line, _("step %s: steps of type %s need "
 			    "\"%s\""), st->id, type, field);
 		name += len;
 		name += strspn(name, " ");
@@ -714,7 +723,9 @@ link_step(struct lint *l, const config_setting_t *g, size_t i)
 		}
 	}
 	if (st->type == OFF_STEP_BRANCH) {
-		check_refs(l, st->on, st->line);
+		/* Without "on" it is already a problem. */
+		if (st->on != NULL)
+			check_refs(l, st->on, st->line);
 		if ((v = off_conf_str(g, "default")) != NULL)
 			st->def = target(l, v, st);
 		cases = config_setting_get_member(g, "cases");
@@ -742,7 +753,7 @@ link_step(struct lint *l, const config_setting_t *g, size_t i)
 		check_refs(l, st->text, st->line);
 	for (c = 0; c < st->nitems; c++)
 		check_refs(l, st->items[c], st->line);
-	if (st->type == OFF_STEP_ACTION)
+	if (st->type == OFF_STEP_ACTION && st->action != NULL)
 		check_action(l, st);
 }
 
@@ -899,6 +910,12 @@ off_script_load(const char *path, struct off_script **out,
 				    s->steps[i].id, s->steps[j].line);
 	for (i = 0; i < s->nsteps; i++)
 		link_step(&l, config_setting_get_elem(steps, (unsigned)i), i);
+	/* Prompts are expanded too when they are shown. */
+	for (i = 0; i < s->nparams; i++) {
+		check_refs(&l, s->params[i].prompt, s->params[i].line);
+		if (s->params[i].help != NULL)
+			check_refs(&l, s->params[i].help, s->params[i].line);
+	}
 	check_graph(&l);
 done:
 	if (l.failed) {

@@ -65,8 +65,14 @@ find_script(const char *name, char *path, size_t len)
 	size_t		nd, i;
 	struct stat	st;
 
-	if (strchr(name, '/') != NULL || stat(name, &st) == 0) {
-		snprintf(path, len, "%s", name);
+	/* A path has a slash or the suffix; a bare name is a built-in,
+	 * whatever files the current directory holds. */
+	if (strchr(name, '/') != NULL || (strlen(name) > strlen(SCRIPT_SUFFIX) &&
+	    strcmp(name + strlen(name) - strlen(SCRIPT_SUFFIX),
+	    SCRIPT_SUFFIX) == 0)) {
+		/* Recorded as an absolute path, so a resume finds it. */
+		if (realpath(name, path) == NULL)
+			snprintf(path, len, "%s", name);
 		return 0;
 	}
 	nd = script_dirs(dirs, 4);
@@ -74,8 +80,13 @@ find_script(const char *name, char *path, size_t len)
 		if (snprintf(path, len, "%s/%s%s", dirs[i], name,
 		    SCRIPT_SUFFIX) >= (int)len)
 			continue;
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			char	real[PATH_MAX];
+
+			if (realpath(path, real) != NULL)
+				snprintf(path, len, "%s", real);
 			return 0;
+		}
 	}
 	fprintf(stderr, _("officiant: no ceremony \"%s\" (a script file, or "
 	    "one of 'officiant script list')\n"), name);
@@ -144,6 +155,7 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
 	struct fe_line		 line;
 	struct off_err		 err;
 	char			 words[OFF_PGP_WORDS_LEN(32)];
+	char			 tpath[PATH_MAX];
 	const uint8_t		*root;
 	int			 ret, st;
 
@@ -185,10 +197,13 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
 	printf(_("Transcript: %s\n"), off_engine_transcript_path(e));
 	st = off_engine_run(e, &err);
 	if (st < 0) {
+		/* Interrupting closes the transcript, and its path goes. */
+		snprintf(tpath, sizeof(tpath), "%s",
+		    off_engine_transcript_path(e));
 		off_engine_interrupt(e, err.detail);
 		fprintf(stderr, _("officiant: the ceremony stopped: %s\n"
 		    "The transcript %s is unsealed and can be resumed.\n"),
-		    err.detail, off_engine_transcript_path(e));
+		    err.detail, tpath);
 		ret = err.code == OFF_ERR_CANCELLED ||
 		    err.code == OFF_ERR_INTERRUPTED ? EXIT_CANCELLED :
 		    cmd_exit_code(err.code);
@@ -550,9 +565,13 @@ print_wrapped(const char *indent, const char *text)
 	printf("%s", indent);
 	while (*p != '\0') {
 		w = strcspn(p, " \n");
-		if (col > 0 && col + w > 68) {
+		if (col > 0 && col + 1 + w > 68) {
 			printf("\n%s", indent);
 			col = 0;
+		} else if (col > 0 && w > 0) {
+			/* The space goes before a word, never at the end. */
+			putchar(' ');
+			col++;
 		}
 		printf("%.*s", (int)w, p);
 		col += w;
@@ -560,12 +579,9 @@ print_wrapped(const char *indent, const char *text)
 		if (*p == '\n') {
 			printf("\n%s", indent);
 			col = 0;
-			p++;
-		} else if (*p == ' ') {
-			if (col > 0)
-				putchar(' '), col++;
-			p++;
 		}
+		if (*p != '\0')
+			p++;
 	}
 	printf("\n");
 }
@@ -655,7 +671,7 @@ script_print(const struct cmd_entry *e, int argc, char **argv)
 		printf("%s", _("      time: ______   initials: ____  ____\n"));
 	}
 	printf(_("\nEstimated time: %u min\n"), total);
-	printf("%s", _("\nFinal checkpoint (words): ______________________"
+	printf("%s", _("\nFinal root (words): ______________________"
 	    "______________________\nSignatures: ____________________  "
 	    "____________________\n"));
 	off_script_free(&s);
@@ -663,47 +679,56 @@ script_print(const struct cmd_entry *e, int argc, char **argv)
 }
 
 static int
+is_script(const struct dirent *de)
+{
+	size_t	len = strlen(de->d_name);
+
+	return de->d_name[0] != '.' && len > strlen(SCRIPT_SUFFIX) &&
+	    strcmp(de->d_name + len - strlen(SCRIPT_SUFFIX),
+	    SCRIPT_SUFFIX) == 0;
+}
+
+static int
 script_list(const struct cmd_entry *e, int argc, char **argv)
 {
 	struct off_script	*s;
 	struct off_err		 err;
+	struct dirent		**list;
 	char			 dirs[4][PATH_MAX], path[PATH_MAX];
-	struct dirent		*de;
-	DIR			*d;
 	size_t			 nd, i, len;
+	int			 n, j;
 
 	(void)argv;
 	if (argc != 1)
 		return argc == 2 && strcmp(argv[1], "--help") == 0 ?
 		    cmd_help(e, _(HELP_HELP), _("\nLists the built-in "
-		    "ceremonies: $OFFICIANT_CEREMONY_DIR, then ceremony/\n"
-		    "next to the program, then the installed ones.\n"),
-		    NULL) : cmd_usage(e, NULL);
+		    "ceremonies by the name 'run' takes, in the order they are "
+		    "looked\nfor: $OFFICIANT_CEREMONY_DIR, ceremony/ next to "
+		    "the program, the installed\nones; a name found earlier "
+		    "hides the same name later.\n"), NULL) :
+		    cmd_usage(e, NULL);
 	nd = script_dirs(dirs, 4);
 	for (i = 0; i < nd; i++) {
-		if ((d = opendir(dirs[i])) == NULL)
+		if ((n = scandir(dirs[i], &list, is_script, alphasort)) < 0)
 			continue;
-		while ((de = readdir(d)) != NULL) {
-			len = strlen(de->d_name);
-			if (len <= strlen(SCRIPT_SUFFIX) ||
-			    strcmp(de->d_name + len - strlen(SCRIPT_SUFFIX),
-			    SCRIPT_SUFFIX) != 0 ||
-			    off_path_join(path, sizeof(path), dirs[i],
-			    de->d_name) != 0)
-				continue;
+		printf(_("%s:\n"), dirs[i]);
+		for (j = 0; j < n; j++) {
+			len = strlen(list[j]->d_name) - strlen(SCRIPT_SUFFIX);
 			off_err_clear(&err);
-			if (off_script_load(path, &s, NULL, &err) != 0) {
-				printf(_("  %-28.*s (does not load: %s)\n"),
-				    (int)(len - strlen(SCRIPT_SUFFIX)),
-				    de->d_name, err.detail);
-				continue;
+			if (off_path_join(path, sizeof(path), dirs[i],
+			    list[j]->d_name) != 0)
+				;
+			else if (off_script_load(path, &s, NULL, &err) != 0)
+				printf(_("  %-24.*s (does not load: %s)\n"),
+				    (int)len, list[j]->d_name, err.detail);
+			else {
+				printf("  %-24.*s %s\n", (int)len,
+				    list[j]->d_name, s->title);
+				off_script_free(&s);
 			}
-			printf("  %-28s %s\n", s->id, s->title);
-			off_script_free(&s);
+			free(list[j]);
 		}
-		closedir(d);
-		printf(_("  (from %s)\n"), dirs[i]);
-		break;
+		free(list);
 	}
 	return EXIT_OK;
 }

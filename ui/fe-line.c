@@ -120,7 +120,9 @@ line_ask_pin(void *arg, const struct off_pin_request *req, char *buf,
 		quiet.c_lflag |= ICANON;
 		restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 	}
-	ret = read_line(buf, bufsz, len);
+	/* The end of the input is no answer, not a refusal. */
+	if ((ret = read_line(buf, bufsz, len)) == OFF_ERR_CANCELLED)
+		ret = OFF_ERR_INTERRUPTED;
 	if (restore)
 		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 	/* The typed line was not echoed: end the prompt line. */
@@ -165,6 +167,8 @@ line_ask_text(void *arg, const char *prompt, const char *help, char *buf,
 	fflush(stdout);
 	if ((ret = read_line(buf, bufsz, &len)) == 0 && len + 1 >= bufsz)
 		ret = OFF_ERR_TOO_LARGE;
+	else if (ret == OFF_ERR_CANCELLED)
+		ret = OFF_ERR_INTERRUPTED;
 	/* Echo what was read when it did not come from a person typing. */
 	if (ret == 0 && !st->tty)
 		printf("%s\n", buf);
