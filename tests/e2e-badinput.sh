@@ -5,9 +5,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
 K=$T/kmdata; D=$T/cards
-mkdir -p "$D"
-pins_23 >"$T/in"
-expect 0 "create" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --drawer "$D" --kdf-cost 12 <"$T/in"
+create_world "create" "$K" "$D" 12
 c1=$(ls "$D"/*-1.card)
 
 # Impossible quorums: usage errors, nothing created.

@@ -14,9 +14,7 @@
 # plaintext key material in any file written.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
-: "${OPENSSL:=openssl}"
-command -v "$OPENSSL" >/dev/null 2>&1 || { echo "no openssl: skipped"; exit 77; }
-command -v xxd >/dev/null 2>&1 || { echo "no xxd: skipped"; exit 77; }
+need_openssl
 
 KA=$T/kmdata-a; DA=$T/cards-a; KB=$T/kmdata-b; DB=$T/cards-b
 W=$T/work; P=$T/probe; M=$T/training
@@ -25,25 +23,9 @@ cd "$W" || exit 1
 # No configuration file of the user's or the system's takes part.
 XDG_CONFIG_HOME=$T/xdg; HOME=$T/home; export XDG_CONFIG_HOME HOME
 
-snap() {
-	snap_transcripts
-	ls -a "$W" >"$T/w.before"
-}
-# nothing_written WHAT: the working directory is as before.
-nothing_written() {
-	ls -a "$W" >"$T/w.after"
-	cmp -s "$T/w.before" "$T/w.after" || fail "$1: files left: $(comm -13 "$T/w.before" "$T/w.after")"
-}
-sha() {
-	sha256sum <"$1" | cut -d' ' -f1
-}
-hex() {
-	xxd -p <"$1" | tr -d '\n'
-}
-# kekfp FILE: SHA-256 of the DER SubjectPublicKeyInfo, as officiant
-# prints KEK fingerprints.
+# kekfp FILE: the fingerprint of the KEK in FILE.
 kekfp() {
-	"$OPENSSL" pkey -pubin -in "$1" -outform DER | sha256sum | cut -d' ' -f1
+	pub_fp -pubin -in "$1"
 }
 # certs DIR: TRAINING-chain.pem split into DIR/c1.pem (the KEK's),
 # c2.pem (issuing CA), c3.pem (root).
@@ -122,8 +104,7 @@ cmp -s "$M/busy" "$M/nonempty/notes.txt" || fail "make-kek changed a file in its
 # 2. World A, 2 of 3.
 K=$KA
 : >"$T/tr.before"
-pins_23 >"$T/in"
-expect 0 "create world A" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$KA" --drawer "$DA" --kdf-cost 10 <"$T/in"
+create_world "create world A" "$KA" "$DA" 10
 recorded world-create "create world A"
 printf '1111\n2222\n' >"$T/pinsA"
 
@@ -200,43 +181,15 @@ snap
 expect 0 "generate contosokey" -- "$OFFICIANT" key generate --kmdata "$KA" --ident contosokey --plainname contosokey --type rsa --size 2048
 recorded key-generate "generate contosokey"
 nothing_written "generate contosokey"
-fp_of() {
-	"$OFFICIANT" key inspect --kmdata "$1" "$2" | sed -n 's/^  fingerprint  //p'
-}
-fp_contosokey=$(fp_of "$KA" contosokey)
+fp_contosokey=$(key_fp "$KA" contosokey)
 [ ${#fp_contosokey} -eq 64 ] || fail "contosokey fingerprint '$fp_contosokey'"
 expect 0 "inspect contosokey" -- "$OFFICIANT" key inspect --kmdata "$KA" contosokey
 expect_in "$T/out" "ACL          sign, decrypt, recover, change-acl" "contosokey ACL as born"
 
-# unwrap PKG KEKDIR MD OUT: the FORMATS.md recipe with the training
-# private key; the one-time AES key goes to OUT.aes.
+# unwrap PKG KEKDIR MD OUT: unwrap_package with the training private
+# key of KEKDIR, which alone opens it.
 unwrap() {
-	u_L=$(($("$OPENSSL" pkey -pubin -in "$2/TRAINING-kek.pem" -noout -text | sed -n 's/.*Public-Key: (\([0-9]*\) bit)/\1/p') / 8))
-	case $1 in
-	*.byok)
-		u_ct=$(sed -n 's/^  "ciphertext": "\(.*\)",$/\1/p' "$1")
-		case $u_ct in
-		""|*[!A-Za-z0-9_-]*) fail "$1: ciphertext is not base64url without padding: '$u_ct'" ;;
-		esac
-		while [ $((${#u_ct} % 4)) -ne 0 ]; do u_ct="$u_ct="; done
-		printf '%s' "$u_ct" | tr -- '-_' '+/' | base64 -d >"$P/wrapped" || fail "$1: base64" ;;
-	*)
-		cp "$1" "$P/wrapped" ;;
-	esac
-	u_len=$(wc -c <"$P/wrapped")
-	[ "$u_len" -gt $((u_L + 16)) ] && [ $(((u_len - u_L) % 8)) -eq 0 ] || fail "$1: $u_len bytes under a $u_L-byte KEK"
-	head -c "$u_L" "$P/wrapped" >"$P/a.bin"
-	tail -c +$((u_L + 1)) "$P/wrapped" >"$P/k.bin"
-	"$OPENSSL" pkeyutl -decrypt -inkey "$2/TRAINING-kek-private.pem" -in "$P/a.bin" -out "$4.aes" \
-	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$3" -pkeyopt rsa_mgf1_md:"$3" ||
-	    fail "$1: RSA-OAEP $3 decryption"
-	[ "$(wc -c <"$4.aes")" -eq 32 ] || fail "$1: the wrapped AES key is not 32 bytes"
-	case $3 in sha1) u_other=sha256 ;; *) u_other=sha1 ;; esac
-	! "$OPENSSL" pkeyutl -decrypt -inkey "$2/TRAINING-kek-private.pem" -in "$P/a.bin" -out "$P/other" \
-	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$u_other" -pkeyopt rsa_mgf1_md:"$u_other" 2>/dev/null ||
-	    fail "$1: decrypts with $u_other as well"
-	"$OPENSSL" enc -d -id-aes256-wrap-pad -K "$(hex "$4.aes")" -iv A65959A6 -in "$P/k.bin" -out "$4" ||
-	    fail "$1: AES key unwrap"
+	unwrap_package "$1" "$2/TRAINING-kek-private.pem" "$3" wrap "$4"
 	# Another training KEK does not open it.
 	! "$OPENSSL" pkeyutl -decrypt -inkey "$M/other/TRAINING-kek-private.pem" -in "$P/a.bin" -out "$P/other" \
 	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$3" -pkeyopt rsa_mgf1_md:"$3" 2>/dev/null ||
@@ -260,7 +213,7 @@ byok() {
 	[ "$(sed -n 's/^  ACL          //p' "$T/out")" = export-wrapped ] || fail "$b_id reduced copy: ACL '$(sed -n 's/^  ACL          //p' "$T/out")'"
 	expect_in "$T/out" "export KEK   $(kekfp "$b_d/TRAINING-kek.pem") (target $b_tg)" "$b_id reduced for the verified KEK"
 	expect_in "$T/out" "acl-reduced key_simple_$b_id" "$b_id reduced history"
-	expect_in "$T/out" "fingerprint  $(fp_of "$KA" "$b_id")" "$b_id reduced copy is the key"
+	expect_in "$T/out" "fingerprint  $(key_fp "$KA" "$b_id")" "$b_id reduced copy is the key"
 	expect 0 "original $b_id untouched" -- "$OFFICIANT" key inspect --kmdata "$KA" "$b_id"
 	expect_in "$T/out" "ACL          sign, decrypt, recover, change-acl" "$b_id original ACL"
 	snap
@@ -278,7 +231,7 @@ byok() {
 	# The published-hash check works on what was written, too.
 	expect 0 "verify-hash $b_out" -- "$OFFICIANT" package verify-hash --sha256 "$b_sha" "$b_out"
 	unwrap "$b_out" "$b_d" "$b_md" "$P/$b_id.der"
-	[ "$("$OPENSSL" pkey -inform DER -in "$P/$b_id.der" -pubout -outform DER | sha256sum | cut -d' ' -f1)" = "$(fp_of "$KA" "$b_id")" ] ||
+	[ "$(pub_fp -inform DER -in "$P/$b_id.der")" = "$(key_fp "$KA" "$b_id")" ] ||
 	    fail "$b_out: the unwrapped key is not $b_id as key inspect shows it"
 	"$OPENSSL" pkcs8 -inform DER -nocrypt -in "$P/$b_id.der" -out /dev/null || fail "$b_out: not PKCS#8"
 	"$OPENSSL" pkey -inform DER -in "$P/$b_id.der" -noout -text 2>/dev/null | grep -q "Private-Key: (2048 bit" ||
@@ -534,14 +487,7 @@ cksum "$KA"/key_* >"$P/ka.after"
 cmp -s "$P/ka.before" "$P/ka.after" || fail "the failed transfer changed A's keys"
 
 # Every transcript of both worlds verifies against its world.
-n=0
-for k in "$KA" "$KB"; do
-	for tr in "$k"/transcripts/*.transcript; do
-		expect 0 "verify $(basename "$tr")" -- "$OFFICIANT" verify --kmdata "$k" "$tr"
-		n=$((n + 1))
-	done
-done
-[ "$n" -ge 12 ] || fail "only $n transcripts"
+verify_all 12 "$KA" "$KB"
 
 # 6. No file written under the worlds, the card drawers or the working
 # directory holds the generated keys in the clear: PKCS#8 and PKCS#1
@@ -553,18 +499,8 @@ done
 for id in contosokey contoso-aws contoso-gcp; do
 	[ -s "$P/$id.der" ] || { fail "no $id unwrapped"; continue; }
 	"$OPENSSL" pkey -inform DER -in "$P/$id.der" -outform DER -out "$P/$id.trad" || fail "openssl pkey $id"
-	for g in "$P/$id.der" "$P/$id.trad"; do
-		h=$(hex "$g")
-		echo "$h" >>"$P/needles"
-		l=${#h}
-		o=64
-		while [ $((o + 64)) -le "$l" ]; do
-			printf '%s\n' "$h" | cut -c $((o + 1))-$((o + 64)) >>"$P/needles"
-			o=$((o + 96))
-		done
-	done
-	"$OPENSSL" pkey -inform DER -in "$P/$id.der" -pubout -outform DER | xxd -p | tr -d '\n' >>"$P/public"
-	echo >>"$P/public"
+	hex_needles "$P/$id.der" "$P/$id.trad"
+	pub_hex "$P/$id.der" >>"$P/public"
 done
 for a in "$P"/*.aes; do
 	hex "$a" >>"$P/needles"
@@ -574,26 +510,14 @@ grep -vF -f "$P/public" "$P/needles" >"$P/hexneedles"
 : >"$P/b64needles"
 for id in contosokey contoso-aws contoso-gcp; do
 	tail -c +321 "$P/$id.der" | head -c 30 >"$P/$id.secret"
-	for g in "$P/$id.secret" "$P"/$id.der.aes; do
-		for o in 0 1 2; do
-			b=$({ head -c "$o" /dev/zero; cat "$g"; } | base64 -w0 | sed 's/^....//; s/....$//')
-			[ ${#b} -ge 32 ] || fail "base64 needle '$b' too short"
-			printf '%s\n' "$b" >>"$P/b64needles"
-			printf '%s\n' "$b" | tr '+/' '-_' >>"$P/b64needles"
-		done
-	done
+	b64_needles "$P/$id.secret" "$P"/$id.der.aes
 done
 # The search finds what it looks for.
-hex "$P/contoso-gcp.der" | grep -qF -f "$P/hexneedles" || fail "the hex search does not work"
-base64 -w0 "$P/contosokey.der" | grep -qF -f "$P/b64needles" || fail "the base64 search does not work"
-base64 -w0 "$P/contoso-aws.der" | tr '+/' '-_' | grep -qF -f "$P/b64needles" || fail "the base64url search does not work"
+needles_found "$P/contoso-gcp.der" "$P/contosokey.der" "$P/contoso-aws.der"
 find "$KA" "$KB" "$DA" "$DB" "$W" -type f >"$P/files"
 [ "$(grep -c "^$KA/" "$P/files")" -ge 15 ] || fail "too few files under world A to search"
 [ "$(grep -c "^$KB/" "$P/files")" -ge 4 ] || fail "too few files under world B to search"
 [ "$(grep -c "^$W/" "$P/files")" -eq 3 ] || fail "not the three packages in the working directory"
-while read -r f; do
-	xxd -p "$f" | tr -d '\n' | grep -qF -f "$P/hexneedles" && fail "$f holds key material (hex)"
-	grep -qaF -f "$P/b64needles" "$f" && fail "$f holds key material (base64)"
-done <"$P/files"
+no_leaks "$P/files"
 
 finish

@@ -5,24 +5,16 @@
 # key file, a key of another world; every key command leaves a sealed
 # transcript that verifies; no plaintext private key lands anywhere.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
-: "${OPENSSL:=openssl}"
 
 K=$T/kmdata; D=$T/cards; W=$T/work; P=$T/probe
 mkdir -p "$D" "$W" "$P"
 cd "$W" || exit 1
-pins_23 >"$T/in"
-expect 0 "create" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --drawer "$D" --kdf-cost 10 <"$T/in"
+create_world "create" "$K" "$D" 10
 printf '1111\n2222\n' >"$T/pins2"
 
-# snap, then recorded CEREMONY WHAT after a command: it left exactly one
-# new transcript, of that ceremony, sealed, and verify accepts it.
-snap() {
-	snap_transcripts
-}
-# sum FILE: its checksum, to show it did not change.
-sum() {
-	cksum <"$1"
-}
+# Each key command: snap, then recorded CEREMONY WHAT after it: it left
+# exactly one new transcript, of that ceremony, sealed, and verify
+# accepts it.
 
 # Generate.
 snap
@@ -59,7 +51,7 @@ expect_in "$T/out" "sign, decrypt, recover, change-acl" "list shows the ACL"
 # The KEK of the destination, as the cloud hands it out.
 "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/kek.pem" 2>/dev/null || fail "openssl genpkey"
 "$OPENSSL" pkey -in "$T/kek.pem" -pubout -out "$W/kek.pub" || fail "openssl pkey -pubout"
-kekfp=$("$OPENSSL" pkey -pubin -in "$W/kek.pub" -outform DER | sha256sum | cut -d' ' -f1)
+kekfp=$(pub_fp -pubin -in "$W/kek.pub")
 [ ${#kekfp} -eq 64 ] || fail "KEK fingerprint '$kekfp'"
 
 # Reduce the ACL with two cards.
@@ -203,8 +195,7 @@ cp "$T/xfer.good" "$K/key_xferacld_contosokey"
 expect 0 "restored" -- "$OFFICIANT" key inspect --kmdata "$K" contosokey
 
 # A key of another world.
-mkdir -p "$T/c2"
-expect 0 "second world" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$T/k2" --drawer "$T/c2" --kdf-cost 10 <"$T/in"
+create_world "second world" "$T/k2" "$T/c2" 10
 expect 0 "key in the second world" -- "$OFFICIANT" key generate --kmdata "$T/k2" --ident foreign --type ec
 cp "$T/k2/key_simple_foreign" "$K/"
 expect 4 "a key of another world" -- "$OFFICIANT" key inspect --kmdata "$K" foreign
@@ -227,7 +218,7 @@ expect_in "$T/out" "exported in the clear to exportme.pem" "export reported"
 recorded key-export "export exportable"
 [ "$(stat -c %a exportme.pem)" = 600 ] || fail "the export is not mode 0600"
 head -1 exportme.pem | grep -q "^-----BEGIN PRIVATE KEY-----$" || fail "the export is not PKCS#8 PEM"
-[ "$("$OPENSSL" pkey -in exportme.pem -pubout -outform DER | sha256sum | cut -d' ' -f1)" = "$xfp" ] || fail "the export is not the key"
+[ "$(pub_fp -in exportme.pem)" = "$xfp" ] || fail "the export is not the key"
 xsum=$(sum exportme.pem)
 expect 1 "export over an existing file" -- "$OFFICIANT" key export --kmdata "$K" --out exportme.pem exportme
 [ "$(sum exportme.pem)" = "$xsum" ] || fail "the export was overwritten"
@@ -279,12 +270,7 @@ while read -r f; do
 done <"$P/files"
 
 # Every transcript of the session verifies.
-n=0
-for tr in "$K"/transcripts/*.transcript; do
-	expect 0 "verify $(basename "$tr")" -- "$OFFICIANT" verify --kmdata "$K" "$tr"
-	n=$((n + 1))
-done
-[ "$n" -ge 14 ] || fail "only $n transcripts"
+verify_all 14 "$K"
 for c in key-generate key-reduce-acl key-export; do
 	ls "$K/transcripts" | grep -q -- "-$c" || fail "no $c transcript"
 done

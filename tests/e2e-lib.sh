@@ -42,13 +42,50 @@ pins_23() {
 	printf '1111\n1111\n2222\n2222\n3333\n3333\n'
 }
 
+# create_world WHAT KMDATA DRAWER KDF-COST: a 2-of-3 world of pins_23's
+# PINs (left in $T/in) with its cards in DRAWER, checked as WHAT.
+create_world() {
+	mkdir -p "$3"
+	pins_23 >"$T/in"
+	expect 0 "$1" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$2" --drawer "$3" --kdf-cost "$4" <"$T/in"
+}
+
+# need_openssl: the tests that check with the OpenSSL command line
+# (OPENSSL, default openssl) and xxd are skipped without them.
+: "${OPENSSL:=openssl}"
+need_openssl() {
+	command -v "$OPENSSL" >/dev/null 2>&1 || { echo "no openssl: skipped"; exit 77; }
+	command -v xxd >/dev/null 2>&1 || { echo "no xxd: skipped"; exit 77; }
+}
+
+# sum FILE: its checksum, to show it did not change; sha FILE: its
+# SHA-256 in hex; hex FILE: its bytes in hex, on one line.
+sum() {
+	cksum <"$1"
+}
+sha() {
+	sha256sum <"$1" | cut -d' ' -f1
+}
+hex() {
+	xxd -p <"$1" | tr -d '\n'
+}
+# pub_fp OPENSSL-PKEY-ARGS...: SHA-256 of the key's DER
+# SubjectPublicKeyInfo, as officiant prints key and KEK fingerprints.
+pub_fp() {
+	"$OPENSSL" pkey "$@" -pubout -outform DER | sha256sum | cut -d' ' -f1
+}
+# key_fp KMDATA KEY: the fingerprint 'key inspect' shows.
+key_fp() {
+	"$OFFICIANT" key inspect --kmdata "$1" "$2" | sed -n 's/^  fingerprint  //p'
+}
+
 # Transcript checks for tests that set K (KMDATA): snap_transcripts
 # before a command, then recorded CEREMONY WHAT (exactly one new sealed
 # transcript of that ceremony that verify accepts), recorded_if_any (a
 # command refused before its ceremony began may leave none) or
 # not_recorded WHAT (none left).
 snap_transcripts() {
-	ls "$K/transcripts" >"$T/tr.before"
+	ls "$K/transcripts" >"$T/tr.before" 2>/dev/null || : >"$T/tr.before"
 }
 recorded() {
 	ls "$K/transcripts" >"$T/tr.after"
@@ -79,6 +116,124 @@ check_new() {
 not_recorded() {
 	ls "$K/transcripts" >"$T/tr.after"
 	cmp -s "$T/tr.before" "$T/tr.after" || fail "$1: a transcript was left: $(comm -13 "$T/tr.before" "$T/tr.after")"
+}
+
+# verify_all MIN KMDATA...: every transcript of each KMDATA verifies
+# against its world, and there are MIN of them or more in all.
+verify_all() {
+	v_min=$1; shift
+	v_n=0
+	for v_k in "$@"; do
+		for v_tr in "$v_k"/transcripts/*.transcript; do
+			expect 0 "verify $(basename "$v_tr")" -- "$OFFICIANT" verify --kmdata "$v_k" "$v_tr"
+			v_n=$((v_n + 1))
+		done
+	done
+	[ "$v_n" -ge "$v_min" ] || fail "only $v_n transcripts"
+}
+
+# For tests that work in a directory W: snap (snap_transcripts and the
+# listing of W), then nothing_written WHAT: W is as it was.
+snap() {
+	snap_transcripts
+	ls -a "$W" >"$T/w.before"
+}
+nothing_written() {
+	ls -a "$W" >"$T/w.after"
+	cmp -s "$T/w.before" "$T/w.after" || fail "$1: files left: $(comm -13 "$T/w.before" "$T/w.after")"
+}
+
+# Searches for key material in the clear, for tests that set P (a
+# directory of their own): hex_needles FILE... adds the hex of each file
+# to $P/needles, whole and in 32-byte windows; pub_hex DER: the hex of
+# the public key of the private key in DER, on one line; b64_needles
+# FILE... adds to $P/b64needles the base64 of each file at each byte
+# alignment, less the ends that depend on their neighbours, in both
+# alphabets; needles_found A B C: the searches work, finding the hex of
+# A, the base64 of B and the base64url of C; no_leaks LIST: no file
+# named in LIST holds a line of $P/hexneedles in hex nor one of
+# $P/b64needles.
+hex_needles() {
+	for n_f in "$@"; do
+		n_h=$(hex "$n_f")
+		echo "$n_h" >>"$P/needles"
+		n_l=${#n_h}
+		n_o=64
+		while [ $((n_o + 64)) -le "$n_l" ]; do
+			printf '%s\n' "$n_h" | cut -c $((n_o + 1))-$((n_o + 64)) >>"$P/needles"
+			n_o=$((n_o + 96))
+		done
+	done
+}
+pub_hex() {
+	"$OPENSSL" pkey -inform DER -in "$1" -pubout -outform DER | xxd -p | tr -d '\n'
+	echo
+}
+b64_needles() {
+	for n_f in "$@"; do
+		for n_o in 0 1 2; do
+			n_b=$({ head -c "$n_o" /dev/zero; cat "$n_f"; } | base64 -w0 | sed 's/^....//; s/....$//')
+			[ ${#n_b} -ge 32 ] || fail "base64 needle '$n_b' too short"
+			printf '%s\n' "$n_b" >>"$P/b64needles"
+			printf '%s\n' "$n_b" | tr '+/' '-_' >>"$P/b64needles"
+		done
+	done
+}
+needles_found() {
+	hex "$1" | grep -qF -f "$P/hexneedles" || fail "the hex search does not work"
+	base64 -w0 "$2" | grep -qF -f "$P/b64needles" || fail "the base64 search does not work"
+	base64 -w0 "$3" | tr '+/' '-_' | grep -qF -f "$P/b64needles" || fail "the base64url search does not work"
+}
+no_leaks() {
+	while read -r n_f; do
+		xxd -p "$n_f" | tr -d '\n' | grep -qF -f "$P/hexneedles" && fail "$n_f holds key material (hex)"
+		grep -qaF -f "$P/b64needles" "$n_f" && fail "$n_f holds key material (base64)"
+	done <"$1"
+}
+
+# unwrap_package PKG KEKPRIV MD MODE OUT: the FORMATS.md recipe with the
+# OpenSSL command line and the KEK's private key KEKPRIV, the material
+# into OUT. A .byok package holds the ciphertext in base64url, any other
+# is the ciphertext. MODE wrap: RSA-OAEP (MD for OAEP and MGF1, and no
+# other digest) of a one-time AES key, which goes to OUT.aes (and
+# wrapped to $P/a.bin), then AES-KWP of the material; oaep: the
+# material under RSA-OAEP alone.
+unwrap_package() {
+	u_L=$(($("$OPENSSL" pkey -in "$2" -noout -text | sed -n 's/^Private-Key: (\([0-9]*\) bit.*/\1/p') / 8))
+	case $1 in
+	*.byok)
+		u_ct=$(sed -n 's/^  "ciphertext": "\(.*\)",$/\1/p' "$1")
+		case $u_ct in
+		""|*[!A-Za-z0-9_-]*) fail "$1: ciphertext is not base64url without padding: '$u_ct'" ;;
+		esac
+		while [ $((${#u_ct} % 4)) -ne 0 ]; do u_ct="$u_ct="; done
+		printf '%s' "$u_ct" | tr -- '-_' '+/' | base64 -d >"$P/wrapped" || fail "$1: base64" ;;
+	*)
+		cp "$1" "$P/wrapped" ;;
+	esac
+	u_len=$(wc -c <"$P/wrapped")
+	if [ "$4" = oaep ]; then
+		[ "$u_len" -eq "$u_L" ] || fail "$1: $u_len bytes, not the modulus' $u_L"
+		"$OPENSSL" pkeyutl -decrypt -inkey "$2" -in "$P/wrapped" -out "$5" \
+		    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$3" -pkeyopt rsa_mgf1_md:"$3" ||
+		    fail "$1: RSA-OAEP $3 decryption"
+		return
+	fi
+	[ "$u_len" -gt $((u_L + 16)) ] && [ $(((u_len - u_L) % 8)) -eq 0 ] || fail "$1: $u_len bytes under a $u_L-byte KEK"
+	head -c "$u_L" "$P/wrapped" >"$P/a.bin"
+	tail -c +$((u_L + 1)) "$P/wrapped" >"$P/k.bin"
+	"$OPENSSL" pkeyutl -decrypt -inkey "$2" -in "$P/a.bin" -out "$5.aes" \
+	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$3" -pkeyopt rsa_mgf1_md:"$3" ||
+	    fail "$1: RSA-OAEP $3 decryption"
+	[ "$(wc -c <"$5.aes")" -eq 32 ] || fail "$1: the wrapped AES key is not 32 bytes"
+	# The other digest does not decrypt: the right one was used.
+	case $3 in sha1) u_other=sha256 ;; *) u_other=sha1 ;; esac
+	! "$OPENSSL" pkeyutl -decrypt -inkey "$2" -in "$P/a.bin" -out "$P/other" \
+	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$u_other" -pkeyopt rsa_mgf1_md:"$u_other" 2>/dev/null ||
+	    fail "$1: decrypts with $u_other as well"
+	"$OPENSSL" enc -d -id-aes256-wrap-pad -K "$(hex "$5.aes")" -iv A65959A6 -in "$P/k.bin" -out "$5" ||
+	    fail "$1: AES key unwrap"
+	[ $((u_len - u_L)) -eq $((8 + 8 * (($(wc -c <"$5") + 7) / 8))) ] || fail "$1: KWP length"
 }
 
 finish() {

@@ -10,36 +10,14 @@
 # verify, and no plaintext key material in any file written.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
-: "${OPENSSL:=openssl}"
-command -v "$OPENSSL" >/dev/null 2>&1 || { echo "no openssl: skipped"; exit 77; }
-command -v xxd >/dev/null 2>&1 || { echo "no xxd: skipped"; exit 77; }
+need_openssl
 
 K=$T/kmdata; D=$T/cards; W=$T/work; P=$T/probe; S=$T/spent
 KID=https://contoso-vault.vault.azure.net/keys/KEK-BYOK/664f202bfe884e4fa2c0f9e6b4d5a3c1
 mkdir -p "$D" "$W" "$P" "$S"
 cd "$W" || exit 1
-pins_23 >"$T/in"
-expect 0 "create" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --drawer "$D" --kdf-cost 10 <"$T/in"
+create_world "create" "$K" "$D" 10
 printf '1111\n2222\n' >"$T/pins2"
-
-snap() {
-	snap_transcripts
-	ls -a "$W" >"$T/w.before"
-}
-# nothing_written WHAT: the working directory is as before.
-nothing_written() {
-	ls -a "$W" >"$T/w.after"
-	cmp -s "$T/w.before" "$T/w.after" || fail "$1: files left: $(comm -13 "$T/w.before" "$T/w.after")"
-}
-sum() {
-	cksum <"$1"
-}
-sha() {
-	sha256sum <"$1" | cut -d' ' -f1
-}
-hex() {
-	xxd -p <"$1" | tr -d '\n'
-}
 
 # The keys, and the fingerprints key inspect shows for them.
 for spec in "contosokey rsa --size 2048" "fabrikamkey ec --curve p256" "datakey aes --size 256"; do
@@ -47,10 +25,7 @@ for spec in "contosokey rsa --size 2048" "fabrikamkey ec --curve p256" "datakey 
 	id=$1; type=$2; shift 2
 	expect 0 "generate $id" -- "$OFFICIANT" key generate --kmdata "$K" --ident "$id" --type "$type" "$@"
 done
-fp_of() {
-	"$OFFICIANT" key inspect --kmdata "$K" "$1" | sed -n 's/^  fingerprint  //p'
-}
-rsafp=$(fp_of contosokey); ecfp=$(fp_of fabrikamkey)
+rsafp=$(key_fp "$K" contosokey); ecfp=$(key_fp "$K" fabrikamkey)
 [ ${#rsafp} -eq 64 ] && [ ${#ecfp} -eq 64 ] || fail "fingerprints '$rsafp' '$ecfp'"
 
 # The KEKs, as each cloud hands them out: RSA 2048 for Azure and AWS,
@@ -62,8 +37,9 @@ for kek in azure:2048 aws:2048 gcp:3072; do
 done
 "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/ec.pem" 2>/dev/null || fail "openssl genpkey EC"
 "$OPENSSL" pkey -in "$T/ec.pem" -pubout -out "$W/kek-ec.pub" || fail "openssl pkey EC"
+# kekfp NAME: the fingerprint of that cloud's KEK.
 kekfp() {
-	"$OPENSSL" pkey -pubin -in "$W/kek-$1.pub" -outform DER | sha256sum | cut -d' ' -f1
+	pub_fp -pubin -in "$W/kek-$1.pub"
 }
 kek_bytes() {
 	case $1 in gcp) echo 384 ;; *) echo 256 ;; esac
@@ -86,46 +62,6 @@ spend() {
 	mv "$K"/key_xferacld_* "$S/$1/" || fail "no reduced copies for $1"
 }
 
-# unwrap PKG FORMAT KEK MD MODE OUT: the FORMATS.md recipe. MODE wrap:
-# RSA-OAEP of an AES key, then AES-KWP of the material; oaep: the
-# material under RSA-OAEP alone. The one-time AES key goes to OUT.aes.
-unwrap() {
-	u_L=$(kek_bytes "$3")
-	if [ "$2" = azure-byok ]; then
-		u_ct=$(sed -n 's/^  "ciphertext": "\(.*\)",$/\1/p' "$1")
-		case $u_ct in
-		""|*[!A-Za-z0-9_-]*) fail "$1: ciphertext is not base64url without padding: '$u_ct'" ;;
-		esac
-		while [ $((${#u_ct} % 4)) -ne 0 ]; do u_ct="$u_ct="; done
-		printf '%s' "$u_ct" | tr -- '-_' '+/' | base64 -d >"$P/wrapped" || fail "$1: base64"
-	else
-		cp "$1" "$P/wrapped"
-	fi
-	u_len=$(wc -c <"$P/wrapped")
-	if [ "$5" = oaep ]; then
-		[ "$u_len" -eq "$u_L" ] || fail "$1: $u_len bytes, not the modulus' $u_L"
-		"$OPENSSL" pkeyutl -decrypt -inkey "$T/kek-$3.pem" -in "$P/wrapped" -out "$6" \
-		    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$4" -pkeyopt rsa_mgf1_md:"$4" ||
-		    fail "$1: RSA-OAEP $4 decryption"
-		return
-	fi
-	[ "$u_len" -gt $((u_L + 16)) ] && [ $(((u_len - u_L) % 8)) -eq 0 ] || fail "$1: $u_len bytes"
-	head -c "$u_L" "$P/wrapped" >"$P/a.bin"
-	tail -c +$((u_L + 1)) "$P/wrapped" >"$P/k.bin"
-	"$OPENSSL" pkeyutl -decrypt -inkey "$T/kek-$3.pem" -in "$P/a.bin" -out "$6.aes" \
-	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$4" -pkeyopt rsa_mgf1_md:"$4" ||
-	    fail "$1: RSA-OAEP $4 decryption"
-	[ "$(wc -c <"$6.aes")" -eq 32 ] || fail "$1: the wrapped AES key is not 32 bytes"
-	# The other digest does not decrypt: the right one was used.
-	case $4 in sha1) u_other=sha256 ;; *) u_other=sha1 ;; esac
-	! "$OPENSSL" pkeyutl -decrypt -inkey "$T/kek-$3.pem" -in "$P/a.bin" -out "$P/other" \
-	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$u_other" -pkeyopt rsa_mgf1_md:"$u_other" 2>/dev/null ||
-	    fail "$1: decrypts with $u_other as well"
-	"$OPENSSL" enc -d -id-aes256-wrap-pad -K "$(hex "$6.aes")" -iv A65959A6 -in "$P/k.bin" -out "$6" ||
-	    fail "$1: AES key unwrap"
-	[ $((u_len - u_L)) -eq $((8 + 8 * (($(wc -c <"$6") + 7) / 8))) ] || fail "$1: KWP length"
-}
-
 # check_key ID FILE: the unwrapped material is the key.
 check_key() {
 	case $1 in
@@ -138,7 +74,7 @@ check_key() {
 		fi ;;
 	*)
 		case $1 in contosokey) c_fp=$rsafp ;; *) c_fp=$ecfp ;; esac
-		[ "$("$OPENSSL" pkey -inform DER -in "$2" -pubout -outform DER | sha256sum | cut -d' ' -f1)" = "$c_fp" ] ||
+		[ "$(pub_fp -inform DER -in "$2")" = "$c_fp" ] ||
 		    fail "$2: not the key $1"
 		# PKCS#8, not a traditional key.
 		"$OPENSSL" pkcs8 -inform DER -nocrypt -in "$2" -out /dev/null || fail "$2: not PKCS#8"
@@ -198,7 +134,7 @@ package() {
 		expect_in "$T/out" "Format       raw (aws-kms or gcp-kms)" "$p_what inspect format"
 		expect_in "$T/out" "  could be  RSA-AES key wrap under an RSA $(($(kek_bytes "$p_kek") * 8)) KEK ($(($(wc -c <"$p_out") - $(kek_bytes "$p_kek"))) wrapped bytes)" "$p_what inspect layout" ;;
 	esac
-	unwrap "$p_out" "$p_fmt" "$p_kek" "$p_md" "$p_mode" "$P/$p_id.$npkg"
+	unwrap_package "$p_out" "$T/kek-$p_kek.pem" "$p_md" "$p_mode" "$P/$p_id.$npkg"
 	check_key "$p_id" "$P/$p_id.$npkg"
 	npkg=$((npkg + 1))
 }
@@ -360,12 +296,7 @@ done | sort | uniq -d >"$P/dup"
 tr=$(ls "$K/transcripts" | grep -- '-package-create' | head -1)
 expect 0 "verify $tr" -- "$OFFICIANT" verify --kmdata "$K" "$K/transcripts/$tr"
 expect_in "$T/out" "OK: transcript of ceremony package-create" "package transcript verified"
-n=0
-for tr in "$K"/transcripts/*.transcript; do
-	expect 0 "verify $(basename "$tr")" -- "$OFFICIANT" verify --kmdata "$K" "$tr"
-	n=$((n + 1))
-done
-[ "$n" -ge 30 ] || fail "only $n transcripts"
+verify_all 30 "$K"
 
 # No file under KMDATA, the cards, the working directory or the spent
 # copies holds key material in the clear: the PKCS#8 and PKCS#1 DER of
@@ -374,16 +305,7 @@ done
 : >"$P/needles"
 for f in contosokey fabrikamkey; do
 	"$OPENSSL" pkey -inform DER -in "$P/$f.first" -outform DER -out "$P/$f.trad" || fail "openssl pkey $f"
-	for g in "$P/$f.first" "$P/$f.trad"; do
-		h=$(hex "$g")
-		echo "$h" >>"$P/needles"
-		l=${#h}
-		o=64
-		while [ $((o + 64)) -le "$l" ]; do
-			printf '%s\n' "$h" | cut -c $((o + 1))-$((o + 64)) >>"$P/needles"
-			o=$((o + 96))
-		done
-	done
+	hex_needles "$P/$f.first" "$P/$f.trad"
 done
 hex "$P/datakey.first" >>"$P/needles"
 for a in "$P"/*.aes; do
@@ -393,8 +315,7 @@ done
 # The public key is in the key files; windows of the RSA modulus may
 # appear there. Drop the needles found in the public keys.
 for f in contosokey fabrikamkey; do
-	"$OPENSSL" pkey -inform DER -in "$P/$f.first" -pubout -outform DER | xxd -p | tr -d '\n'
-	echo
+	pub_hex "$P/$f.first"
 done >"$P/public"
 grep -vF -f "$P/public" "$P/needles" >"$P/hexneedles"
 [ "$(wc -l <"$P/hexneedles")" -gt 30 ] || fail "too few needles beyond the public key"
@@ -405,25 +326,13 @@ grep -vF -f "$P/public" "$P/needles" >"$P/hexneedles"
 tail -c +321 "$P/contosokey.first" | head -c 30 >"$P/rsa.secret"
 tail -c +38 "$P/fabrikamkey.first" | head -c 30 >"$P/ec.secret"
 : >"$P/b64needles"
-for g in "$P/rsa.secret" "$P/ec.secret" "$P/datakey.first" "$P"/*.aes; do
-	for o in 0 1 2; do
-		b=$({ head -c "$o" /dev/zero; cat "$g"; } | base64 -w0 | sed 's/^....//; s/....$//')
-		[ ${#b} -ge 32 ] || fail "base64 needle '$b' too short"
-		printf '%s\n' "$b" >>"$P/b64needles"
-		printf '%s\n' "$b" | tr '+/' '-_' >>"$P/b64needles"
-	done
-done
+b64_needles "$P/rsa.secret" "$P/ec.secret" "$P/datakey.first" "$P"/*.aes
 # The search finds what it looks for.
-hex "$P/contosokey.first" | grep -qF -f "$P/hexneedles" || fail "the hex search does not work"
-base64 -w0 "$P/contosokey.first" | grep -qF -f "$P/b64needles" || fail "the base64 search does not work"
-base64 -w0 "$P/datakey.first" | tr '+/' '-_' | grep -qF -f "$P/b64needles" || fail "the base64url search does not work"
+needles_found "$P/contosokey.first" "$P/contosokey.first" "$P/datakey.first"
 find "$K" "$D" "$W" "$S" -type f >"$P/files"
 [ "$(grep -c "^$K/" "$P/files")" -ge 30 ] || fail "too few files under KMDATA to search"
 [ "$(grep -c "^$W/" "$P/files")" -ge 20 ] || fail "too few packages to search"
 [ "$(grep -c "^$S/" "$P/files")" -eq 9 ] || fail "the spent copies are not searched"
-while read -r f; do
-	xxd -p "$f" | tr -d '\n' | grep -qF -f "$P/hexneedles" && fail "$f holds key material (hex)"
-	grep -qaF -f "$P/b64needles" "$f" && fail "$f holds key material (base64)"
-done <"$P/files"
+no_leaks "$P/files"
 
 finish

@@ -11,10 +11,7 @@ fi
 VT=$top_srcdir/tests/tools/verify-transcript.py
 
 K=$T/k
-mkdir -p "$T/cards"
-pins_23 >"$T/in"
-expect 0 "world create" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" \
-    --drawer "$T/cards" --kdf-cost 10 <"$T/in"
+create_world "world create" "$K" "$T/cards" 10
 wc=$(ls "$K"/transcripts/*-world-create.transcript 2>/dev/null)
 [ -f "$wc" ] || { fail "no world-create transcript"; finish; }
 c2=$(ls "$T"/cards/*-2.card)

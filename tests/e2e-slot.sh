@@ -25,9 +25,7 @@ wait_for() {
 # run that never sees its card fails the test instead of hanging it.
 
 # A card of another world first: refused, then three blank cards.
-mkdir -p "$T/other"
-pins_23 >"$T/in"
-expect 0 "other world" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$T/ok" --drawer "$T/other" --kdf-cost 12 <"$T/in"
+create_world "other world" "$T/ok" "$T/other" 12
 
 pins_23 >"$T/in"
 timeout 120 "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --slot "$S" --kdf-cost 12 \

@@ -5,14 +5,12 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
 K=$T/kmdata; D=$T/cards
-mkdir -p "$D"
-pins_23 >"$T/in"
-expect 0 "create" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --drawer "$D" --kdf-cost 10 <"$T/in"
+create_world "create" "$K" "$D" 10
 expect_in "$T/out" "Transcript: $K/transcripts/" "create names its transcript"
 tr=$(ls "$K"/transcripts/*-world-create.transcript)
 words=$(sed -n 's/^Final root: //p' "$T/out")
 [ -n "$words" ] || fail "no final root words"
-! grep -q 1111 "$tr" || fail "a PIN is in the transcript"
+! grep -qw 1111 "$tr" || fail "a PIN is in the transcript"
 
 # Anchored by the world's module: OK. Without it: unverified signer.
 expect 0 "verify with the world" -- "$OFFICIANT" verify --kmdata "$K" "$tr"
@@ -27,8 +25,7 @@ expect 0 "--expect-root words" -- "$OFFICIANT" verify --kmdata "$K" --expect-roo
 expect 3 "--expect-root wrong" -- "$OFFICIANT" verify --kmdata "$K" --expect-root "$(printf '%064d' 0)" "$tr"
 
 # Another transcript's key is not this one's.
-mkdir -p "$T/c2"
-expect 0 "second world" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$T/k2" --drawer "$T/c2" --kdf-cost 10 <"$T/in"
+create_world "second world" "$T/k2" "$T/c2" 10
 tr2=$(ls "$T"/k2/transcripts/*.transcript)
 key2=$(sed -n '1s/.*"ceremony_key":"\([^"]*\)".*/\1/p' "$tr2")
 OFFICIANT_KMDATA=$T/none expect 3 "verify with the wrong --key" -- "$OFFICIANT" verify --key "$key2" "$tr"
@@ -104,5 +101,5 @@ printf '1111\n5555\n5555\n' >"$T/in2"
 expect 0 "change-pin" -- "$OFFICIANT" card change-pin --kmdata "$K" "$c1" <"$T/in2"
 cp=$(ls "$K"/transcripts/*-card-change-pin.transcript)
 expect 0 "change-pin transcript" -- "$OFFICIANT" verify --kmdata "$K" --no-files "$cp"
-! grep -q 5555 "$cp" || fail "the new PIN is in the transcript"
+! grep -qw 5555 "$cp" || fail "the new PIN is in the transcript"
 finish

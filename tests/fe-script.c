@@ -4,9 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
 #include "error.h"
 #include "fe-script.h"
 #include "fileio.h"
+#include "key.h"
 #include "slot.h"
 #include "world.h"
 
@@ -129,8 +138,7 @@ test_make_world(const char *dir, const char *sub, unsigned tries,
 	char			 km[4096], dr[4096];
 	int			 ret;
 
-	snprintf(km, sizeof(km), "%s/%s/kmdata", dir, sub);
-	snprintf(dr, sizeof(dr), "%s/%s/cards", dir, sub);
+	test_world_paths(dir, sub, km, dr, sizeof(km));
 	if ((ret = off_mkdirs(dr, NULL)) != 0)
 		return ret;
 	memset(&p, 0, sizeof(p));
@@ -145,4 +153,124 @@ test_make_world(const char *dir, const char *sub, unsigned tries,
 	ret = off_world_create(km, slot, &p, &fe, w, NULL);
 	off_slot_close(&slot);
 	return ret;
+}
+
+void
+test_world_paths(const char *dir, const char *sub, char *kmdata,
+    char *drawer, size_t len)
+{
+	int	n;
+
+	n = snprintf(kmdata, len, "%s/%s/kmdata", dir, sub);
+	assert_true(n > 0 && (size_t)n < len);
+	n = snprintf(drawer, len, "%s/%s/cards", dir, sub);
+	assert_true(n > 0 && (size_t)n < len);
+}
+
+void
+test_key_params(struct off_key_params *p, const char *ident,
+    const char *type, unsigned size, const char *curve)
+{
+	memset(p, 0, sizeof(*p));
+	p->app = "simple";
+	p->ident = ident;
+	p->type = type;
+	p->size = size;
+	p->curve = curve;
+}
+
+int
+test_generate(const char *kmdata, const struct off_world *w,
+    const struct off_key_params *p, struct fe_script *s,
+    struct off_key **key, struct off_err *err)
+{
+	struct off_frontend	 fe;
+	struct fe_script	 local;
+
+	if (s == NULL)
+		s = &local;
+	fe_script_init(&fe, s);
+	off_err_clear(err);
+	return off_key_generate(kmdata, w, p, &fe, key, err);
+}
+
+struct off_key *
+test_new_key(const char *kmdata, const struct off_world *w,
+    const struct off_key_params *p)
+{
+	struct off_key	*k = NULL;
+	struct off_err	 err;
+
+	if (test_generate(kmdata, w, p, NULL, &k, &err) != 0)
+		fail_msg("cannot generate %s: %s", p->ident, err.detail);
+	off_key_free(&k);
+	return test_load_key(kmdata, w, p->app, p->ident);
+}
+
+struct off_key *
+test_need_key(const char *kmdata, const struct off_world *w,
+    const struct off_key_params *p)
+{
+	char	path[4096];
+
+	test_key_path(kmdata, p->app, p->ident, path, sizeof(path));
+	if (!test_exists(path))
+		return test_new_key(kmdata, w, p);
+	return test_load_key(kmdata, w, p->app, p->ident);
+}
+
+struct off_key *
+test_load_key(const char *kmdata, const struct off_world *w, const char *app,
+    const char *ident)
+{
+	struct off_key	*k = NULL;
+	struct off_err	 err;
+
+	off_err_clear(&err);
+	if (off_key_load(kmdata, w, app, ident, &k, &err) != 0)
+		fail_msg("key_%s_%s does not load: %s", app, ident, err.detail);
+	assert_non_null(k);
+	return k;
+}
+
+int
+test_reduce(const char *kmdata, const struct off_world *w, const char *drawer,
+    const struct off_key *key, EVP_PKEY *kek, const char *target,
+    const char *const *pins, struct fe_script *s, struct off_key **out,
+    struct off_err *err)
+{
+	struct off_frontend	 fe;
+	struct off_slot		*slot = NULL;
+	int			 ret;
+
+	fe_script_init(&fe, s);
+	fe_script_pins(s, pins);
+	assert_int_equal(off_slot_open(&slot, "drawer", drawer, NULL), 0);
+	off_err_clear(err);
+	ret = off_key_reduce_acl(kmdata, w, key, kek, target, slot, &fe, out,
+	    err);
+	off_slot_close(&slot);
+	return ret;
+}
+
+json_t *
+test_key_info(const struct off_key *key)
+{
+	char	*s = NULL;
+	json_t	*o;
+
+	assert_int_equal(off_key_info_json(key, &s, NULL), 0);
+	o = json_loads(s, 0, NULL);
+	assert_non_null(o);
+	free(s);
+	return o;
+}
+
+const char *
+test_jstr(json_t *o, const char *name)
+{
+	json_t	*v = json_object_get(o, name);
+
+	assert_true(json_is_string(v));
+	return json_string_value(v);
 }

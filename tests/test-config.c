@@ -100,31 +100,13 @@ teardown(void **state)
 
 /* --- helpers ------------------------------------------------------ */
 
-static void
-path_in(const struct env *e, const char *name, char *buf, size_t len)
-{
-	int	n = snprintf(buf, len, "%s/%s", e->dir, name);
-
-	assert_true(n > 0 && (size_t)n < len);
-}
-
-static void
-spill(const char *path, const void *data, size_t len)
-{
-	FILE	*f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* dir/name holding text; its path in buf. */
 static void
 conf_file(const struct env *e, const char *name, const char *text,
     char *buf, size_t len)
 {
-	path_in(e, name, buf, len);
-	spill(buf, text, strlen(text));
+	test_path(buf, len, e->dir, name);
+	test_spill(buf, text, strlen(text));
 }
 
 static struct off_settings *
@@ -220,7 +202,7 @@ user_conf(const char *base, const char *sub, const char *text, char *buf,
 	assert_int_equal(off_mkdirs(dir, NULL), 0);
 	n = snprintf(buf, len, "%s/officiant.conf", dir);
 	assert_true(n > 0 && (size_t)n < len);
-	spill(buf, text, strlen(text));
+	test_spill(buf, text, strlen(text));
 }
 
 /* --- off_unhex_fp ------------------------------------------------- */
@@ -636,11 +618,11 @@ test_nul_byte(void **state)
 	struct env		*e = *state;
 	char			 path[PATH_MAX];
 
-	path_in(e, "nul.conf", path, sizeof(path));
-	spill(path, text, sizeof(text) - 1);
+	test_path(path, sizeof(path), e->dir, "nul.conf");
+	test_spill(path, text, sizeof(text) - 1);
 	load_refused(path, OFF_ERR_FORMAT, path, "NUL byte",
 	    (const char *)NULL);
-	spill(path, "\0", 1);
+	test_spill(path, "\0", 1);
 	load_refused(path, OFF_ERR_FORMAT, path, "NUL byte",
 	    (const char *)NULL);
 }
@@ -657,7 +639,7 @@ comment_file(const char *path, size_t size)
 	for (i = 63; i < size; i += 64)
 		buf[i] = '\n';
 	buf[size - 1] = '\n';
-	spill(path, buf, size);
+	test_spill(path, buf, size);
 	free(buf);
 }
 
@@ -668,7 +650,7 @@ test_too_large(void **state)
 	struct off_settings	*s;
 	char			 path[PATH_MAX];
 
-	path_in(e, "big.conf", path, sizeof(path));
+	test_path(path, sizeof(path), e->dir, "big.conf");
 	comment_file(path, OFF_SETTINGS_MAX);
 	s = load_ok(path);
 	off_settings_free(&s);
@@ -686,7 +668,7 @@ test_not_a_file(void **state)
 	char			 dir[PATH_MAX];
 
 	conf_file(e, "good.conf", good_conf, good, sizeof(good));
-	path_in(e, "link.conf", link, sizeof(link));
+	test_path(link, sizeof(link), e->dir, "link.conf");
 	assert_int_equal(symlink(good, link), 0);
 	load_refused(link, OFF_ERR_FORMAT, link, "symbolic link",
 	    (const char *)NULL);
@@ -695,11 +677,11 @@ test_not_a_file(void **state)
 	assert_int_equal(symlink("/nonexistent/officiant.conf", link), 0);
 	load_refused(link, OFF_ERR_FORMAT, link, "symbolic link",
 	    (const char *)NULL);
-	path_in(e, "dir.conf", dir, sizeof(dir));
+	test_path(dir, sizeof(dir), e->dir, "dir.conf");
 	assert_int_equal(mkdir(dir, 0700), 0);
 	load_refused(dir, OFF_ERR_FORMAT, dir, "not a regular file",
 	    (const char *)NULL);
-	path_in(e, "missing.conf", dir, sizeof(dir));
+	test_path(dir, sizeof(dir), e->dir, "missing.conf");
 	load_refused(dir, OFF_ERR_NOT_FOUND, dir, "", (const char *)NULL);
 	/* The file itself still loads. */
 	s = load_ok(good);
@@ -736,8 +718,8 @@ test_user_file_xdg(void **state)
 
 	if (access(SYSTEM_CONF, F_OK) == 0)
 		skip();
-	path_in(e, "xdg", xdg, sizeof(xdg));
-	path_in(e, "home", home, sizeof(home));
+	test_path(xdg, sizeof(xdg), e->dir, "xdg");
+	test_path(home, sizeof(home), e->dir, "home");
 	user_conf(xdg, "officiant", "pinned_roots = ( { name = \"mine\"; "
 	    "sha1 = \"" FP20_HEX "\"; } );\n", user, sizeof(user));
 	user_conf(home, ".config/officiant", "pinned_roots = ( { name = "
@@ -757,7 +739,7 @@ test_user_file_xdg(void **state)
 	assert_string_equal(off_settings_sources(s), other);
 	off_settings_free(&s);
 	/* A bad user file is an error naming it. */
-	spill(user, "colour = 1;\n", 12);
+	test_spill(user, "colour = 1;\n", 12);
 	load_refused(NULL, OFF_ERR_FORMAT, user, "line 1",
 	    "\"colour\"", (const char *)NULL);
 	/* No user file: nothing, and no source. */
@@ -782,7 +764,7 @@ test_user_file_home(void **state)
 
 	if (access(SYSTEM_CONF, F_OK) == 0)
 		skip();
-	path_in(e, "home", home, sizeof(home));
+	test_path(home, sizeof(home), e->dir, "home");
 	user_conf(home, ".config/officiant", "pinned_roots = ( { name = "
 	    "\"home\"; sha256 = \"" FP32_HEX "\"; } );\n", user, sizeof(user));
 	assert_int_equal(setenv("HOME", home, 1), 0);

@@ -66,68 +66,6 @@ struct env {
 	unsigned	 nfiles;		/* bundles written */
 };
 
-/* --- files -------------------------------------------------------- */
-
-static void
-spill(const char *path, const void *data, size_t len)
-{
-	FILE	*f = fopen(path, "w");
-
-	assert_non_null(f);
-	/* An empty memory BIO has no data pointer. */
-	if (len > 0)
-		assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void
-slurp(const char *path, char **data, size_t *len)
-{
-	assert_int_equal(off_file_read(path, OFF_FILE_MAX, data, len, NULL),
-	    0);
-}
-
-static void
-join(const char *dir, const char *name, char *buf, size_t len)
-{
-	int	n = snprintf(buf, len, "%s/%s", dir, name);
-
-	assert_true(n > 0 && (size_t)n < len);
-}
-
-/* A file as it was: bytes, inode, modification time. */
-struct snap {
-	char		*data;
-	size_t		 len;
-	struct stat	 sb;
-};
-
-static void
-snap_take(const char *path, struct snap *sn)
-{
-	slurp(path, &sn->data, &sn->len);
-	assert_int_equal(stat(path, &sn->sb), 0);
-}
-
-static void
-snap_same(const char *path, struct snap *sn)
-{
-	struct stat	 sb;
-	char		*data;
-	size_t		 len;
-
-	slurp(path, &data, &len);
-	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(len, sn->len);
-	assert_memory_equal(data, sn->data, len);
-	assert_int_equal(sb.st_ino, sn->sb.st_ino);
-	assert_int_equal(sb.st_mtim.tv_sec, sn->sb.st_mtim.tv_sec);
-	assert_int_equal(sb.st_mtim.tv_nsec, sn->sb.st_mtim.tv_nsec);
-	free(data);
-	free(sn->data);
-	memset(sn, 0, sizeof(*sn));
-}
-
 /* --- certificates ------------------------------------------------- */
 
 static void
@@ -229,9 +167,9 @@ bundle(struct env *e, char *buf, size_t len, const char *before,
 	if (after != NULL)
 		assert_true(BIO_puts(b, after) >= 0);
 	snprintf(name, sizeof(name), "bundle-%u.pem", e->nfiles++);
-	join(e->dir, name, buf, len);
+	test_path(buf, len, e->dir, name);
 	n = BIO_get_mem_data(b, &data);
-	spill(buf, data, (size_t)n);
+	test_spill(buf, data, (size_t)n);
 	BIO_free(b);
 }
 
@@ -301,12 +239,12 @@ make_training(struct env *e, struct made *m, const char *sub,
 	FILE		*f;
 	unsigned	 i;
 
-	join(e->dir, sub, m->dir, sizeof(m->dir));
-	join(m->dir, OFF_TRAINING_CHAIN, m->chain, sizeof(m->chain));
+	test_path(m->dir, sizeof(m->dir), e->dir, sub);
+	test_path(m->chain, sizeof(m->chain), m->dir, OFF_TRAINING_CHAIN);
 	off_err_clear(&err);
 	if (off_training_make_kek(m->dir, bits, &m->t, &err) != 0)
 		fail_msg("make-kek: %s", err.detail);
-	join(m->dir, OFF_TRAINING_KEK, path, sizeof(path));
+	test_path(path, sizeof(path), m->dir, OFF_TRAINING_KEK);
 	assert_non_null(f = fopen(path, "r"));
 	assert_non_null(m->kek = PEM_read_PUBKEY(f, NULL, NULL, NULL));
 	fclose(f);
@@ -341,12 +279,10 @@ group_setup(void **state)
 	e->root_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	e->inter_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	e->other_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	e->kek = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-	    (size_t)2048));
+	e->kek = test_rsa_kek(2048);
 	e->ec_kek = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "EC",
 	    "P-256"));
-	e->rsa1024 = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-	    (size_t)1024));
+	e->rsa1024 = test_rsa_kek(1024);
 	assert_non_null(e->root_key);
 	assert_non_null(e->inter_key);
 	assert_non_null(e->other_key);
@@ -420,7 +356,7 @@ check_made(const struct made *m, unsigned bits)
 	assert_true(S_ISDIR(sb.st_mode));
 	assert_int_equal(test_count_files(m->dir, ""), NFILES);
 	for (i = 0; i < NFILES; i++) {
-		join(m->dir, training_files[i], path, sizeof(path));
+		test_path(path, sizeof(path), m->dir, training_files[i]);
 		assert_int_equal(lstat(path, &sb), 0);
 		assert_true(S_ISREG(sb.st_mode));
 		if ((sb.st_mode & 07777) != 0600)
@@ -435,8 +371,8 @@ check_made(const struct made *m, unsigned bits)
 	assert_int_equal(off_key_fingerprint(m->kek, fp, NULL), 0);
 	assert_memory_equal(fp, m->t.kek_fp, 32);
 	/* The private key is that key's: OAEP there and back. */
-	join(m->dir, OFF_TRAINING_KEK_PRIVATE, path, sizeof(path));
-	slurp(path, &data, &len);
+	test_path(path, sizeof(path), m->dir, OFF_TRAINING_KEK_PRIVATE);
+	test_slurp(path, &data, &len);
 	assert_non_null(strstr(data, "TRAINING"));
 	free(data);
 	assert_non_null(f = fopen(path, "r"));
@@ -461,8 +397,8 @@ check_made(const struct made *m, unsigned bits)
 	assert_memory_equal(pt, "wrapped", 7);
 	EVP_PKEY_free(priv);
 	/* The root fingerprint file is the root's SHA-256, as reported. */
-	join(m->dir, OFF_TRAINING_ROOT_FP, path, sizeof(path));
-	slurp(path, &data, &len);
+	test_path(path, sizeof(path), m->dir, OFF_TRAINING_ROOT_FP);
+	test_slurp(path, &data, &len);
 	off_hex(m->root_sha256, 32, hex);
 	assert_int_equal(len, 65);
 	assert_memory_equal(data, hex, 64);
@@ -475,15 +411,15 @@ check_made(const struct made *m, unsigned bits)
 	assert_memory_equal(pin, m->t.root_sha256, 32);
 	assert_memory_equal(pin, m->root_sha256, 32);
 	/* The key id, made up, on a line. */
-	join(m->dir, OFF_TRAINING_KEK_ID, path, sizeof(path));
-	slurp(path, &data, &len);
+	test_path(path, sizeof(path), m->dir, OFF_TRAINING_KEK_ID);
+	test_slurp(path, &data, &len);
 	assert_int_equal(strncmp(m->t.kek_id, "https://training.invalid/", 25),
 	    0);
 	assert_int_equal(len, strlen(m->t.kek_id) + 1);
 	assert_memory_equal(data, m->t.kek_id, len - 1);
 	free(data);
-	join(m->dir, OFF_TRAINING_README, path, sizeof(path));
-	slurp(path, &data, &len);
+	test_path(path, sizeof(path), m->dir, OFF_TRAINING_README);
+	test_slurp(path, &data, &len);
 	assert_non_null(strstr(data, "TRAINING"));
 	assert_non_null(strstr(data, hex));
 	free(data);
@@ -536,7 +472,7 @@ test_make_kek_sizes(void **state)
 	char			 dir[1024];
 	size_t			 i;
 
-	join(e->dir, "bad-size", dir, sizeof(dir));
+	test_path(dir, sizeof(dir), e->dir, "bad-size");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		off_err_clear(&err);
 		memset(&t, 0x5a, sizeof(t));
@@ -557,13 +493,13 @@ exists_refused(const char *dir, const char *const *present, unsigned n)
 {
 	struct off_training_kek	 t;
 	struct off_err		 err;
-	struct snap		 sn[NFILES];
+	struct test_snap		 sn[NFILES];
 	char			 path[1200];
 	unsigned		 i, before = test_count_files(dir, "");
 
 	for (i = 0; i < n; i++) {
-		join(dir, present[i], path, sizeof(path));
-		snap_take(path, &sn[i]);
+		test_path(path, sizeof(path), dir, present[i]);
+		test_snap_take(path, &sn[i]);
 	}
 	off_err_clear(&err);
 	assert_int_equal(off_training_make_kek(dir, 2048, &t, &err),
@@ -572,8 +508,8 @@ exists_refused(const char *dir, const char *const *present, unsigned n)
 	assert_non_null(strstr(err.detail, "already there"));
 	assert_int_equal(test_count_files(dir, ""), before);
 	for (i = 0; i < n; i++) {
-		join(dir, present[i], path, sizeof(path));
-		snap_same(path, &sn[i]);
+		test_path(path, sizeof(path), dir, present[i]);
+		test_snap_same(path, &sn[i]);
 	}
 }
 
@@ -589,10 +525,10 @@ test_make_kek_exists(void **state)
 	/* Any one of them is enough, each written by someone else. */
 	for (i = 0; i < NFILES; i++) {
 		snprintf(path, sizeof(path), "one-%u", i);
-		join(e->dir, path, dir, sizeof(dir));
+		test_path(dir, sizeof(dir), e->dir, path);
 		assert_int_equal(off_mkdirs(dir, NULL), 0);
-		join(dir, training_files[i], path, sizeof(path));
-		spill(path, "someone else's\n", 15);
+		test_path(path, sizeof(path), dir, training_files[i]);
+		test_spill(path, "someone else's\n", 15);
 		exists_refused(dir, &training_files[i], 1);
 	}
 	/* After all that, the first run's chain still verifies. */
@@ -952,7 +888,7 @@ test_damaged(void **state)
 {
 	struct env	*e = *state;
 	char		 path[1024], *root, *p;
-	struct snap	 sn;
+	struct test_snap	 sn;
 
 	/* A block that never ends. */
 	bundle(e, path, sizeof(path), NULL, "-----BEGIN CERTIFICATE-----\n"
@@ -1018,11 +954,11 @@ test_damaged(void **state)
 	/* The bundle is read, never written. */
 	bundle(e, path, sizeof(path), NULL, NULL, e->leaf, e->inter, e->root,
 	    (X509 *)NULL);
-	snap_take(path, &sn);
+	test_snap_take(path, &sn);
 	verify_refused(e->ec_kek, path, e->root_pin, 32, OFF_ERR_INVALID,
 	    NULL);
 	verify_refused(e->a.kek, path, e->root_pin, 32, OFF_ERR_AUTH, NULL);
-	snap_same(path, &sn);
+	test_snap_same(path, &sn);
 }
 
 /* The bundle of leaf, intermediate and root with the blocks joined by
@@ -1054,7 +990,7 @@ joined(struct env *e, char *path, size_t len, const char *before,
 	n += (size_t)snprintf(text + n, sizeof(text) - n, "%s", after);
 	assert_true(n < sizeof(text));
 	snprintf(text + sizeof(text) - 64, 64, "bundle-%u.pem", e->nfiles++);
-	join(e->dir, text + sizeof(text) - 64, path, len);
+	test_path(path, len, e->dir, text + sizeof(text) - 64);
 	assert_non_null(f = fopen(path, "w"));
 	assert_int_equal(fwrite(text, 1, n, f), n);
 	assert_int_equal(fclose(f), 0);
@@ -1120,13 +1056,13 @@ test_empty(void **state)
 	bundle(e, path, sizeof(path), "\n\n  \n", NULL, (X509 *)NULL);
 	verify_refused(e->kek, path, e->root_pin, 32, OFF_ERR_FORMAT,
 	    "no PEM certificate");
-	join(e->dir, "no-such-bundle.pem", path, sizeof(path));
+	test_path(path, sizeof(path), e->dir, "no-such-bundle.pem");
 	verify_refused(e->kek, path, e->root_pin, 32, OFF_ERR_NOT_FOUND,
 	    NULL);
 	/* A directory, a symbolic link. */
 	verify_refused(e->kek, e->dir, e->root_pin, 32, OFF_ERR_FORMAT,
 	    "not a regular file");
-	join(e->dir, "link.pem", path, sizeof(path));
+	test_path(path, sizeof(path), e->dir, "link.pem");
 	assert_int_equal(symlink(e->a.chain, path), 0);
 	verify_refused(e->a.kek, path, e->a.root_sha256, 32, OFF_ERR_FORMAT,
 	    "symbolic link");

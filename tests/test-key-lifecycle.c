@@ -76,21 +76,18 @@ group_setup(void **state)
 	assert_non_null(e);
 	e->dir = test_tmpdir();
 	assert_int_equal(test_make_world(e->dir, "a", 0, &e->w), 0);
-	snprintf(e->kmdata, sizeof(e->kmdata), "%s/a/kmdata", e->dir);
-	snprintf(e->drawer, sizeof(e->drawer), "%s/a/cards", e->dir);
-	snprintf(e->wbak, sizeof(e->wbak), "%s/world-backup-early", e->dir);
-	snprintf(e->sources, sizeof(e->sources), "%s/sources", e->dir);
-	snprintf(e->scratch, sizeof(e->scratch), "%s/scratch", e->dir);
-	snprintf(e->kmdata2, sizeof(e->kmdata2), "%s/restored/kmdata",
-	    e->dir);
-	snprintf(e->kmdata_b, sizeof(e->kmdata_b), "%s/b/kmdata", e->dir);
+	test_world_paths(e->dir, "a", e->kmdata, e->drawer, sizeof(e->kmdata));
+	test_path(e->wbak, sizeof(e->wbak), e->dir, "world-backup-early");
+	test_path(e->sources, sizeof(e->sources), e->dir, "sources");
+	test_path(e->scratch, sizeof(e->scratch), e->dir, "scratch");
+	test_path(e->kmdata2, sizeof(e->kmdata2), e->dir, "restored/kmdata");
+	test_path(e->kmdata_b, sizeof(e->kmdata_b), e->dir, "b/kmdata");
 	/* The world backup is older than every key. */
 	assert_int_equal(off_world_backup(e->kmdata, e->wbak, NULL), 0);
 	assert_int_equal(test_count_files(e->wbak, ""), 1);
 	assert_int_equal(off_mkdirs(e->sources, NULL), 0);
 	assert_int_equal(off_mkdirs(e->scratch, NULL), 0);
-	e->kek = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-	    (size_t)2048));
+	e->kek = test_rsa_kek(2048);
 	e->rsa2048 = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
 	e->p256 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	e->rsa1024 = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
@@ -121,80 +118,6 @@ group_teardown(void **state)
 
 /* --- helpers ------------------------------------------------------ */
 
-static void
-key_path(const char *kmdata, const char *app, const char *ident, char *buf,
-    size_t len)
-{
-	int	n = snprintf(buf, len, "%s/key_%s_%s", kmdata, app, ident);
-
-	assert_true(n > 0 && (size_t)n < len);
-}
-
-static void
-file_path(const char *dir, const char *name, char *buf, size_t len)
-{
-	int	n = snprintf(buf, len, "%s/%s", dir, name);
-
-	assert_true(n > 0 && (size_t)n < len);
-}
-
-static int
-exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
-
-static void
-slurp(const char *path, char **data, size_t *len)
-{
-	assert_int_equal(off_file_read(path, OFF_FILE_MAX, data, len, NULL),
-	    0);
-}
-
-static void
-spill(const char *path, const void *data, size_t len)
-{
-	FILE	*f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* A file as it was: its bytes and its inode's identity and times. */
-struct snap {
-	char		*data;
-	size_t		 len;
-	struct stat	 sb;
-};
-
-static void
-snap_take(const char *path, struct snap *sn)
-{
-	slurp(path, &sn->data, &sn->len);
-	assert_int_equal(stat(path, &sn->sb), 0);
-}
-
-/* The file at path is still exactly sn (and sn is freed). */
-static void
-snap_same(const char *path, struct snap *sn)
-{
-	struct stat	 sb;
-	char		*data;
-	size_t		 len;
-
-	slurp(path, &data, &len);
-	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(len, sn->len);
-	assert_memory_equal(data, sn->data, len);
-	assert_int_equal(sb.st_ino, sn->sb.st_ino);
-	assert_int_equal(sb.st_mtim.tv_sec, sn->sb.st_mtim.tv_sec);
-	assert_int_equal(sb.st_mtim.tv_nsec, sn->sb.st_mtim.tv_nsec);
-	free(data);
-	free(sn->data);
-	memset(sn, 0, sizeof(*sn));
-}
-
 /* Two files hold the same bytes. */
 static void
 same_bytes(const char *a, const char *b)
@@ -202,24 +125,12 @@ same_bytes(const char *a, const char *b)
 	char	*da, *db;
 	size_t	 la, lb;
 
-	slurp(a, &da, &la);
-	slurp(b, &db, &lb);
+	test_slurp(a, &da, &la);
+	test_slurp(b, &db, &lb);
 	if (la != lb || memcmp(da, db, la) != 0)
 		fail_msg("%s and %s differ", a, b);
 	free(da);
 	free(db);
-}
-
-static void
-params(struct off_key_params *p, const char *ident, const char *type,
-    unsigned size, const char *curve)
-{
-	memset(p, 0, sizeof(*p));
-	p->app = "simple";
-	p->ident = ident;
-	p->type = type;
-	p->size = size;
-	p->curve = curve;
 }
 
 /* key_simple_<ident> loaded, generating it first if needed. */
@@ -228,40 +139,10 @@ need_key(struct env *e, const char *ident, const char *type, unsigned size,
     const char *curve, int legacy)
 {
 	struct off_key_params	 p;
-	struct off_frontend	 fe;
-	struct fe_script	 s;
-	struct off_key		*k = NULL;
-	struct off_err		 err;
-	char			 path[PATH_MAX];
 
-	key_path(e->kmdata, "simple", ident, path, sizeof(path));
-	if (!exists(path)) {
-		params(&p, ident, type, size, curve);
-		p.allow_legacy = legacy;
-		fe_script_init(&fe, &s);
-		off_err_clear(&err);
-		assert_int_equal(off_key_generate(e->kmdata, e->w, &p, &fe, &k,
-		    &err), 0);
-		off_key_free(&k);
-	}
-	off_err_clear(&err);
-	assert_int_equal(off_key_load(e->kmdata, e->w, "simple", ident, &k,
-	    &err), 0);
-	return k;
-}
-
-static struct off_key *
-load(const char *kmdata, const struct off_world *w, const char *app,
-    const char *ident)
-{
-	struct off_key	*k = NULL;
-	struct off_err	 err;
-
-	off_err_clear(&err);
-	if (off_key_load(kmdata, w, app, ident, &k, &err) != 0)
-		fail_msg("key_%s_%s does not load: %s", app, ident, err.detail);
-	assert_non_null(k);
-	return k;
+	test_key_params(&p, ident, type, size, curve);
+	p.allow_legacy = legacy;
+	return test_need_key(e->kmdata, e->w, &p);
 }
 
 static EVP_PKEY *
@@ -279,33 +160,11 @@ private_of(const char *kmdata, const struct off_world *w,
 	return pk;
 }
 
-static json_t *
-info(const struct off_key *k)
-{
-	char	*s = NULL;
-	json_t	*o;
-
-	assert_int_equal(off_key_info_json(k, &s, NULL), 0);
-	o = json_loads(s, 0, NULL);
-	assert_non_null(o);
-	free(s);
-	return o;
-}
-
-static const char *
-jstr(json_t *o, const char *key)
-{
-	json_t	*v = json_object_get(o, key);
-
-	assert_true(json_is_string(v));
-	return json_string_value(v);
-}
-
 /* The key's history as "event:ref" joined with ",". */
 static void
 history_of(const struct off_key *k, char *out, size_t len)
 {
-	json_t	*o = info(k), *h, *ev;
+	json_t	*o = test_key_info(k), *h, *ev;
 	size_t	 i, n = 0;
 
 	h = json_object_get(o, "history");
@@ -313,7 +172,7 @@ history_of(const struct off_key *k, char *out, size_t len)
 	out[0] = '\0';
 	json_array_foreach(h, i, ev) {
 		n += (size_t)snprintf(out + n, len - n, "%s%s:%s", i ? "," : "",
-		    jstr(ev, "event"), jstr(ev, "ref"));
+		    test_jstr(ev, "event"), test_jstr(ev, "ref"));
 		assert_true(n < len);
 	}
 	json_decref(o);
@@ -323,7 +182,7 @@ history_of(const struct off_key *k, char *out, size_t len)
 static void
 history_prefix(const struct off_key *a, const struct off_key *b, size_t n)
 {
-	json_t	*oa = info(a), *ob = info(b), *ha, *hb;
+	json_t	*oa = test_key_info(a), *ob = test_key_info(b), *ha, *hb;
 	size_t	 i;
 
 	ha = json_object_get(oa, "history");
@@ -341,19 +200,10 @@ static int
 reduce(struct env *e, const struct off_key *key, struct off_key **out,
     struct off_err *err)
 {
-	struct off_frontend	 fe;
-	struct fe_script	 s;
-	struct off_slot		*slot = NULL;
-	int			 ret;
+	struct fe_script	s;
 
-	fe_script_init(&fe, &s);
-	fe_script_pins(&s, quorum_pins);
-	assert_int_equal(off_slot_open(&slot, "drawer", e->drawer, NULL), 0);
-	off_err_clear(err);
-	ret = off_key_reduce_acl(e->kmdata, e->w, key, e->kek, "azure", slot,
-	    &fe, out, err);
-	off_slot_close(&slot);
-	return ret;
+	return test_reduce(e->kmdata, e->w, e->drawer, key, e->kek, "azure",
+	    quorum_pins, &s, out, err);
 }
 
 /* key_xferacld_<ident> loaded, reducing key_simple_<ident> if needed. */
@@ -364,14 +214,14 @@ need_reduced(struct env *e, const char *ident)
 	struct off_err	 err;
 	char		 path[PATH_MAX];
 
-	key_path(e->kmdata, "xferacld", ident, path, sizeof(path));
-	if (!exists(path)) {
-		k = load(e->kmdata, e->w, "simple", ident);
+	test_key_path(e->kmdata, "xferacld", ident, path, sizeof(path));
+	if (!test_exists(path)) {
+		k = test_load_key(e->kmdata, e->w, "simple", ident);
 		assert_int_equal(reduce(e, k, &r, &err), 0);
 		off_key_free(&r);
 		off_key_free(&k);
 	}
-	return load(e->kmdata, e->w, "xferacld", ident);
+	return test_load_key(e->kmdata, e->w, "xferacld", ident);
 }
 
 /* World a restored from the backup taken before any key, with a
@@ -405,23 +255,6 @@ need_world_b(struct env *e)
 {
 	if (e->wb == NULL)
 		assert_int_equal(test_make_world(e->dir, "b", 0, &e->wb), 0);
-}
-
-/* Files in dir whose name starts with prefix. */
-static unsigned
-count_prefix(const char *dir, const char *prefix)
-{
-	DIR		*d;
-	struct dirent	*de;
-	unsigned	 n = 0;
-
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
-			n++;
-	closedir(d);
-	return n;
 }
 
 /* --- the scripted front end, watching passphrase prompts ---------- */
@@ -490,26 +323,6 @@ fmt_encrypted(enum fmt f)
 	    f == F_P12 || f == F_P12_CERT;
 }
 
-static X509 *
-self_signed(EVP_PKEY *pk)
-{
-	X509		*x = X509_new();
-	X509_NAME	*n;
-
-	assert_non_null(x);
-	assert_int_equal(X509_set_version(x, 2), 1);
-	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 1), 1);
-	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), 0));
-	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 86400L));
-	assert_int_equal(X509_set_pubkey(x, pk), 1);
-	n = X509_get_subject_name(x);
-	assert_int_equal(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-	    (const unsigned char *)"Contoso SLC", -1, -1, 0), 1);
-	assert_int_equal(X509_set_issuer_name(x, n), 1);
-	assert_true(X509_sign(x, pk, EVP_sha256()) > 0);
-	return x;
-}
-
 /* Write pk in format f (encrypted ones under pass) to path. */
 static void
 write_source(EVP_PKEY *pk, enum fmt f, const char *pass, const char *path)
@@ -548,7 +361,7 @@ write_source(EVP_PKEY *pk, enum fmt f, const char *pass, const char *path)
 		ok = i2d_PrivateKey_bio(bio, pk);
 		break;
 	case F_P12_CERT:
-		x = self_signed(pk);
+		x = test_self_signed(pk, "Contoso SLC", 1);
 		/* FALLTHROUGH */
 	case F_P12:
 	case F_P12_NOPASS:
@@ -563,7 +376,7 @@ write_source(EVP_PKEY *pk, enum fmt f, const char *pass, const char *path)
 	assert_int_equal(ok, 1);
 	len = BIO_get_mem_data(bio, &data);
 	assert_true(len > 0);
-	spill(path, data, (size_t)len);
+	test_spill(path, data, (size_t)len);
 	BIO_free(bio);
 }
 
@@ -596,13 +409,13 @@ import_refused(struct env *e, const char *ident, const char *from,
 	struct pw_script	 ps;
 	struct off_key		*k = (struct off_key *)&k;	/* not NULL */
 	struct off_err		 err;
-	struct snap		 src;
+	struct test_snap		 src;
 	char			 path[PATH_MAX];
 	unsigned		 before = test_count_files(e->kmdata, "");
 	int			 ret;
 
-	snap_take(from, &src);
-	key_path(e->kmdata, "simple", ident, path, sizeof(path));
+	test_snap_take(from, &src);
+	test_key_path(e->kmdata, "simple", ident, path, sizeof(path));
 	ret = import(e, ident, from, legacy, answers, &ps, &k, &err);
 	if (ret != code)
 		fail_msg("import of %s as %s: got %d (%s), expected %d", from,
@@ -611,11 +424,11 @@ import_refused(struct env *e, const char *ident, const char *from,
 	assert_null(k);
 	if (detail != NULL && strstr(err.detail, detail) == NULL)
 		fail_msg("\"%s\" not in \"%s\"", detail, err.detail);
-	assert_false(exists(path));
+	assert_false(test_exists(path));
 	assert_int_equal(test_count_files(e->kmdata, ""), before);
 	assert_int_equal(ps.others, 0);
 	assert_int_equal(ps.bad_requests, 0);
-	snap_same(from, &src);
+	test_snap_same(from, &src);
 	return ps.passphrases;
 }
 
@@ -635,10 +448,10 @@ check_imported(struct env *e, const struct off_key *k, const char *ident,
 
 	snprintf(file, sizeof(file), "key_simple_%s", ident);
 	assert_string_equal(off_key_file_name(k), file);
-	key_path(e->kmdata, "simple", ident, path, sizeof(path));
+	test_key_path(e->kmdata, "simple", ident, path, sizeof(path));
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
-	l = load(e->kmdata, e->w, "simple", ident);
+	l = test_load_key(e->kmdata, e->w, "simple", ident);
 	/* What import returned is what was written. */
 	assert_int_equal(off_key_info_json(k, &j1, NULL), 0);
 	assert_int_equal(off_key_info_json(l, &j2, NULL), 0);
@@ -646,16 +459,17 @@ check_imported(struct env *e, const struct off_key *k, const char *ident,
 	free(j1);
 	free(j2);
 	assert_int_equal(off_key_acl(l)->groups, ACL_BORN);
-	o = info(l);
-	assert_string_equal(jstr(o, "type"), type);
+	o = test_key_info(l);
+	assert_string_equal(test_jstr(o, "type"), type);
 	assert_int_equal(json_integer_value(json_object_get(o, "size")), size);
-	assert_string_equal(jstr(o, "curve"), curve);
-	assert_string_equal(jstr(o, "plainname"), ident);
-	assert_string_equal(jstr(o, "acl_signer"), "module");
+	assert_string_equal(test_jstr(o, "curve"), curve);
+	assert_string_equal(test_jstr(o, "plainname"), ident);
+	assert_string_equal(test_jstr(o, "acl_signer"), "module");
 	h = json_object_get(o, "history");
 	assert_int_equal(json_array_size(h), 1);
-	assert_string_equal(jstr(json_array_get(h, 0), "event"), "imported");
-	assert_string_equal(jstr(json_array_get(h, 0), "ref"), base);
+	assert_string_equal(test_jstr(json_array_get(h, 0), "event"),
+	    "imported");
+	assert_string_equal(test_jstr(json_array_get(h, 0), "ref"), base);
 	json_decref(o);
 	pk = private_of(e->kmdata, e->w, l);
 	assert_int_equal(EVP_PKEY_eq(pk, src), 1);
@@ -704,7 +518,7 @@ test_import_formats(void **state)
 	struct pw_script	 ps;
 	struct off_key		*k;
 	struct off_err		 err;
-	struct snap		 src;
+	struct test_snap		 src;
 	EVP_PKEY		*pk;
 	BIO			*bio;
 	json_t			*o;
@@ -729,7 +543,7 @@ test_import_formats(void **state)
 			snprintf(from, sizeof(from), "%s/%s.%s", e->sources,
 			    keys[i].name, fmts[j].name);
 			write_source(keys[i].pk, fmts[j].f, PASSWORD, from);
-			snap_take(from, &src);
+			test_snap_take(from, &src);
 			ret = import(e, ident, from, 0, with_password, &ps, &k,
 			    &err);
 			if (ret != 0)
@@ -749,7 +563,7 @@ test_import_formats(void **state)
 			assert_int_equal(ps.s.warnings, 0);
 			check_imported(e, k, ident, from, keys[i].pk,
 			    keys[i].type, keys[i].size, keys[i].curve);
-			snap_same(from, &src);
+			test_snap_same(from, &src);
 			off_key_free(&k);
 		}
 
@@ -787,8 +601,8 @@ test_import_formats(void **state)
 	assert_int_equal(off_key_acl(k)->groups, ACL_BORN |
 	    OFF_ACL_EXPORT_PLAIN);
 	assert_string_equal(off_key_file_name(k), "key_payments_imp-exportable");
-	o = info(k);
-	assert_string_equal(jstr(o, "plainname"), "Contoso payments key");
+	o = test_key_info(k);
+	assert_string_equal(test_jstr(o, "plainname"), "Contoso payments key");
 	json_decref(o);
 	snprintf(out, sizeof(out), "%s/exported.pem", e->scratch);
 	assert_int_equal(off_key_export_plain(e->kmdata, e->w, k, out, &err),
@@ -876,7 +690,7 @@ test_import_refused(void **state)
 	struct pw_script	 ps;
 	struct off_key		*k;
 	struct off_err		 err;
-	struct snap		 existing, src;
+	struct test_snap		 existing, src;
 	EVP_PKEY		*ed, *p224, *rsa1536;
 	X509			*x;
 	BIO			*bio;
@@ -886,22 +700,22 @@ test_import_refused(void **state)
 
 	/* Not a key at all: text, a certificate, an empty file. */
 	snprintf(from, sizeof(from), "%s/notes.txt", e->sources);
-	spill(from, "This is not a private key.\n", 27);
+	test_spill(from, "This is not a private key.\n", 27);
 	assert_int_equal(import_refused(e, "not-a-key", from, 0,
 	    with_password, OFF_ERR_FORMAT, "not a private key"), 0);
 	snprintf(from, sizeof(from), "%s/cert.pem", e->sources);
-	x = self_signed(e->p256);
+	x = test_self_signed(e->p256, "Contoso SLC", 1);
 	bio = BIO_new(BIO_s_mem());
 	assert_non_null(bio);
 	assert_int_equal(PEM_write_bio_X509(bio, x), 1);
 	len = BIO_get_mem_data(bio, &data);
-	spill(from, data, (size_t)len);
+	test_spill(from, data, (size_t)len);
 	BIO_free(bio);
 	X509_free(x);
 	assert_int_equal(import_refused(e, "not-a-key", from, 0,
 	    with_password, OFF_ERR_FORMAT, NULL), 0);
 	snprintf(from, sizeof(from), "%s/empty.key", e->sources);
-	spill(from, "", 0);
+	test_spill(from, "", 0);
 	assert_int_equal(import_refused(e, "not-a-key", from, 0,
 	    with_password, OFF_ERR_FORMAT, NULL), 0);
 	/* No such file. */
@@ -946,25 +760,25 @@ test_import_refused(void **state)
 	assert_int_equal(import(e, "imp-exists", from, 0, with_password, &ps,
 	    &k, &err), 0);
 	off_key_free(&k);
-	key_path(e->kmdata, "simple", "imp-exists", path, sizeof(path));
-	snap_take(path, &existing);
-	snap_take(from, &src);
+	test_key_path(e->kmdata, "simple", "imp-exists", path, sizeof(path));
+	test_snap_take(path, &existing);
+	test_snap_take(from, &src);
 	assert_int_equal(import(e, "imp-exists", from, 0, with_password, &ps,
 	    &k, &err), OFF_ERR_EXISTS);
 	assert_null(k);
 	assert_int_equal(ps.passphrases, 0);
 	assert_string_equal(err.file, path);
-	snap_same(path, &existing);
-	snap_same(from, &src);
+	test_snap_same(path, &existing);
+	test_snap_same(from, &src);
 	/* A generated key's ident as well. */
 	k = need_key(e, "gen-exists", "ec", 0, "p256", 0);
 	off_key_free(&k);
-	key_path(e->kmdata, "simple", "gen-exists", other, sizeof(other));
-	snap_take(other, &existing);
+	test_key_path(e->kmdata, "simple", "gen-exists", other, sizeof(other));
+	test_snap_take(other, &existing);
 	assert_int_equal(import(e, "gen-exists", from, 0, with_password, &ps,
 	    &k, &err), OFF_ERR_EXISTS);
 	assert_int_equal(ps.passphrases, 0);
-	snap_same(other, &existing);
+	test_snap_same(other, &existing);
 
 	/* Names: xferacld is kept for reduced copies; bad idents. */
 	memset(&p, 0, sizeof(p));
@@ -975,8 +789,8 @@ test_import_refused(void **state)
 	    &err), OFF_ERR_INVALID);
 	assert_null(k);
 	assert_int_equal(ps.passphrases, 0);
-	key_path(e->kmdata, "xferacld", "imp-xfer", path, sizeof(path));
-	assert_false(exists(path));
+	test_key_path(e->kmdata, "xferacld", "imp-xfer", path, sizeof(path));
+	assert_false(test_exists(path));
 	p.app = "simple";
 	p.ident = "Bad_Ident";
 	assert_int_equal(off_key_import(e->kmdata, e->w, &p, from, &fe, &k,
@@ -989,8 +803,8 @@ test_import_refused(void **state)
 	assert_int_equal(off_key_import(e->kmdata, e->w, &p, from, &fe, &k,
 	    &err), OFF_ERR_INVALID);
 	assert_int_equal(ps.passphrases, 0);
-	key_path(e->kmdata, "simple", "imp-plainname", path, sizeof(path));
-	assert_false(exists(path));
+	test_key_path(e->kmdata, "simple", "imp-plainname", path, sizeof(path));
+	assert_false(test_exists(path));
 }
 
 /* --- backup and recovery ------------------------------------------ */
@@ -998,7 +812,7 @@ test_import_refused(void **state)
 static void
 backup_dir(struct env *e, const char *name, char *buf, size_t len)
 {
-	file_path(e->dir, name, buf, len);
+	test_path(buf, len, e->dir, name);
 }
 
 static void
@@ -1007,7 +821,7 @@ test_backup(void **state)
 	struct env	*e = *state;
 	struct off_key	*k, *k2;
 	struct off_err	 err;
-	struct snap	 wsnap, ksnap;
+	struct test_snap	 wsnap, ksnap;
 	char		 dir[PATH_MAX], path[PATH_MAX], src[PATH_MAX];
 	char		 bw[PATH_MAX];
 
@@ -1018,27 +832,27 @@ test_backup(void **state)
 	assert_int_equal(off_key_backup(e->kmdata, e->w, k, dir, &err), 0);
 	/* The key file and the world file, byte for byte. */
 	assert_int_equal(test_count_files(dir, ""), 2);
-	key_path(dir, "simple", "lc-key", path, sizeof(path));
-	key_path(e->kmdata, "simple", "lc-key", src, sizeof(src));
+	test_key_path(dir, "simple", "lc-key", path, sizeof(path));
+	test_key_path(e->kmdata, "simple", "lc-key", src, sizeof(src));
 	same_bytes(path, src);
-	file_path(dir, "world", path, sizeof(path));
-	file_path(e->kmdata, "world", src, sizeof(src));
+	test_path(path, sizeof(path), dir, "world");
+	test_path(src, sizeof(src), e->kmdata, "world");
 	same_bytes(path, src);
 	/* A second key of the same world joins it. */
-	snap_take(path, &wsnap);
+	test_snap_take(path, &wsnap);
 	assert_int_equal(off_key_backup(e->kmdata, e->w, k2, dir, &err), 0);
 	assert_int_equal(test_count_files(dir, ""), 3);
-	snap_same(path, &wsnap);
-	key_path(dir, "simple", "lc-aes", path, sizeof(path));
-	key_path(e->kmdata, "simple", "lc-aes", src, sizeof(src));
+	test_snap_same(path, &wsnap);
+	test_key_path(dir, "simple", "lc-aes", path, sizeof(path));
+	test_key_path(e->kmdata, "simple", "lc-aes", src, sizeof(src));
 	same_bytes(path, src);
 	/* The same key again: nothing replaced. */
-	key_path(dir, "simple", "lc-key", path, sizeof(path));
-	snap_take(path, &ksnap);
+	test_key_path(dir, "simple", "lc-key", path, sizeof(path));
+	test_snap_take(path, &ksnap);
 	off_err_clear(&err);
 	assert_int_equal(off_key_backup(e->kmdata, e->w, k, dir, &err),
 	    OFF_ERR_EXISTS);
-	snap_same(path, &ksnap);
+	test_snap_same(path, &ksnap);
 	assert_int_equal(test_count_files(dir, ""), 3);
 
 	/* A directory holding another world's file: refused, nothing
@@ -1046,25 +860,25 @@ test_backup(void **state)
 	need_world_b(e);
 	backup_dir(e, "other-world-backup", dir, sizeof(dir));
 	assert_int_equal(off_mkdirs(dir, NULL), 0);
-	file_path(dir, "world", bw, sizeof(bw));
-	file_path(e->kmdata_b, "world", src, sizeof(src));
+	test_path(bw, sizeof(bw), dir, "world");
+	test_path(src, sizeof(src), e->kmdata_b, "world");
 	{
 		char	*data;
 		size_t	 len;
 
-		slurp(src, &data, &len);
-		spill(bw, data, len);
+		test_slurp(src, &data, &len);
+		test_spill(bw, data, len);
 		free(data);
 	}
-	snap_take(bw, &wsnap);
+	test_snap_take(bw, &wsnap);
 	off_err_clear(&err);
 	assert_int_equal(off_key_backup(e->kmdata, e->w, k, dir, &err),
 	    OFF_ERR_WRONG_WORLD);
 	assert_int_equal(err.code, OFF_ERR_WRONG_WORLD);
 	assert_int_equal(test_count_files(dir, ""), 1);
-	snap_same(bw, &wsnap);
+	test_snap_same(bw, &wsnap);
 	/* A file called world that is no world: refused too. */
-	spill(bw, "{}\n", 3);
+	test_spill(bw, "{}\n", 3);
 	assert_int_not_equal(off_key_backup(e->kmdata, e->w, k, dir, &err), 0);
 	assert_int_equal(test_count_files(dir, ""), 1);
 	off_key_free(&k2);
@@ -1092,8 +906,8 @@ recover_refused(const char *kmdata, const struct off_world *w,
 	unsigned	 before = test_count_files(kmdata, "");
 	int		 had, ret;
 
-	key_path(kmdata, app, ident, path, sizeof(path));
-	had = exists(path);
+	test_key_path(kmdata, app, ident, path, sizeof(path));
+	had = test_exists(path);
 	ret = recover(kmdata, w, dir, app, ident, &k, &err);
 	if (ret != code)
 		fail_msg("recover of key_%s_%s from %s: got %d (%s), expected "
@@ -1101,7 +915,7 @@ recover_refused(const char *kmdata, const struct off_world *w,
 	assert_int_equal(err.code, code);
 	assert_null(k);
 	assert_int_equal(test_count_files(kmdata, ""), before);
-	assert_int_equal(exists(path), had);
+	assert_int_equal(test_exists(path), had);
 }
 
 static void
@@ -1110,7 +924,7 @@ test_recover(void **state)
 	struct env	*e = *state;
 	struct off_key	*k, *r, *red;
 	struct off_err	 err;
-	struct snap	 sn;
+	struct test_snap	 sn;
 	EVP_PKEY	*pk0, *pk;
 	char		 dir[PATH_MAX], path[PATH_MAX], src[PATH_MAX];
 	char		 rdir[PATH_MAX], *data, *j1, *j2;
@@ -1118,8 +932,8 @@ test_recover(void **state)
 
 	k = need_key(e, "lc-key", "rsa", 2048, NULL, 0);
 	backup_dir(e, "key-backup", dir, sizeof(dir));
-	key_path(dir, "simple", "lc-key", path, sizeof(path));
-	if (!exists(path))
+	test_key_path(dir, "simple", "lc-key", path, sizeof(path));
+	if (!test_exists(path))
 		assert_int_equal(off_key_backup(e->kmdata, e->w, k, dir, NULL),
 		    0);
 	pk0 = private_of(e->kmdata, e->w, k);
@@ -1127,18 +941,18 @@ test_recover(void **state)
 	/* Into world a, restored on another machine from a backup older
 	 * than the key. */
 	need_restored(e);
-	key_path(e->kmdata2, "simple", "lc-key", path, sizeof(path));
-	assert_false(exists(path));
+	test_key_path(e->kmdata2, "simple", "lc-key", path, sizeof(path));
+	assert_false(test_exists(path));
 	assert_int_equal(recover(e->kmdata2, e->w2, dir, "simple", "lc-key",
 	    &r, &err), 0);
 	assert_non_null(r);
-	key_path(dir, "simple", "lc-key", src, sizeof(src));
+	test_key_path(dir, "simple", "lc-key", src, sizeof(src));
 	same_bytes(path, src);
 	pk = private_of(e->kmdata2, e->w2, r);
 	assert_int_equal(EVP_PKEY_eq(pk, pk0), 1);
 	EVP_PKEY_free(pk);
 	off_key_free(&r);
-	r = load(e->kmdata2, e->w2, "simple", "lc-key");
+	r = test_load_key(e->kmdata2, e->w2, "simple", "lc-key");
 	pk = private_of(e->kmdata2, e->w2, r);
 	assert_int_equal(EVP_PKEY_eq(pk, pk0), 1);
 	EVP_PKEY_free(pk);
@@ -1150,27 +964,27 @@ test_recover(void **state)
 	free(j2);
 	off_key_free(&r);
 	/* An AES key comes back as well. */
-	key_path(dir, "simple", "lc-aes", src, sizeof(src));
-	if (exists(src)) {
+	test_key_path(dir, "simple", "lc-aes", src, sizeof(src));
+	if (test_exists(src)) {
 		assert_int_equal(recover(e->kmdata2, e->w2, dir, "simple",
 		    "lc-aes", &r, &err), 0);
 		off_key_free(&r);
-		r = load(e->kmdata2, e->w2, "simple", "lc-aes");
+		r = test_load_key(e->kmdata2, e->w2, "simple", "lc-aes");
 		assert_int_equal(off_key_acl(r)->groups, ACL_BORN_AES);
 		off_key_free(&r);
 	}
 
 	/* Once there, not again: the file is untouched. */
-	snap_take(path, &sn);
+	test_snap_take(path, &sn);
 	recover_refused(e->kmdata2, e->w2, dir, "simple", "lc-key",
 	    OFF_ERR_EXISTS);
-	snap_same(path, &sn);
+	test_snap_same(path, &sn);
 	/* Nor over the original. */
-	key_path(e->kmdata, "simple", "lc-key", path, sizeof(path));
-	snap_take(path, &sn);
+	test_key_path(e->kmdata, "simple", "lc-key", path, sizeof(path));
+	test_snap_take(path, &sn);
 	recover_refused(e->kmdata, e->w, dir, "simple", "lc-key",
 	    OFF_ERR_EXISTS);
-	snap_same(path, &sn);
+	test_snap_same(path, &sn);
 
 	/* Into an unrelated world: refused, nothing written. */
 	need_world_b(e);
@@ -1181,11 +995,11 @@ test_recover(void **state)
 	red = need_reduced(e, "lc-key");
 	assert_false(off_key_acl(red)->groups & OFF_ACL_RECOVER);
 	backup_dir(e, "reduced-backup", rdir, sizeof(rdir));
-	key_path(rdir, "xferacld", "lc-key", path, sizeof(path));
-	if (!exists(path))
+	test_key_path(rdir, "xferacld", "lc-key", path, sizeof(path));
+	if (!test_exists(path))
 		assert_int_equal(off_key_backup(e->kmdata, e->w, red, rdir,
 		    NULL), 0);
-	key_path(e->kmdata, "xferacld", "lc-key", src, sizeof(src));
+	test_key_path(e->kmdata, "xferacld", "lc-key", src, sizeof(src));
 	same_bytes(path, src);
 	recover_refused(e->kmdata2, e->w2, rdir, "xferacld", "lc-key",
 	    OFF_ERR_DENIED);
@@ -1194,13 +1008,13 @@ test_recover(void **state)
 	/* A backup file under another key's name. */
 	backup_dir(e, "renamed-backup", rdir, sizeof(rdir));
 	assert_int_equal(off_mkdirs(rdir, NULL), 0);
-	key_path(dir, "simple", "lc-key", src, sizeof(src));
-	slurp(src, &data, &len);
-	key_path(rdir, "simple", "lc-other", path, sizeof(path));
-	spill(path, data, len);
+	test_key_path(dir, "simple", "lc-key", src, sizeof(src));
+	test_slurp(src, &data, &len);
+	test_key_path(rdir, "simple", "lc-other", path, sizeof(path));
+	test_spill(path, data, len);
 	/* Under an app other than its own too. */
-	key_path(rdir, "payments", "lc-key", path, sizeof(path));
-	spill(path, data, len);
+	test_key_path(rdir, "payments", "lc-key", path, sizeof(path));
+	test_spill(path, data, len);
 	free(data);
 	recover_refused(e->kmdata2, e->w2, rdir, "simple", "lc-other",
 	    OFF_ERR_FORMAT);
@@ -1211,7 +1025,7 @@ test_recover(void **state)
 	 * recovered with the wider ACL. */
 	backup_dir(e, "edited-backup", rdir, sizeof(rdir));
 	assert_int_equal(off_mkdirs(rdir, NULL), 0);
-	slurp(src, &data, &len);
+	test_slurp(src, &data, &len);
 	{
 		const char	*needle = "\"change-acl\"";
 		char		*at = strstr(data, needle), *edited;
@@ -1223,18 +1037,18 @@ test_recover(void **state)
 		strcpy(edited + (at - data) + strlen(needle),
 		    ",\n      \"export-plain\"");
 		strcat(edited, at + strlen(needle));
-		key_path(rdir, "simple", "lc-key", path, sizeof(path));
-		spill(path, edited, strlen(edited));
+		test_key_path(rdir, "simple", "lc-key", path, sizeof(path));
+		test_spill(path, edited, strlen(edited));
 		free(edited);
 	}
 	free(data);
 	/* The edited file into the restored world: the key is taken out
 	 * first, so that only the edit can stop it. */
-	key_path(e->kmdata2, "simple", "lc-key", path, sizeof(path));
+	test_key_path(e->kmdata2, "simple", "lc-key", path, sizeof(path));
 	assert_int_equal(unlink(path), 0);
 	recover_refused(e->kmdata2, e->w2, rdir, "simple", "lc-key",
 	    OFF_ERR_AUTH);
-	assert_false(exists(path));
+	assert_false(test_exists(path));
 	/* The true backup still comes back. */
 	assert_int_equal(recover(e->kmdata2, e->w2, dir, "simple", "lc-key",
 	    &r, &err), 0);
@@ -1282,11 +1096,11 @@ created_of(struct env *e, const char *ident, char out[32])
 	size_t	 len;
 	json_t	*root;
 
-	key_path(e->kmdata, "simple", ident, path, sizeof(path));
-	slurp(path, &data, &len);
+	test_key_path(e->kmdata, "simple", ident, path, sizeof(path));
+	test_slurp(path, &data, &len);
 	root = json_loadb(data, len, 0, NULL);
 	assert_non_null(root);
-	snprintf(out, 32, "%s", jstr(root, "created"));
+	snprintf(out, 32, "%s", test_jstr(root, "created"));
 	json_decref(root);
 	free(data);
 }
@@ -1313,13 +1127,13 @@ rekey_and_check(struct env *e, const char *ident, unsigned v,
 	snprintf(vident, sizeof(vident), "%s-v%u", ident, v);
 	snprintf(vfile, sizeof(vfile), "key_simple_%s", vident);
 	snprintf(file, sizeof(file), "key_simple_%s", ident);
-	key_path(e->kmdata, "simple", vident, path, sizeof(path));
-	assert_false(exists(path));
+	test_key_path(e->kmdata, "simple", vident, path, sizeof(path));
+	assert_false(test_exists(path));
 
-	old = load(e->kmdata, e->w, "simple", ident);
+	old = test_load_key(e->kmdata, e->w, "simple", ident);
 	created_of(e, ident, c_old);
-	oo = info(old);
-	aes = strcmp(jstr(oo, "type"), "aes") == 0;
+	oo = test_key_info(old);
+	aes = strcmp(test_jstr(oo, "type"), "aes") == 0;
 	if (!aes)
 		pk0 = private_of(e->kmdata, e->w, old);
 	history_of(old, hist_old, sizeof(hist_old));
@@ -1331,22 +1145,23 @@ rekey_and_check(struct env *e, const char *ident, unsigned v,
 	assert_int_equal(s.warnings, 0);
 	/* One file more: the old version. */
 	assert_int_equal(test_count_files(e->kmdata, ""), before + 1);
-	assert_true(exists(path));
+	assert_true(test_exists(path));
 
 	/* The new key, as returned and as loaded. */
 	assert_string_equal(off_key_file_name(nk), file);
-	l = load(e->kmdata, e->w, "simple", ident);
+	l = test_load_key(e->kmdata, e->w, "simple", ident);
 	assert_int_equal(off_key_info_json(nk, &j1, NULL), 0);
 	assert_int_equal(off_key_info_json(l, &j2, NULL), 0);
 	assert_string_equal(j1, j2);
 	free(j1);
 	free(j2);
-	on = info(l);
-	assert_string_equal(jstr(on, "type"), jstr(oo, "type"));
-	assert_string_equal(jstr(on, "curve"), jstr(oo, "curve"));
-	assert_string_equal(jstr(on, "plainname"), jstr(oo, "plainname"));
-	assert_string_equal(jstr(on, "world"), jstr(oo, "world"));
-	assert_string_equal(jstr(on, "acl_signer"), "module");
+	on = test_key_info(l);
+	assert_string_equal(test_jstr(on, "type"), test_jstr(oo, "type"));
+	assert_string_equal(test_jstr(on, "curve"), test_jstr(oo, "curve"));
+	assert_string_equal(test_jstr(on, "plainname"),
+	    test_jstr(oo, "plainname"));
+	assert_string_equal(test_jstr(on, "world"), test_jstr(oo, "world"));
+	assert_string_equal(test_jstr(on, "acl_signer"), "module");
 	assert_int_equal(json_integer_value(json_object_get(on, "size")),
 	    new_size);
 	assert_int_equal(off_key_acl(l)->groups, off_key_acl(old)->groups);
@@ -1356,8 +1171,8 @@ rekey_and_check(struct env *e, const char *ident, unsigned v,
 	assert_string_equal(hist, want);
 	history_prefix(l, old, nold);
 	if (!aes) {
-		assert_string_not_equal(jstr(on, "fingerprint"),
-		    jstr(oo, "fingerprint"));
+		assert_string_not_equal(test_jstr(on, "fingerprint"),
+		    test_jstr(oo, "fingerprint"));
 		pk = private_of(e->kmdata, e->w, l);
 		assert_int_equal(EVP_PKEY_eq(pk, pk0), 0);
 		assert_int_equal(EVP_PKEY_get_bits(pk), new_size);
@@ -1371,7 +1186,7 @@ rekey_and_check(struct env *e, const char *ident, unsigned v,
 
 	/* The old version: decrypt (and recover) only, the old material,
 	 * the old history and where it went. */
-	ov = load(e->kmdata, e->w, "simple", vident);
+	ov = test_load_key(e->kmdata, e->w, "simple", vident);
 	assert_string_equal(off_key_file_name(ov), vfile);
 	assert_int_equal(off_key_acl(ov)->groups, ACL_OLD);
 	{
@@ -1381,12 +1196,13 @@ rekey_and_check(struct env *e, const char *ident, unsigned v,
 		assert_memory_equal(off_key_acl(ov)->kek, zero, 32);
 		assert_string_equal(off_key_acl(ov)->target, "");
 	}
-	ol = info(ov);
-	assert_string_equal(jstr(ol, "acl_words"), "decrypt, recover");
-	assert_string_equal(jstr(ol, "acl_signer"), "module");
-	assert_string_equal(jstr(ol, "type"), jstr(oo, "type"));
-	assert_string_equal(jstr(ol, "curve"), jstr(oo, "curve"));
-	assert_string_equal(jstr(ol, "plainname"), jstr(oo, "plainname"));
+	ol = test_key_info(ov);
+	assert_string_equal(test_jstr(ol, "acl_words"), "decrypt, recover");
+	assert_string_equal(test_jstr(ol, "acl_signer"), "module");
+	assert_string_equal(test_jstr(ol, "type"), test_jstr(oo, "type"));
+	assert_string_equal(test_jstr(ol, "curve"), test_jstr(oo, "curve"));
+	assert_string_equal(test_jstr(ol, "plainname"),
+	    test_jstr(oo, "plainname"));
 	created_of(e, vident, c_new);
 	assert_string_equal(c_new, c_old);
 	assert_int_equal(json_integer_value(json_object_get(ol, "size")),
@@ -1398,8 +1214,8 @@ rekey_and_check(struct env *e, const char *ident, unsigned v,
 	hv = json_object_get(ol, "history");
 	assert_int_equal(json_array_size(hv), nold + 1);
 	if (!aes) {
-		assert_string_equal(jstr(ol, "fingerprint"),
-		    jstr(oo, "fingerprint"));
+		assert_string_equal(test_jstr(ol, "fingerprint"),
+		    test_jstr(oo, "fingerprint"));
 		pk = private_of(e->kmdata, e->w, ov);
 		assert_int_equal(EVP_PKEY_eq(pk, pk0), 1);
 		EVP_PKEY_free(pk);
@@ -1438,7 +1254,7 @@ test_rekey_types(void **state)
 	};
 	struct env	*e = *state;
 	struct off_key	*k, *v1, *v2;
-	struct snap	 sn;
+	struct test_snap	 sn;
 	EVP_PKEY	*a, *b;
 	char		 path[PATH_MAX], vident[80], c1[32], c2[32];
 	char		 hist[2048], want[2048];
@@ -1455,21 +1271,21 @@ test_rekey_types(void **state)
 
 		/* A second re-key: -v2, and -v1 stays as it was. */
 		snprintf(vident, sizeof(vident), "%s-v1", cases[i].ident);
-		key_path(e->kmdata, "simple", vident, path, sizeof(path));
-		snap_take(path, &sn);
+		test_key_path(e->kmdata, "simple", vident, path, sizeof(path));
+		test_snap_take(path, &sn);
 		created_of(e, cases[i].ident, c1);
 		rekey_and_check(e, cases[i].ident, 2, cases[i].size);
-		snap_same(path, &sn);
+		test_snap_same(path, &sn);
 		created_of(e, cases[i].ident, c2);
 		assert_true(strcmp(c2, c1) >= 0);
-		k = load(e->kmdata, e->w, "simple", cases[i].ident);
+		k = test_load_key(e->kmdata, e->w, "simple", cases[i].ident);
 		history_of(k, hist, sizeof(hist));
 		snprintf(want, sizeof(want), "created:,rekeyed-from:"
 		    "key_simple_%s-v1,rekeyed-from:key_simple_%s-v2",
 		    cases[i].ident, cases[i].ident);
 		assert_string_equal(hist, want);
 		off_key_free(&k);
-		v2 = load(e->kmdata, e->w, "simple", (snprintf(vident,
+		v2 = test_load_key(e->kmdata, e->w, "simple", (snprintf(vident,
 		    sizeof(vident), "%s-v2", cases[i].ident), vident));
 		history_of(v2, hist, sizeof(hist));
 		snprintf(want, sizeof(want), "created:,rekeyed-from:"
@@ -1477,7 +1293,7 @@ test_rekey_types(void **state)
 		    cases[i].ident, cases[i].ident);
 		assert_string_equal(hist, want);
 		/* -v1 and -v2 are different generations. */
-		v1 = load(e->kmdata, e->w, "simple", (snprintf(vident,
+		v1 = test_load_key(e->kmdata, e->w, "simple", (snprintf(vident,
 		    sizeof(vident), "%s-v1", cases[i].ident), vident));
 		if (strcmp(cases[i].type, "aes") != 0) {
 			a = private_of(e->kmdata, e->w, v1);
@@ -1501,8 +1317,8 @@ test_rekey_imported(void **state)
 	char			 from[PATH_MAX], path[PATH_MAX];
 
 	/* An imported key keeps "imported" first in its history. */
-	key_path(e->kmdata, "simple", "rk-imported", path, sizeof(path));
-	if (!exists(path)) {
+	test_key_path(e->kmdata, "simple", "rk-imported", path, sizeof(path));
+	if (!test_exists(path)) {
 		snprintf(from, sizeof(from), "%s/rk-imported.p12", e->sources);
 		write_source(e->p256, F_P12_CERT, PASSWORD, from);
 		assert_int_equal(import(e, "rk-imported", from, 0,
@@ -1510,7 +1326,7 @@ test_rekey_imported(void **state)
 		off_key_free(&k);
 	}
 	rekey_and_check(e, "rk-imported", 1, 256);
-	k = load(e->kmdata, e->w, "simple", "rk-imported-v1");
+	k = test_load_key(e->kmdata, e->w, "simple", "rk-imported-v1");
 	{
 		char	hist[1024];
 
@@ -1534,32 +1350,32 @@ test_rekey_exportable(void **state)
 	struct off_err		 err;
 	char			 path[PATH_MAX], out[PATH_MAX];
 
-	key_path(e->kmdata, "simple", "rk-export", path, sizeof(path));
-	if (!exists(path)) {
-		params(&p, "rk-export", "ec", 0, "p256");
+	test_key_path(e->kmdata, "simple", "rk-export", path, sizeof(path));
+	if (!test_exists(path)) {
+		test_key_params(&p, "rk-export", "ec", 0, "p256");
 		p.exportable = 1;
 		fe_script_init(&fe, &s);
 		assert_int_equal(off_key_generate(e->kmdata, e->w, &p, &fe, &k,
 		    NULL), 0);
 		off_key_free(&k);
 	}
-	k = load(e->kmdata, e->w, "simple", "rk-export");
+	k = test_load_key(e->kmdata, e->w, "simple", "rk-export");
 	assert_int_equal(off_key_acl(k)->groups, ACL_BORN |
 	    OFF_ACL_EXPORT_PLAIN);
 	off_key_free(&k);
 	rekey_and_check(e, "rk-export", 1, 256);
-	k = load(e->kmdata, e->w, "simple", "rk-export");
+	k = test_load_key(e->kmdata, e->w, "simple", "rk-export");
 	assert_int_equal(off_key_acl(k)->groups, ACL_BORN |
 	    OFF_ACL_EXPORT_PLAIN);
 	snprintf(out, sizeof(out), "%s/rk-export.pem", e->scratch);
 	assert_int_equal(off_key_export_plain(e->kmdata, e->w, k, out, &err),
 	    0);
 	assert_int_equal(unlink(out), 0);
-	v1 = load(e->kmdata, e->w, "simple", "rk-export-v1");
+	v1 = test_load_key(e->kmdata, e->w, "simple", "rk-export-v1");
 	off_err_clear(&err);
 	assert_int_equal(off_key_export_plain(e->kmdata, e->w, v1, out, &err),
 	    OFF_ERR_DENIED);
-	assert_false(exists(out));
+	assert_false(test_exists(out));
 	off_key_free(&v1);
 	off_key_free(&k);
 }
@@ -1578,7 +1394,7 @@ test_rekey_legacy(void **state)
 	off_key_free(&k);
 	/* The new key is RSA 2048; the old version keeps the 1024 key. */
 	rekey_and_check(e, "rk-legacy", 1, 2048);
-	v1 = load(e->kmdata, e->w, "simple", "rk-legacy-v1");
+	v1 = test_load_key(e->kmdata, e->w, "simple", "rk-legacy-v1");
 	pk = private_of(e->kmdata, e->w, v1);
 	assert_int_equal(EVP_PKEY_get_bits(pk), 1024);
 	assert_int_equal(EVP_PKEY_eq(pk, pk0), 1);
@@ -1594,14 +1410,14 @@ rekey_refused(struct env *e, const struct off_key *old, int code)
 	struct off_key		*nk;
 	struct fe_script	 s;
 	struct off_err		 err;
-	struct snap		 sn;
+	struct test_snap		 sn;
 	char			 path[PATH_MAX];
 	unsigned		 before = test_count_files(e->kmdata, "");
 	int			 ret;
 
-	key_path(e->kmdata, off_key_app(old), off_key_ident(old), path,
+	test_key_path(e->kmdata, off_key_app(old), off_key_ident(old), path,
 	    sizeof(path));
-	snap_take(path, &sn);
+	test_snap_take(path, &sn);
 	ret = rekey(e, old, &s, &nk, &err);
 	if (ret != code)
 		fail_msg("rekey of %s: got %d (%s), expected %d",
@@ -1609,7 +1425,7 @@ rekey_refused(struct env *e, const struct off_key *old, int code)
 	assert_int_equal(err.code, code);
 	assert_null(nk);
 	assert_int_equal(test_count_files(e->kmdata, ""), before);
-	snap_same(path, &sn);
+	test_snap_same(path, &sn);
 }
 
 /* Re-keying from a copy read before another re-key would lose the key
@@ -1642,13 +1458,13 @@ test_rekey_refused(void **state)
 	off_key_free(&k);
 	red = need_reduced(e, "rk-red");
 	rekey_refused(e, red, OFF_ERR_DENIED);
-	key_path(e->kmdata, "xferacld", "rk-red-v1", vpath, sizeof(vpath));
-	assert_false(exists(vpath));
+	test_key_path(e->kmdata, "xferacld", "rk-red-v1", vpath, sizeof(vpath));
+	assert_false(test_exists(vpath));
 	off_key_free(&red);
 	/* An old version: decrypt only. */
 	k = need_key(e, "rk-ver", "ec", 0, "p256", 0);
-	key_path(e->kmdata, "simple", "rk-ver-v1", vpath, sizeof(vpath));
-	if (!exists(vpath)) {
+	test_key_path(e->kmdata, "simple", "rk-ver-v1", vpath, sizeof(vpath));
+	if (!test_exists(vpath)) {
 		struct off_key		*nk;
 		struct fe_script	 s;
 		struct off_err		 err;
@@ -1657,10 +1473,11 @@ test_rekey_refused(void **state)
 		off_key_free(&nk);
 	}
 	off_key_free(&k);
-	v1 = load(e->kmdata, e->w, "simple", "rk-ver-v1");
+	v1 = test_load_key(e->kmdata, e->w, "simple", "rk-ver-v1");
 	rekey_refused(e, v1, OFF_ERR_DENIED);
-	key_path(e->kmdata, "simple", "rk-ver-v1-v1", vpath, sizeof(vpath));
-	assert_false(exists(vpath));
+	test_key_path(e->kmdata, "simple", "rk-ver-v1-v1", vpath,
+	    sizeof(vpath));
+	assert_false(test_exists(vpath));
 	off_key_free(&v1);
 	/* An ident with no room left for "-v1". */
 	memset(ident, 'r', OFF_KEY_IDENT_MAX - 2);
@@ -1668,62 +1485,19 @@ test_rekey_refused(void **state)
 	k = need_key(e, ident, "aes", 128, NULL, 0);
 	rekey_refused(e, k, OFF_ERR_INVALID);
 	off_key_free(&k);
-	assert_int_equal(count_prefix(e->kmdata, "key_simple_rrrr"), 1);
+	assert_int_equal(test_count_prefix(e->kmdata, "key_simple_rrrr"), 1);
 }
 
 /* --- the password is nowhere -------------------------------------- */
-
-/* Hits of any needle in the files under dir (each reported if
- * report); returns the number of files searched. */
-static unsigned
-scan_tree(const char *dir, const char *const *needles, const size_t *lens,
-    unsigned *hits, int report)
-{
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 sb;
-	char		 path[PATH_MAX], *data;
-	size_t		 len, i;
-	unsigned	 files = 0;
-
-	d = opendir(dir);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		file_path(dir, de->d_name, path, sizeof(path));
-		assert_int_equal(lstat(path, &sb), 0);
-		if (S_ISDIR(sb.st_mode)) {
-			files += scan_tree(path, needles, lens, hits,
-			    report);
-			continue;
-		}
-		if (!S_ISREG(sb.st_mode))
-			continue;
-		files++;
-		slurp(path, &data, &len);
-		for (i = 0; needles[i] != NULL; i++)
-			if (memmem(data, len, needles[i], lens[i]) != NULL) {
-				if (report)
-					print_error("%s holds password form "
-					    "%zu\n", path, i);
-				(*hits)++;
-			}
-		free(data);
-	}
-	closedir(d);
-	return files;
-}
 
 static void
 test_password_nowhere(void **state)
 {
 	struct env	*e = *state;
 	const char	*pws[] = { PASSWORD, BAD_PASSWORD };
-	char		 forms[6][128];
-	const char	*needles[7];
-	size_t		 lens[7], i, j, n = 0;
+	char		 be[128], le[128], what[64];
+	struct test_needles needles;
+	size_t		 i, j;
 	unsigned	 hits = 0, files;
 	struct pw_script ps;
 	struct off_key	*k;
@@ -1732,29 +1506,28 @@ test_password_nowhere(void **state)
 
 	/* Each password as typed, and in UTF-16 either way round (as
 	 * PKCS#12 would use it). */
+	memset(&needles, 0, sizeof(needles));
 	for (i = 0; i < 2; i++) {
 		size_t	l = strlen(pws[i]);
 
-		memcpy(forms[n], pws[i], l);
-		needles[n] = forms[n];
-		lens[n++] = l;
 		for (j = 0; j < l; j++) {
-			forms[n][2 * j] = '\0';
-			forms[n][2 * j + 1] = pws[i][j];
-			forms[n + 1][2 * j] = pws[i][j];
-			forms[n + 1][2 * j + 1] = '\0';
+			be[2 * j] = '\0';
+			be[2 * j + 1] = pws[i][j];
+			le[2 * j] = pws[i][j];
+			le[2 * j + 1] = '\0';
 		}
-		needles[n] = forms[n];
-		lens[n++] = 2 * l;
-		needles[n] = forms[n];
-		lens[n++] = 2 * l;
+		snprintf(what, sizeof(what), "password %zu", i);
+		test_add_needle(&needles, what, pws[i], l);
+		snprintf(what, sizeof(what), "password %zu in UTF-16BE", i);
+		test_add_needle(&needles, what, be, 2 * l);
+		snprintf(what, sizeof(what), "password %zu in UTF-16LE", i);
+		test_add_needle(&needles, what, le, 2 * l);
 	}
-	needles[n] = NULL;
 	/* Whatever the earlier tests imported, and here one import with
 	 * the right password after one with the wrong one. */
 	snprintf(from, sizeof(from), "%s/nowhere.pem", e->sources);
-	key_path(e->kmdata, "simple", "pw-nowhere", path, sizeof(path));
-	if (!exists(path)) {
+	test_key_path(e->kmdata, "simple", "pw-nowhere", path, sizeof(path));
+	if (!test_exists(path)) {
 		write_source(e->p256, F_PEM_P8_ENC, PASSWORD, from);
 		assert_int_equal(import_refused(e, "pw-nowhere", from, 0,
 		    with_bad_password, OFF_ERR_BAD_PIN, NULL), 1);
@@ -1766,17 +1539,21 @@ test_password_nowhere(void **state)
 	}
 	/* KMDATA: world, module, keys; then everything under the temporary
 	 * directory: both worlds, their cards, the backups, the sources. */
-	files = scan_tree(e->kmdata, needles, lens, &hits, 1);
+	files = test_scan_tree(e->kmdata, NULL, &needles, &hits,
+	    "the import password");
 	assert_true(files >= 3);
-	files = scan_tree(e->dir, needles, lens, &hits, 1);
+	files = test_scan_tree(e->dir, NULL, &needles, &hits,
+	    "the import password");
 	assert_true(files >= 8);
 	assert_int_equal(hits, 0);
 	/* The search finds what it looks for. */
 	snprintf(path, sizeof(path), "%s/needle", e->scratch);
-	spill(path, needles[2], lens[2]);
-	assert_int_equal(scan_tree(e->scratch, needles, lens, &hits, 0), 1);
+	test_spill(path, needles.n[2].p, needles.n[2].len);
+	assert_int_equal(test_scan_tree(e->scratch, NULL, &needles, &hits,
+	    NULL), 1);
 	assert_int_equal(hits, 1);
 	assert_int_equal(unlink(path), 0);
+	test_free_needles(&needles);
 }
 
 int

@@ -61,8 +61,7 @@ struct env {
 static void
 make_side(struct env *e, struct side *s, const char *sub, unsigned tries)
 {
-	snprintf(s->kmdata, sizeof(s->kmdata), "%s/%s/kmdata", e->dir, sub);
-	snprintf(s->drawer, sizeof(s->drawer), "%s/%s/cards", e->dir, sub);
+	test_world_paths(e->dir, sub, s->kmdata, s->drawer, sizeof(s->kmdata));
 	assert_int_equal(test_make_world(e->dir, sub, tries, &s->w), 0);
 }
 
@@ -78,8 +77,7 @@ group_setup(void **state)
 	make_side(e, &e->c, "c", 0);
 	assert_memory_not_equal(off_world_id(e->a.w), off_world_id(e->b.w),
 	    OFF_WORLD_ID_LEN);
-	e->kek = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-	    (size_t)2048));
+	e->kek = test_rsa_kek(2048);
 	*state = e;
 	return 0;
 }
@@ -101,114 +99,16 @@ group_teardown(void **state)
 
 /* --- helpers ------------------------------------------------------ */
 
-static void
-key_path(const char *kmdata, const char *app, const char *ident, char *buf,
-    size_t len)
-{
-	int	n = snprintf(buf, len, "%s/key_%s_%s", kmdata, app, ident);
-
-	assert_true(n > 0 && (size_t)n < len);
-}
-
-static int
-exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
-
-static void
-spill(const char *path, const void *data, size_t len)
-{
-	FILE	*f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* Every entry of dir, hidden ones and dir itself too, with its size,
- * inode and time: a string that changes when anything in dir does
- * (malloc'd). */
-static char *
-dir_state(const char *dir)
-{
-	struct dirent	**list = NULL;
-	struct stat	  sb;
-	char		  path[PATH_MAX + 256], line[PATH_MAX + 384], *out;
-	size_t		  len = 0;
-	int		  i, n, l;
-
-	n = scandir(dir, &list, NULL, alphasort);
-	assert_true(n >= 2);
-	assert_non_null(out = calloc(1, 1));
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
-		assert_int_equal(lstat(path, &sb), 0);
-		l = snprintf(line, sizeof(line), "%s %lld %llu %lld.%ld\n",
-		    list[i]->d_name, (long long)sb.st_size,
-		    (unsigned long long)sb.st_ino,
-		    (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
-		assert_true(l > 0 && (size_t)l < sizeof(line));
-		free(list[i]);
-		/* "." stays: its time shows a file made and removed. */
-		if (strncmp(line, ".. ", 3) == 0)
-			continue;
-		assert_non_null(out = realloc(out, len + (size_t)l + 1));
-		memcpy(out + len, line, (size_t)l + 1);
-		len += (size_t)l;
-	}
-	free(list);
-	return out;
-}
-
-static void
-dir_same(const char *dir, char *before)
-{
-	char	*now = dir_state(dir);
-
-	assert_string_equal(now, before);
-	free(now);
-	free(before);
-}
-
-static struct off_key *
-load(const char *kmdata, const struct off_world *w, const char *app,
-    const char *ident)
-{
-	struct off_key	*k = NULL;
-	struct off_err	 err;
-
-	off_err_clear(&err);
-	if (off_key_load(kmdata, w, app, ident, &k, &err) != 0)
-		fail_msg("key_%s_%s does not load: %s", app, ident, err.detail);
-	assert_non_null(k);
-	return k;
-}
-
 /* key_simple_<ident> of side s, generated. */
 static struct off_key *
 new_key(struct side *s, const char *ident, const char *type, unsigned size,
     const char *curve, int exportable)
 {
-	struct off_key_params	 p;
-	struct off_frontend	 fe;
-	struct fe_script	 fs;
-	struct off_key		*k = NULL;
-	struct off_err		 err;
+	struct off_key_params	p;
 
-	memset(&p, 0, sizeof(p));
-	p.app = "simple";
-	p.ident = ident;
-	p.type = type;
-	p.size = size;
-	p.curve = curve;
+	test_key_params(&p, ident, type, size, curve);
 	p.exportable = exportable;
-	fe_script_init(&fe, &fs);
-	off_err_clear(&err);
-	if (off_key_generate(s->kmdata, s->w, &p, &fe, &k, &err) != 0)
-		fail_msg("cannot generate %s: %s", ident, err.detail);
-	off_key_free(&k);
-	return load(s->kmdata, s->w, "simple", ident);
+	return test_new_key(s->kmdata, s->w, &p);
 }
 
 /* Transfer key from side `from` to side `to`, the source's cards taken
@@ -250,8 +150,8 @@ transfer_refused(struct side *from, const struct off_key *key,
 	struct off_key_transfer	 x;
 	struct fe_script	 s;
 	struct off_err		 err;
-	char			*src = dir_state(from->kmdata);
-	char			*dst = dir_state(to->kmdata);
+	char			*src = test_dir_state(from->kmdata);
+	char			*dst = test_dir_state(to->kmdata);
 
 	assert_int_equal(transfer(from, key, to, to_w, drawer, to_drawer,
 	    pins, &s, &x, &err), code);
@@ -264,21 +164,8 @@ transfer_refused(struct side *from, const struct off_key *key,
 	assert_int_equal(x.siglen, 0);
 	if (pins_asked >= 0)
 		assert_int_equal(s.next_pin, (unsigned)pins_asked);
-	dir_same(from->kmdata, src);
-	dir_same(to->kmdata, dst);
-}
-
-static json_t *
-info(const struct off_key *k)
-{
-	char	*s = NULL;
-	json_t	*o;
-
-	assert_int_equal(off_key_info_json(k, &s, NULL), 0);
-	o = json_loads(s, 0, NULL);
-	assert_non_null(o);
-	free(s);
-	return o;
+	test_dir_same(from->kmdata, src);
+	test_dir_same(to->kmdata, dst);
 }
 
 /* The key's material, compared with another's. */
@@ -310,19 +197,17 @@ one_card_drawer(struct env *e, const struct side *s, const char *name,
 	size_t		  dlen;
 	int		  i, n;
 
-	snprintf(buf, len, "%s/%s", e->dir, name);
+	test_path(buf, len, e->dir, name);
 	assert_int_equal(off_mkdirs(buf, NULL), 0);
 	n = scandir(s->drawer, &list, NULL, alphasort);
 	assert_true(n > 0);
 	for (i = 0; i < n; i++) {
 		if (list[i]->d_name[0] != '.' && data == NULL) {
-			snprintf(path, sizeof(path), "%s/%s", s->drawer,
+			test_path(path, sizeof(path), s->drawer,
 			    list[i]->d_name);
-			assert_int_equal(off_file_read(path, OFF_FILE_MAX,
-			    &data, &dlen, NULL), 0);
-			snprintf(path, sizeof(path), "%s/%s", buf,
-			    list[i]->d_name);
-			spill(path, data, dlen);
+			test_slurp(path, &data, &dlen);
+			test_path(path, sizeof(path), buf, list[i]->d_name);
+			test_spill(path, data, dlen);
 		}
 		free(list[i]);
 	}
@@ -341,7 +226,7 @@ transfer_ok(struct env *e, const struct off_key *key)
 	struct off_err		 err;
 	struct off_key		*copy;
 	char			 path[PATH_MAX];
-	char			*src = dir_state(e->a.kmdata);
+	char			*src = test_dir_state(e->a.kmdata);
 	unsigned		 before = test_count_files(e->b.kmdata, "");
 
 	if (transfer(&e->a, key, &e->b, NULL, NULL, NULL, both_pins, &s, &x,
@@ -353,15 +238,15 @@ transfer_ok(struct env *e, const struct off_key *key)
 	assert_non_null(x.key);
 	/* One file more in b; a is as it was. */
 	assert_int_equal(test_count_files(e->b.kmdata, ""), before + 1);
-	key_path(e->b.kmdata, off_key_app(key), off_key_ident(key), path,
+	test_key_path(e->b.kmdata, off_key_app(key), off_key_ident(key), path,
 	    sizeof(path));
-	assert_true(exists(path));
-	dir_same(e->a.kmdata, src);
-	copy = load(e->b.kmdata, e->b.w, off_key_app(key),
+	assert_true(test_exists(path));
+	test_dir_same(e->a.kmdata, src);
+	copy = test_load_key(e->b.kmdata, e->b.w, off_key_app(key),
 	    off_key_ident(key));
 	/* What was returned is what was written. */
 	{
-		json_t	*a = info(copy), *b = info(x.key);
+		json_t	*a = test_key_info(copy), *b = test_key_info(x.key);
 
 		assert_true(json_equal(a, b));
 		json_decref(a);
@@ -398,7 +283,8 @@ static void
 check_copy(struct env *e, const struct off_key *key,
     const struct off_key *copy)
 {
-	json_t		*o = info(key), *c = info(copy), *ho, *hc, *last;
+	json_t		*o = test_key_info(key), *c = test_key_info(copy);
+	json_t		*ho, *hc, *last;
 	char		 wid[OFF_WORLD_ID_HEX], ref[96];
 	size_t		 i;
 
@@ -455,7 +341,7 @@ test_transfer(void **state)
 	EVP_PKEY_free(pa);
 	EVP_PKEY_free(pb);
 	/* The copy belongs to b: not a's, not c's. */
-	key_path(e->b.kmdata, "simple", "xfer-rsa", path, sizeof(path));
+	test_key_path(e->b.kmdata, "simple", "xfer-rsa", path, sizeof(path));
 	off_err_clear(&err);
 	assert_int_equal(off_key_load_file(path, e->a.w, &k, &err),
 	    OFF_ERR_WRONG_WORLD);
@@ -466,9 +352,9 @@ test_transfer(void **state)
 	    "xfer-rsa", &k, NULL), OFF_ERR_WRONG_WORLD);
 	assert_null(k);
 	/* And the original is still a's, as it was. */
-	k = load(e->a.kmdata, e->a.w, "simple", "xfer-rsa");
+	k = test_load_key(e->a.kmdata, e->a.w, "simple", "xfer-rsa");
 	{
-		json_t	*o = info(key), *n = info(k);
+		json_t	*o = test_key_info(key), *n = test_key_info(k);
 
 		assert_true(json_equal(o, n));
 		json_decref(o);
@@ -519,7 +405,7 @@ test_transfer_after_wrong_pin(void **state)
 	assert_int_equal(s.next_pin, 5);
 	assert_true(s.warnings >= 1);
 	off_key_transfer_free(&x);
-	copy = load(e->b.kmdata, e->b.w, "simple", "xfer-retry");
+	copy = test_load_key(e->b.kmdata, e->b.w, "simple", "xfer-retry");
 	check_copy(e, key, copy);
 	off_key_free(&copy);
 	off_key_free(&key);
@@ -551,8 +437,8 @@ test_refused_no_recover(void **state)
 	/* Before any card is asked for. */
 	transfer_refused(&e->a, red, &e->b, NULL, NULL, NULL, both_pins,
 	    OFF_ERR_DENIED, "does not allow recovery", 0);
-	key_path(e->b.kmdata, "xferacld", "xfer-red", path, sizeof(path));
-	assert_false(exists(path));
+	test_key_path(e->b.kmdata, "xferacld", "xfer-red", path, sizeof(path));
+	assert_false(test_exists(path));
 	off_key_free(&red);
 	/* The original still may. */
 	red = transfer_ok(e, key);
@@ -591,8 +477,8 @@ test_refused_exists(void **state)
 	off_key_free(&key);
 	/* Any file of that name is in the way, and stays as it is. */
 	key = new_key(&e->a, "xfer-taken", "ec", 0, "p256", 0);
-	key_path(e->b.kmdata, "simple", "xfer-taken", path, sizeof(path));
-	spill(path, "someone else's\n", 15);
+	test_key_path(e->b.kmdata, "simple", "xfer-taken", path, sizeof(path));
+	test_spill(path, "someone else's\n", 15);
 	transfer_refused(&e->a, key, &e->b, NULL, NULL, NULL, both_pins,
 	    OFF_ERR_EXISTS, NULL, 0);
 	assert_int_equal(unlink(path), 0);
@@ -697,7 +583,7 @@ test_copy_locked_in(void **state)
 	transfer_refused(&e->b, copy, &e->a, NULL, NULL, NULL, both_pins,
 	    OFF_ERR_DENIED, "does not allow recovery", 0);
 	/* No reduced copy in b either: no change-acl. */
-	dst = dir_state(e->b.kmdata);
+	dst = test_dir_state(e->b.kmdata);
 	fe_script_init(&fe, &s);
 	fe_script_pins(&s, quorum_pins);
 	assert_int_equal(off_slot_open(&slot, "drawer", e->b.drawer, NULL), 0);
@@ -708,7 +594,7 @@ test_copy_locked_in(void **state)
 	assert_int_equal(err.code, OFF_ERR_DENIED);
 	assert_null(r);
 	assert_int_equal(s.next_pin, 0);
-	dir_same(e->b.kmdata, dst);
+	test_dir_same(e->b.kmdata, dst);
 	off_key_free(&copy);
 }
 
@@ -726,7 +612,7 @@ test_copy_not_turned_back(void **state)
 
 	key = new_key(&e->a, "xfer-back", "ec", 0, "p256", 0);
 	copy = transfer_ok(e, key);
-	key_path(e->b.kmdata, "simple", "xfer-back", path, sizeof(path));
+	test_key_path(e->b.kmdata, "simple", "xfer-back", path, sizeof(path));
 	o = json_load_file(path, 0, NULL);
 	assert_non_null(o);
 	assert_non_null(json_object_get(o, "world"));
@@ -737,8 +623,8 @@ test_copy_not_turned_back(void **state)
 	json_decref(o);
 	snprintf(scratch, sizeof(scratch), "%s/scratch", e->dir);
 	assert_int_equal(off_mkdirs(scratch, NULL), 0);
-	key_path(scratch, "simple", "xfer-back", path, sizeof(path));
-	spill(path, text, strlen(text));
+	test_key_path(scratch, "simple", "xfer-back", path, sizeof(path));
+	test_spill(path, text, strlen(text));
 	free(text);
 	off_err_clear(&err);
 	assert_int_equal(off_key_load_file(path, e->a.w, &k, &err),

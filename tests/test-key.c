@@ -64,14 +64,12 @@ group_setup(void **state)
 	assert_non_null(e);
 	e->dir = test_tmpdir();
 	assert_int_equal(test_make_world(e->dir, "a", 0, &e->w), 0);
-	snprintf(e->kmdata, sizeof(e->kmdata), "%s/a/kmdata", e->dir);
-	snprintf(e->drawer, sizeof(e->drawer), "%s/a/cards", e->dir);
-	snprintf(e->scratch, sizeof(e->scratch), "%s/scratch", e->dir);
-	snprintf(e->exports, sizeof(e->exports), "%s/exports", e->dir);
+	test_world_paths(e->dir, "a", e->kmdata, e->drawer, sizeof(e->kmdata));
+	test_path(e->scratch, sizeof(e->scratch), e->dir, "scratch");
+	test_path(e->exports, sizeof(e->exports), e->dir, "exports");
 	assert_int_equal(off_mkdirs(e->scratch, NULL), 0);
 	assert_int_equal(off_mkdirs(e->exports, NULL), 0);
-	e->kek = test_public_only(EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-	    (size_t)2048));
+	e->kek = test_rsa_kek(2048);
 	*state = e;
 	return 0;
 }
@@ -91,63 +89,11 @@ group_teardown(void **state)
 
 /* --- helpers ------------------------------------------------------ */
 
-static void
-key_path(const char *kmdata, const char *app, const char *ident, char *buf,
-    size_t len)
-{
-	int	n = snprintf(buf, len, "%s/key_%s_%s", kmdata, app, ident);
-
-	assert_true(n > 0 && (size_t)n < len);
-}
-
-static int
-exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
-
-static void
-slurp(const char *path, char **data, size_t *len)
-{
-	assert_int_equal(off_file_read(path, OFF_FILE_MAX, data, len, NULL),
-	    0);
-}
-
-/* Write without fsync: the tamper loops write thousands of variants. */
-static void
-spill(const char *path, const void *data, size_t len)
-{
-	FILE	*f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void
-params(struct off_key_params *p, const char *ident, const char *type,
-    unsigned size, const char *curve)
-{
-	memset(p, 0, sizeof(*p));
-	p->app = "simple";
-	p->ident = ident;
-	p->type = type;
-	p->size = size;
-	p->curve = curve;
-}
-
 static int
 generate(struct env *e, const struct off_key_params *p, struct fe_script *s,
     struct off_key **k, struct off_err *err)
 {
-	struct off_frontend	 fe;
-	struct fe_script	 local;
-
-	if (s == NULL)
-		s = &local;
-	fe_script_init(&fe, s);
-	off_err_clear(err);
-	return off_key_generate(e->kmdata, e->w, p, &fe, k, err);
+	return test_generate(e->kmdata, e->w, p, s, k, err);
 }
 
 /* key_simple_<ident> loaded, generating it first if needed. */
@@ -156,21 +102,10 @@ need_key(struct env *e, const char *ident, const char *type, unsigned size,
     const char *curve, int exportable)
 {
 	struct off_key_params	 p;
-	struct off_key		*k = NULL;
-	struct off_err		 err;
-	char			 path[PATH_MAX];
 
-	key_path(e->kmdata, "simple", ident, path, sizeof(path));
-	if (!exists(path)) {
-		params(&p, ident, type, size, curve);
-		p.exportable = exportable;
-		assert_int_equal(generate(e, &p, NULL, &k, &err), 0);
-		off_key_free(&k);
-	}
-	off_err_clear(&err);
-	assert_int_equal(off_key_load(e->kmdata, e->w, "simple", ident, &k,
-	    &err), 0);
-	return k;
+	test_key_params(&p, ident, type, size, curve);
+	p.exportable = exportable;
+	return test_need_key(e->kmdata, e->w, &p);
 }
 
 static struct off_key *
@@ -184,18 +119,8 @@ reduce(struct env *e, const struct off_key *key, EVP_PKEY *kek,
     const char *target, const char *const *pins, struct fe_script *s,
     struct off_key **out, struct off_err *err)
 {
-	struct off_frontend	 fe;
-	struct off_slot		*slot = NULL;
-	int			 ret;
-
-	fe_script_init(&fe, s);
-	fe_script_pins(s, pins);
-	assert_int_equal(off_slot_open(&slot, "drawer", e->drawer, NULL), 0);
-	off_err_clear(err);
-	ret = off_key_reduce_acl(e->kmdata, e->w, key, kek, target, slot, &fe,
-	    out, err);
-	off_slot_close(&slot);
-	return ret;
+	return test_reduce(e->kmdata, e->w, e->drawer, key, kek, target, pins,
+	    s, out, err);
 }
 
 /* key_xferacld_contosokey loaded, reducing contosokey first if needed. */
@@ -207,17 +132,15 @@ need_reduced(struct env *e)
 	struct off_err		 err;
 	char			 path[PATH_MAX];
 
-	key_path(e->kmdata, "xferacld", "contosokey", path, sizeof(path));
-	if (!exists(path)) {
+	test_key_path(e->kmdata, "xferacld", "contosokey", path, sizeof(path));
+	if (!test_exists(path)) {
 		k = need_contoso(e);
 		assert_int_equal(reduce(e, k, e->kek, "azure", quorum_pins, &s,
 		    &r, &err), 0);
 		off_key_free(&r);
 		off_key_free(&k);
 	}
-	assert_int_equal(off_key_load(e->kmdata, e->w, "xferacld",
-	    "contosokey", &r, &err), 0);
-	return r;
+	return test_load_key(e->kmdata, e->w, "xferacld", "contosokey");
 }
 
 /* PKCS#8 DER of a private key (malloc'd by OpenSSL). */
@@ -245,28 +168,6 @@ sha256_spki(EVP_PKEY *pk, uint8_t fp[32])
 	assert_int_equal(EVP_Digest(der, (size_t)n, fp, NULL, EVP_sha256(),
 	    NULL), 1);
 	OPENSSL_free(der);
-}
-
-static json_t *
-info(const struct off_key *k)
-{
-	char	*s = NULL;
-	json_t	*o;
-
-	assert_int_equal(off_key_info_json(k, &s, NULL), 0);
-	o = json_loads(s, 0, NULL);
-	assert_non_null(o);
-	free(s);
-	return o;
-}
-
-static const char *
-jstr(json_t *o, const char *key)
-{
-	json_t	*v = json_object_get(o, key);
-
-	assert_true(json_is_string(v));
-	return json_string_value(v);
 }
 
 /* The names in a JSON array of strings, joined with ",". */
@@ -371,7 +272,7 @@ check_generated(struct env *e, const struct off_key *gen, const char *app,
 	size_t			 glen;
 
 	born = strcmp(type, "aes") == 0 ? ACL_BORN_AES : ACL_BORN;
-	key_path(e->kmdata, app, ident, path, sizeof(path));
+	test_key_path(e->kmdata, app, ident, path, sizeof(path));
 	snprintf(file, sizeof(file), "key_%s_%s", app, ident);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
@@ -389,33 +290,34 @@ check_generated(struct env *e, const struct off_key *gen, const char *app,
 	assert_memory_equal(acl->kek, zero, sizeof(zero));
 	assert_string_equal(acl->target, "");
 
-	o = info(k);
+	o = test_key_info(k);
 	world_hex(e, whex);
 	module_hex(e, mhex);
-	assert_string_equal(jstr(o, "file"), file);
-	assert_string_equal(jstr(o, "app"), app);
-	assert_string_equal(jstr(o, "ident"), ident);
-	assert_string_equal(jstr(o, "plainname"), plainname);
-	assert_string_equal(jstr(o, "type"), type);
+	assert_string_equal(test_jstr(o, "file"), file);
+	assert_string_equal(test_jstr(o, "app"), app);
+	assert_string_equal(test_jstr(o, "ident"), ident);
+	assert_string_equal(test_jstr(o, "plainname"), plainname);
+	assert_string_equal(test_jstr(o, "type"), type);
 	assert_int_equal(json_integer_value(json_object_get(o, "size")), size);
-	assert_string_equal(jstr(o, "curve"), curve);
-	assert_string_equal(jstr(o, "protection"), "module");
-	assert_string_equal(jstr(o, "world"), whex);
-	assert_string_equal(jstr(o, "module"), mhex);
-	assert_string_equal(jstr(o, "acl_signer"), "module");
+	assert_string_equal(test_jstr(o, "curve"), curve);
+	assert_string_equal(test_jstr(o, "protection"), "module");
+	assert_string_equal(test_jstr(o, "world"), whex);
+	assert_string_equal(test_jstr(o, "module"), mhex);
+	assert_string_equal(test_jstr(o, "acl_signer"), "module");
 	jnames(json_object_get(json_object_get(o, "acl"), "groups"), buf,
 	    sizeof(buf));
 	assert_string_equal(buf, born == ACL_BORN ?
 	    "sign,decrypt,recover,change-acl" : "decrypt,recover,change-acl");
 	assert_null(json_object_get(json_object_get(o, "acl"), "kek"));
 	assert_null(json_object_get(json_object_get(o, "acl"), "target"));
-	assert_string_equal(jstr(o, "acl_words"), born == ACL_BORN ?
+	assert_string_equal(test_jstr(o, "acl_words"), born == ACL_BORN ?
 	    "sign, decrypt, recover, change-acl" :
 	    "decrypt, recover, change-acl");
 	h = json_object_get(o, "history");
 	assert_int_equal(json_array_size(h), 1);
-	assert_string_equal(jstr(json_array_get(h, 0), "event"), "created");
-	assert_string_equal(jstr(json_array_get(h, 0), "ref"), "");
+	assert_string_equal(test_jstr(json_array_get(h, 0), "event"),
+	    "created");
+	assert_string_equal(test_jstr(json_array_get(h, 0), "ref"), "");
 
 	off_err_clear(&err);
 	if (strcmp(type, "aes") == 0) {
@@ -442,7 +344,7 @@ check_generated(struct env *e, const struct off_key *gen, const char *app,
 		assert_int_equal(off_key_fingerprint(pk, fp2, NULL), 0);
 		assert_memory_equal(fp, fp2, 32);
 		off_hex(fp, 32, fphex);
-		assert_string_equal(jstr(o, "fingerprint"), fphex);
+		assert_string_equal(test_jstr(o, "fingerprint"), fphex);
 		EVP_PKEY_free(pk);
 	}
 	json_decref(o);
@@ -482,8 +384,8 @@ test_generate_every_type(void **state)
 	size_t			 i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		params(&p, cases[i].ident, cases[i].type, cases[i].size,
-		    cases[i].curve);
+		test_key_params(&p, cases[i].ident, cases[i].type,
+		    cases[i].size, cases[i].curve);
 		p.plainname = cases[i].plainname;
 		assert_int_equal(generate(e, &p, &s, &k, &err), 0);
 		assert_non_null(k);
@@ -495,7 +397,7 @@ test_generate_every_type(void **state)
 		off_key_free(&k);
 	}
 	/* Another application's namespace. */
-	params(&p, "gen-aes-pay", "aes", 192, NULL);
+	test_key_params(&p, "gen-aes-pay", "aes", 192, NULL);
 	p.app = "payments";
 	assert_int_equal(generate(e, &p, &s, &k, &err), 0);
 	check_generated(e, k, "payments", "gen-aes-pay", "gen-aes-pay", "aes",
@@ -533,54 +435,44 @@ test_generate_refused(void **state)
 	struct off_key_params	 p;
 	struct off_key		*k = NULL;
 	struct off_err		 err;
-	char			 path[PATH_MAX], *before, *after, id65[66];
+	struct test_snap	 before;
+	char			 path[PATH_MAX], id65[66];
 	char			 name129[130];
-	size_t			 blen, alen;
-	struct stat		 sb1, sb2;
 
 	/* An existing ident: refused before any work, file untouched. */
-	params(&p, "dupkey", "ec", 0, "p256");
+	test_key_params(&p, "dupkey", "ec", 0, "p256");
 	assert_int_equal(generate(e, &p, NULL, &k, &err), 0);
 	off_key_free(&k);
-	key_path(e->kmdata, "simple", "dupkey", path, sizeof(path));
-	slurp(path, &before, &blen);
-	assert_int_equal(stat(path, &sb1), 0);
+	test_key_path(e->kmdata, "simple", "dupkey", path, sizeof(path));
+	test_snap_take(path, &before);
 	refused(e, &p, OFF_ERR_EXISTS, "already exists");
-	params(&p, "dupkey", "aes", 256, NULL);
+	test_key_params(&p, "dupkey", "aes", 256, NULL);
 	refused(e, &p, OFF_ERR_EXISTS, NULL);
-	params(&p, "dupkey", "rsa", 2048, NULL);
+	test_key_params(&p, "dupkey", "rsa", 2048, NULL);
 	assert_int_equal(generate(e, &p, NULL, &k, &err), OFF_ERR_EXISTS);
 	assert_string_equal(err.file, path);
-	slurp(path, &after, &alen);
-	assert_int_equal(stat(path, &sb2), 0);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
-	assert_int_equal(sb2.st_ino, sb1.st_ino);
-	assert_int_equal(sb2.st_mtim.tv_sec, sb1.st_mtim.tv_sec);
-	assert_int_equal(sb2.st_mtim.tv_nsec, sb1.st_mtim.tv_nsec);
-	free(before);
-	free(after);
+	test_snap_same(path, &before);
 
 	/* Bad idents and application names. */
 	memset(id65, 'x', 65);
 	id65[65] = '\0';
-	params(&p, id65, "aes", 0, NULL);
+	test_key_params(&p, id65, "aes", 0, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "bad ident");
 	id65[64] = '\0';
 	/* 64 characters: fine. */
 	assert_int_equal(generate(e, &p, NULL, &k, &err), 0);
 	off_key_free(&k);
-	params(&p, "", "aes", 0, NULL);
+	test_key_params(&p, "", "aes", 0, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "bad ident");
-	params(&p, "Upper", "aes", 0, NULL);
+	test_key_params(&p, "Upper", "aes", 0, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "bad ident");
-	params(&p, "a_b", "aes", 0, NULL);
+	test_key_params(&p, "a_b", "aes", 0, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "bad ident");
-	params(&p, "../world", "aes", 0, NULL);
+	test_key_params(&p, "../world", "aes", 0, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "bad ident");
-	params(&p, "a b", "aes", 0, NULL);
+	test_key_params(&p, "a b", "aes", 0, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "bad ident");
-	params(&p, "ok-ident", "aes", 0, NULL);
+	test_key_params(&p, "ok-ident", "aes", 0, NULL);
 	p.app = "Simple";
 	refused(e, &p, OFF_ERR_INVALID, "application");
 	p.app = "a-very-long-application";	/* 23 > OFF_KEY_APP_MAX */
@@ -589,57 +481,57 @@ test_generate_refused(void **state)
 	refused(e, &p, OFF_ERR_INVALID, "application");
 	memset(name129, 'n', 129);
 	name129[129] = '\0';
-	params(&p, "ok-ident", "aes", 0, NULL);
+	test_key_params(&p, "ok-ident", "aes", 0, NULL);
 	p.plainname = name129;
 	refused(e, &p, OFF_ERR_INVALID, "plain name");
 
 	/* Types, curves and sizes. */
-	params(&p, "bad-type", "dsa", 0, NULL);
+	test_key_params(&p, "bad-type", "dsa", 0, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "unknown key type");
-	params(&p, "bad-type", "RSA", 2048, NULL);
+	test_key_params(&p, "bad-type", "RSA", 2048, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "unknown key type");
-	params(&p, "bad-type", "ed25519", 0, NULL);
+	test_key_params(&p, "bad-type", "ed25519", 0, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "unknown key type");
-	params(&p, "bad-curve", "ec", 0, "p224");
+	test_key_params(&p, "bad-curve", "ec", 0, "p224");
 	refused(e, &p, OFF_ERR_INVALID, "unknown curve");
-	params(&p, "bad-curve", "ec", 0, "P-256");
+	test_key_params(&p, "bad-curve", "ec", 0, "P-256");
 	refused(e, &p, OFF_ERR_INVALID, "unknown curve");
-	params(&p, "bad-rsa", "rsa", 1024, NULL);
+	test_key_params(&p, "bad-rsa", "rsa", 1024, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "--allow-legacy");
-	params(&p, "bad-rsa", "rsa", 512, NULL);
+	test_key_params(&p, "bad-rsa", "rsa", 512, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "512");
 	p.allow_legacy = 1;
 	refused(e, &p, OFF_ERR_INVALID, "512");
-	params(&p, "bad-rsa", "rsa", 1536, NULL);
+	test_key_params(&p, "bad-rsa", "rsa", 1536, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "1536");
-	params(&p, "bad-rsa", "rsa", 8192, NULL);
+	test_key_params(&p, "bad-rsa", "rsa", 8192, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "8192");
-	params(&p, "bad-rsa", "rsa", 2048, "p256");
+	test_key_params(&p, "bad-rsa", "rsa", 2048, "p256");
 	refused(e, &p, OFF_ERR_INVALID, "no curve");
-	params(&p, "bad-rsa", "rsa", 2048, NULL);
+	test_key_params(&p, "bad-rsa", "rsa", 2048, NULL);
 	p.pubexp = 65536;
 	refused(e, &p, OFF_ERR_INVALID, "exponent");
 	p.pubexp = 1;
 	refused(e, &p, OFF_ERR_INVALID, "exponent");
-	params(&p, "bad-aes", "aes", 100, NULL);
+	test_key_params(&p, "bad-aes", "aes", 100, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "100");
-	params(&p, "bad-aes", "aes", 512, NULL);
+	test_key_params(&p, "bad-aes", "aes", 512, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "512");
-	params(&p, "bad-aes", "aes", 256, "p256");
+	test_key_params(&p, "bad-aes", "aes", 256, "p256");
 	refused(e, &p, OFF_ERR_INVALID, "no curve");
-	params(&p, "bad-ec", "ec", 384, "p256");
+	test_key_params(&p, "bad-ec", "ec", 384, "p256");
 	refused(e, &p, OFF_ERR_INVALID, "not 384");
-	params(&p, "bad-ec", "ec", 256, "p384");
+	test_key_params(&p, "bad-ec", "ec", 256, "p384");
 	refused(e, &p, OFF_ERR_INVALID, "not 256");
-	params(&p, "bad-ec", "ec", 520, "p521");
+	test_key_params(&p, "bad-ec", "ec", 520, "p521");
 	refused(e, &p, OFF_ERR_INVALID, "not 520");
-	params(&p, "bad-ec", "ec", 384, "secp256k1");
+	test_key_params(&p, "bad-ec", "ec", 384, "secp256k1");
 	refused(e, &p, OFF_ERR_INVALID, "not 384");
 	/* No curve given: p256, whose size is not 384. */
-	params(&p, "bad-ec", "ec", 384, NULL);
+	test_key_params(&p, "bad-ec", "ec", 384, NULL);
 	refused(e, &p, OFF_ERR_INVALID, "not 384");
-	key_path(e->kmdata, "simple", "bad-rsa", path, sizeof(path));
-	assert_false(exists(path));
+	test_key_path(e->kmdata, "simple", "bad-rsa", path, sizeof(path));
+	assert_false(test_exists(path));
 }
 
 static void
@@ -651,7 +543,7 @@ test_rsa_1024_legacy(void **state)
 	struct fe_script	 s;
 	struct off_err		 err;
 
-	params(&p, "legacy1024", "rsa", 1024, NULL);
+	test_key_params(&p, "legacy1024", "rsa", 1024, NULL);
 	p.allow_legacy = 1;
 	assert_int_equal(generate(e, &p, &s, &k, &err), 0);
 	assert_int_equal(s.warnings, 1);	/* said it is weak */
@@ -684,8 +576,8 @@ test_load_refused(void **state)
 	assert_int_equal(off_key_load_file(path, e->w, &k, NULL),
 	    OFF_ERR_FORMAT);
 	assert_null(k);
-	key_path(e->scratch, "simple", "empty", path, sizeof(path));
-	spill(path, "", 0);
+	test_key_path(e->scratch, "simple", "empty", path, sizeof(path));
+	test_spill(path, "", 0);
 	assert_int_equal(off_key_load(e->scratch, e->w, "simple", "empty", &k,
 	    NULL), OFF_ERR_FORMAT);
 	assert_null(k);
@@ -709,7 +601,7 @@ load_root(const char *path)
 	size_t	 len;
 	json_t	*root;
 
-	slurp(path, &data, &len);
+	test_slurp(path, &data, &len);
 	root = json_loadb(data, len, 0, NULL);
 	assert_non_null(root);
 	free(data);
@@ -822,8 +714,8 @@ load_variant(struct env *e, json_t *root, const char *app, const char *ident,
 	int		 ret;
 
 	assert_int_equal(off_json_dump(root, &data, &len, NULL), 0);
-	key_path(e->scratch, app, ident, path, sizeof(path));
-	spill(path, data, len);
+	test_key_path(e->scratch, app, ident, path, sizeof(path));
+	test_spill(path, data, len);
 	free(data);
 	off_err_clear(err);
 	ret = off_key_load(e->scratch, e->w, app, ident, &k, err);
@@ -845,7 +737,7 @@ tamper_fields(struct env *e, const char *app, const char *ident,
 	size_t		 i;
 	int		 ret;
 
-	key_path(e->kmdata, app, ident, path, sizeof(path));
+	test_key_path(e->kmdata, app, ident, path, sizeof(path));
 	if (other_file != NULL)
 		other = load_root(other_file);
 	/* The file re-written unchanged loads: what fails below fails for
@@ -973,7 +865,7 @@ test_tamper_every_field(void **state)
 	off_key_free(&k);
 	k = need_key(e, "tamper-aes", "aes", 256, NULL, 0);
 	off_key_free(&k);
-	key_path(e->kmdata, "simple", "exportkey", other, sizeof(other));
+	test_key_path(e->kmdata, "simple", "exportkey", other, sizeof(other));
 	tamper_fields(e, "simple", "contosokey", other, simple,
 	    sizeof(simple) / sizeof(simple[0]));
 	tamper_fields(e, "xferacld", "contosokey", other, reduced,
@@ -1023,17 +915,17 @@ tamper_bits(struct env *e, const char *app, const char *ident)
 	unsigned	 loaded = 0, flips = 0, cuts = 0;
 	int		 fd, bit;
 
-	key_path(e->kmdata, app, ident, path, sizeof(path));
+	test_key_path(e->kmdata, app, ident, path, sizeof(path));
 	/* The copy keeps the key's name: a file under another name is
 	 * refused whatever it holds. */
-	key_path(e->scratch, app, ident, copy, sizeof(copy));
-	slurp(path, &data, &len);
+	test_key_path(e->scratch, app, ident, copy, sizeof(copy));
+	test_slurp(path, &data, &len);
 	assert_true(len > 1000);
 	assert_int_equal(off_key_load_file(path, e->w, &orig, NULL), 0);
 	assert_int_equal(off_key_info_json(orig, &json0, NULL), 0);
 	if (off_key_private(e->kmdata, e->w, orig, &pk0, NULL) != 0)
 		pk0 = NULL;	/* AES */
-	spill(copy, data, len);
+	test_spill(copy, data, len);
 	fd = open(copy, O_RDWR);
 	assert_true(fd >= 0);
 	for (i = 0; i < len; i++) {
@@ -1101,11 +993,12 @@ test_acl_change_without_quorum(void **state)
 
 	k = need_reduced(e);
 	off_key_free(&k);
-	key_path(e->kmdata, "simple", "contosokey", path, sizeof(path));
-	key_path(e->kmdata, "xferacld", "contosokey", rpath, sizeof(rpath));
+	test_key_path(e->kmdata, "simple", "contosokey", path, sizeof(path));
+	test_key_path(e->kmdata, "xferacld", "contosokey", rpath,
+	    sizeof(rpath));
 
 	/* By hand, as an editor would: "export-plain" added to the list. */
-	slurp(path, &data, &len);
+	test_slurp(path, &data, &len);
 	at = strstr(data, needle);
 	assert_non_null(at);
 	edited = malloc(len + 64);
@@ -1114,8 +1007,8 @@ test_acl_change_without_quorum(void **state)
 	strcpy(edited + (at - data) + strlen(needle),
 	    ",\n      \"export-plain\"");
 	strcat(edited, at + strlen(needle));
-	key_path(e->scratch, "simple", "contosokey", rpath, sizeof(rpath));
-	spill(rpath, edited, strlen(edited));
+	test_key_path(e->scratch, "simple", "contosokey", rpath, sizeof(rpath));
+	test_spill(rpath, edited, strlen(edited));
 	off_err_clear(&err);
 	assert_int_equal(off_key_load(e->scratch, e->w, "simple", "contosokey",
 	    &k, &err), OFF_ERR_AUTH);
@@ -1125,7 +1018,8 @@ test_acl_change_without_quorum(void **state)
 	free(data);
 
 	/* A reduced copy's world-signed ACL pasted into the simple key. */
-	key_path(e->kmdata, "xferacld", "contosokey", rpath, sizeof(rpath));
+	test_key_path(e->kmdata, "xferacld", "contosokey", rpath,
+	    sizeof(rpath));
 	red = load_root(rpath);
 	for (i = 0; i < sizeof(from_reduced) / sizeof(from_reduced[0]); i++) {
 		root = load_root(path);
@@ -1181,10 +1075,10 @@ test_renamed_key_file(void **state)
 	k = need_key(e, "exportkey", "rsa", 2048, NULL, 1);
 	off_key_free(&k);
 	/* The exportable key under the non-exportable key's name. */
-	key_path(e->kmdata, "simple", "exportkey", path, sizeof(path));
-	slurp(path, &data, &len);
-	key_path(e->scratch, "simple", "contosokey", to, sizeof(to));
-	spill(to, data, len);
+	test_key_path(e->kmdata, "simple", "exportkey", path, sizeof(path));
+	test_slurp(path, &data, &len);
+	test_key_path(e->scratch, "simple", "contosokey", to, sizeof(to));
+	test_spill(to, data, len);
 	free(data);
 	off_err_clear(&err);
 	assert_int_equal(off_key_load(e->scratch, e->w, "simple", "contosokey",
@@ -1192,23 +1086,23 @@ test_renamed_key_file(void **state)
 	assert_null(k);
 	assert_non_null(strstr(err.detail, "key_simple_exportkey"));
 	/* The reduced copy in place of its original, and the other way. */
-	key_path(e->kmdata, "xferacld", "contosokey", path, sizeof(path));
-	slurp(path, &data, &len);
-	spill(to, data, len);
+	test_key_path(e->kmdata, "xferacld", "contosokey", path, sizeof(path));
+	test_slurp(path, &data, &len);
+	test_spill(to, data, len);
 	free(data);
 	assert_int_equal(off_key_load(e->scratch, e->w, "simple", "contosokey",
 	    &k, NULL), OFF_ERR_FORMAT);
-	key_path(e->kmdata, "simple", "contosokey", path, sizeof(path));
-	slurp(path, &data, &len);
-	key_path(e->scratch, "xferacld", "contosokey", to, sizeof(to));
-	spill(to, data, len);
+	test_key_path(e->kmdata, "simple", "contosokey", path, sizeof(path));
+	test_slurp(path, &data, &len);
+	test_key_path(e->scratch, "xferacld", "contosokey", to, sizeof(to));
+	test_spill(to, data, len);
 	free(data);
 	assert_int_equal(off_key_load(e->scratch, e->w, "xferacld",
 	    "contosokey", &k, NULL), OFF_ERR_FORMAT);
 	/* Under its own name it loads. */
-	slurp(path, &data, &len);
-	key_path(e->scratch, "simple", "contosokey", to, sizeof(to));
-	spill(to, data, len);
+	test_slurp(path, &data, &len);
+	test_key_path(e->scratch, "simple", "contosokey", to, sizeof(to));
+	test_spill(to, data, len);
 	free(data);
 	assert_int_equal(off_key_load(e->scratch, e->w, "simple", "contosokey",
 	    &k, NULL), 0);
@@ -1229,24 +1123,25 @@ test_reduce_acl(void **state)
 	uint8_t			 fp[32], fp2[32], *d1 = NULL, *d2 = NULL;
 	char			 path[PATH_MAX], rpath[PATH_MAX], fphex[65];
 	char			 buf[256];
-	char			*before, *after, *rbefore, *rafter;
-	size_t			 blen, alen, rblen, ralen;
+	char			*before, *rbefore;
+	size_t			 blen, rblen;
 	int			 n1, n2;
 
 	k = need_contoso(e);
-	key_path(e->kmdata, "simple", "contosokey", path, sizeof(path));
-	key_path(e->kmdata, "xferacld", "contosokey", rpath, sizeof(rpath));
-	if (exists(rpath)) {
+	test_key_path(e->kmdata, "simple", "contosokey", path, sizeof(path));
+	test_key_path(e->kmdata, "xferacld", "contosokey", rpath,
+	    sizeof(rpath));
+	if (test_exists(rpath)) {
 		/* Another test made it first; start again. */
 		assert_int_equal(unlink(rpath), 0);
 	}
-	slurp(path, &before, &blen);
+	test_slurp(path, &before, &blen);
 	assert_int_equal(reduce(e, k, e->kek, "azure", quorum_pins, &s, &r,
 	    &err), 0);
 	assert_non_null(r);
 	assert_int_equal(s.events[OFF_CARD_ACCEPTED], 2);
 	assert_int_equal(s.next_pin, 2);
-	assert_true(exists(rpath));
+	assert_true(test_exists(rpath));
 	assert_string_equal(off_key_file_name(r), "key_xferacld_contosokey");
 	assert_string_equal(off_key_app(r), "xferacld");
 	assert_string_equal(off_key_ident(r), "contosokey");
@@ -1266,30 +1161,34 @@ test_reduce_acl(void **state)
 	off_acl_words(off_key_acl(l), buf, sizeof(buf));
 	assert_string_equal(buf, "export-wrapped");
 
-	o = info(l);
-	oi = info(k);
+	o = test_key_info(l);
+	oi = test_key_info(k);
 	off_hex(fp, 32, fphex);
-	assert_string_equal(jstr(o, "acl_signer"), "world");
-	assert_string_equal(jstr(o, "acl_words"), "export-wrapped");
+	assert_string_equal(test_jstr(o, "acl_signer"), "world");
+	assert_string_equal(test_jstr(o, "acl_words"), "export-wrapped");
 	jnames(json_object_get(json_object_get(o, "acl"), "groups"), buf,
 	    sizeof(buf));
 	assert_string_equal(buf, "export-wrapped");
-	assert_string_equal(jstr(json_object_get(o, "acl"), "kek"), fphex);
-	assert_string_equal(jstr(json_object_get(o, "acl"), "target"), "azure");
-	assert_string_equal(jstr(o, "file"), "key_xferacld_contosokey");
+	assert_string_equal(test_jstr(json_object_get(o, "acl"), "kek"), fphex);
+	assert_string_equal(test_jstr(json_object_get(o, "acl"), "target"),
+	    "azure");
+	assert_string_equal(test_jstr(o, "file"), "key_xferacld_contosokey");
 	/* The same key: public part, plain name, type, module. */
-	assert_string_equal(jstr(o, "fingerprint"), jstr(oi, "fingerprint"));
-	assert_string_equal(jstr(o, "plainname"), jstr(oi, "plainname"));
-	assert_string_equal(jstr(o, "type"), "rsa");
+	assert_string_equal(test_jstr(o, "fingerprint"),
+	    test_jstr(oi, "fingerprint"));
+	assert_string_equal(test_jstr(o, "plainname"),
+	    test_jstr(oi, "plainname"));
+	assert_string_equal(test_jstr(o, "type"), "rsa");
 	assert_int_equal(json_integer_value(json_object_get(o, "size")), 2048);
-	assert_string_equal(jstr(o, "module"), jstr(oi, "module"));
-	assert_string_equal(jstr(o, "world"), jstr(oi, "world"));
+	assert_string_equal(test_jstr(o, "module"), test_jstr(oi, "module"));
+	assert_string_equal(test_jstr(o, "world"), test_jstr(oi, "world"));
 	h = json_object_get(o, "history");
 	assert_int_equal(json_array_size(h), 2);
-	assert_string_equal(jstr(json_array_get(h, 0), "event"), "created");
-	assert_string_equal(jstr(json_array_get(h, 1), "event"),
+	assert_string_equal(test_jstr(json_array_get(h, 0), "event"),
+	    "created");
+	assert_string_equal(test_jstr(json_array_get(h, 1), "event"),
 	    "acl-reduced");
-	assert_string_equal(jstr(json_array_get(h, 1), "ref"),
+	assert_string_equal(test_jstr(json_array_get(h, 1), "ref"),
 	    "key_simple_contosokey");
 	json_decref(o);
 	json_decref(oi);
@@ -1306,10 +1205,7 @@ test_reduce_acl(void **state)
 	EVP_PKEY_free(rpk);
 
 	/* The original is untouched and keeps its ACL. */
-	slurp(path, &after, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
-	free(after);
+	test_file_holds(path, before, blen);
 	off_key_free(&l);
 	assert_int_equal(off_key_load(e->kmdata, e->w, "simple", "contosokey",
 	    &l, NULL), 0);
@@ -1318,17 +1214,14 @@ test_reduce_acl(void **state)
 
 	/* A second reduced copy is refused before any card is asked for,
 	 * and the first one stays. */
-	slurp(rpath, &rbefore, &rblen);
+	test_slurp(rpath, &rbefore, &rblen);
 	off_key_free(&r);
 	assert_int_equal(reduce(e, k, e->kek, "aws", quorum_pins, &s, &r,
 	    &err), OFF_ERR_EXISTS);
 	assert_null(r);
 	assert_int_equal(s.next_pin, 0);
-	slurp(rpath, &rafter, &ralen);
-	assert_int_equal(ralen, rblen);
-	assert_memory_equal(rafter, rbefore, rblen);
+	test_file_holds(rpath, rbefore, rblen);
 	free(rbefore);
-	free(rafter);
 	free(before);
 	off_key_free(&k);
 }
@@ -1343,7 +1236,7 @@ reduce_refused(struct env *e, const struct off_key *k, EVP_PKEY *kek,
 	char			 rpath[PATH_MAX];
 	unsigned		 before = test_count_files(e->kmdata, "");
 
-	key_path(e->kmdata, "xferacld", off_key_ident(k), rpath,
+	test_key_path(e->kmdata, "xferacld", off_key_ident(k), rpath,
 	    sizeof(rpath));
 	assert_int_equal(reduce(e, k, kek, target, pins, &s, &r, &err), code);
 	assert_int_equal(err.code, code);
@@ -1351,7 +1244,7 @@ reduce_refused(struct env *e, const struct off_key *k, EVP_PKEY *kek,
 	/* Nothing left behind: no copy, no temporary file. */
 	assert_int_equal(test_count_files(e->kmdata, ""), before);
 	if (code != OFF_ERR_DENIED)
-		assert_false(exists(rpath));
+		assert_false(test_exists(rpath));
 	/* Parameters are checked before any card is asked for. */
 	if (code != OFF_ERR_CANCELLED)
 		assert_int_equal(s.next_pin, 0);
@@ -1435,7 +1328,7 @@ export_refused(struct env *e, const struct off_key *k, int code,
 	    code);
 	if (detail != NULL && strstr(err.detail, detail) == NULL)
 		fail_msg("\"%s\" not in \"%s\"", detail, err.detail);
-	assert_false(exists(out));
+	assert_false(test_exists(out));
 }
 
 static void
@@ -1450,32 +1343,32 @@ test_export(void **state)
 	BIO			*bio;
 	json_t			*o;
 	uint8_t			 fp[32];
-	char			 out[PATH_MAX], fphex[65], *pem, *again;
-	size_t			 len, alen;
+	char			 out[PATH_MAX], fphex[65], *pem;
+	size_t			 len;
 
 	k = need_contoso(e);
 	red = need_reduced(e);
 	x = need_key(e, "exportkey", "rsa", 2048, NULL, 1);
 	assert_int_equal(off_key_acl(x)->groups, ACL_BORN |
 	    OFF_ACL_EXPORT_PLAIN);
-	o = info(x);
-	assert_string_equal(jstr(o, "acl_words"),
+	o = test_key_info(x);
+	assert_string_equal(test_jstr(o, "acl_words"),
 	    "sign, decrypt, export-plain, recover, change-acl");
-	assert_string_equal(jstr(o, "acl_signer"), "module");
+	assert_string_equal(test_jstr(o, "acl_signer"), "module");
 
 	export_refused(e, k, OFF_ERR_DENIED, "does not allow");
 	export_refused(e, red, OFF_ERR_DENIED, "reduced");
 
 	/* Allowed at birth: the PEM is the key. */
 	snprintf(out, sizeof(out), "%s/exportkey.pem", e->exports);
-	if (exists(out))
+	if (test_exists(out))
 		assert_int_equal(unlink(out), 0);
 	off_err_clear(&err);
 	assert_int_equal(off_key_export_plain(e->kmdata, e->w, x, out, &err),
 	    0);
 	assert_int_equal(stat(out, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
-	slurp(out, &pem, &len);
+	test_slurp(out, &pem, &len);
 	assert_int_equal(strncmp(pem, "-----BEGIN PRIVATE KEY-----\n", 28), 0);
 	bio = BIO_new_mem_buf(pem, (int)len);
 	assert_non_null(bio);
@@ -1486,7 +1379,7 @@ test_export(void **state)
 	assert_int_equal(EVP_PKEY_get_bits(pk), 2048);
 	sha256_spki(pk, fp);
 	off_hex(fp, 32, fphex);
-	assert_string_equal(jstr(o, "fingerprint"), fphex);
+	assert_string_equal(test_jstr(o, "fingerprint"), fphex);
 	assert_int_equal(off_key_private(e->kmdata, e->w, x, &mine, NULL), 0);
 	assert_int_equal(EVP_PKEY_eq(pk, mine), 1);
 	EVP_PKEY_free(pk);
@@ -1495,17 +1388,14 @@ test_export(void **state)
 	off_err_clear(&err);
 	assert_int_equal(off_key_export_plain(e->kmdata, e->w, x, out, &err),
 	    OFF_ERR_EXISTS);
-	slurp(out, &again, &alen);
-	assert_int_equal(alen, len);
-	assert_memory_equal(again, pem, len);
-	free(again);
+	test_file_holds(out, pem, len);
 	OPENSSL_cleanse(pem, len);
 	free(pem);
 	json_decref(o);
 
 	/* An AES key can never be exported in the clear: not born
 	 * exportable, and not exported. */
-	params(&p, "export-aes", "aes", 256, NULL);
+	test_key_params(&p, "export-aes", "aes", 256, NULL);
 	p.exportable = 1;
 	refused(e, &p, OFF_ERR_INVALID, "AES");
 	aes = need_key(e, "export-aes", "aes", 256, NULL, 0);
@@ -1534,11 +1424,11 @@ test_other_world(void **state)
 
 	assert_int_equal(test_make_world(e->dir, "b", 0, &b), 0);
 	snprintf(bkm, sizeof(bkm), "%s/b/kmdata", e->dir);
-	params(&p, "foreign", "ec", 0, "p256");
+	test_key_params(&p, "foreign", "ec", 0, "p256");
 	fe_script_init(&fe, &s);
 	assert_int_equal(off_key_generate(bkm, b, &p, &fe, &k, NULL), 0);
 	off_key_free(&k);
-	key_path(bkm, "simple", "foreign", path, sizeof(path));
+	test_key_path(bkm, "simple", "foreign", path, sizeof(path));
 	assert_int_equal(off_key_load_file(path, b, &k, NULL), 0);
 	off_key_free(&k);
 	/* Against world a, in place and copied into a's KMDATA. */
@@ -1547,9 +1437,9 @@ test_other_world(void **state)
 	    OFF_ERR_WRONG_WORLD);
 	assert_null(k);
 	assert_non_null(strstr(err.detail, "belongs to world"));
-	slurp(path, &data, &len);
-	key_path(e->scratch, "simple", "foreign", path, sizeof(path));
-	spill(path, data, len);
+	test_slurp(path, &data, &len);
+	test_key_path(e->scratch, "simple", "foreign", path, sizeof(path));
+	test_spill(path, data, len);
 	free(data);
 	assert_int_equal(off_key_load(e->scratch, e->w, "simple", "foreign",
 	    &k, &err), OFF_ERR_WRONG_WORLD);
@@ -1557,7 +1447,7 @@ test_other_world(void **state)
 	/* And a's key is foreign to b. */
 	k = need_contoso(e);
 	off_key_free(&k);
-	key_path(e->kmdata, "simple", "contosokey", path, sizeof(path));
+	test_key_path(e->kmdata, "simple", "contosokey", path, sizeof(path));
 	assert_int_equal(off_key_load_file(path, b, &k, NULL),
 	    OFF_ERR_WRONG_WORLD);
 	off_world_free(&b);
@@ -1565,66 +1455,23 @@ test_other_world(void **state)
 
 /* --- no plaintext private key in any file ------------------------- */
 
-struct needle {
-	char		 what[64];
-	uint8_t		*p;
-	size_t		 len;
-};
-
-struct needles {
-	struct needle	*n;
-	size_t		 count, cap;
-};
-
-static void
-add_needle(struct needles *ns, const char *what, const void *p, size_t len)
-{
-	struct needle	*n;
-
-	assert_true(len >= 16);
-	if (ns->count == ns->cap) {
-		ns->cap = ns->cap ? 2 * ns->cap : 256;
-		ns->n = realloc(ns->n, ns->cap * sizeof(*ns->n));
-		assert_non_null(ns->n);
-	}
-	n = &ns->n[ns->count++];
-	snprintf(n->what, sizeof(n->what), "%s", what);
-	n->p = malloc(len);
-	assert_non_null(n->p);
-	memcpy(n->p, p, len);
-	n->len = len;
-}
-
-static void
-free_needles(struct needles *ns)
-{
-	size_t	i;
-
-	for (i = 0; i < ns->count; i++) {
-		OPENSSL_cleanse(ns->n[i].p, ns->n[i].len);
-		free(ns->n[i].p);
-	}
-	free(ns->n);
-	memset(ns, 0, sizeof(*ns));
-}
-
 /* The body lines of a PEM (64 characters each, the last one shorter). */
 static void
-add_pem_lines(struct needles *ns, const char *what, const char *pem,
+add_pem_lines(struct test_needles *ns, const char *what, const char *pem,
     size_t len)
 {
 	const char	*p = pem, *nl, *end = pem + len;
 
 	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		if (*p != '-' && nl - p >= 16)
-			add_needle(ns, what, p, (size_t)(nl - p));
+			test_add_needle(ns, what, p, (size_t)(nl - p));
 		p = nl + 1;
 	}
 }
 
 static void
-add_bn(struct needles *ns, const char *what, EVP_PKEY *pk, const char *param,
-    int pad)
+add_bn(struct test_needles *ns, const char *what, EVP_PKEY *pk,
+    const char *param, int pad)
 {
 	BIGNUM	*bn = NULL;
 	uint8_t	 buf[1024];
@@ -1634,13 +1481,13 @@ add_bn(struct needles *ns, const char *what, EVP_PKEY *pk, const char *param,
 	assert_int_equal(EVP_PKEY_get_bn_param(pk, param, &bn), 1);
 	n = pad > 0 ? BN_bn2binpad(bn, buf, pad) : BN_bn2bin(bn, buf);
 	assert_true(n >= 16 && (size_t)n <= sizeof(buf));
-	add_needle(ns, what, buf, (size_t)n);
+	test_add_needle(ns, what, buf, (size_t)n);
 	/* Its first half alone, and in hex. */
 	snprintf(name, sizeof(name), "%s (first half)", what);
-	add_needle(ns, name, buf, (size_t)n / 2 < 16 ? 16 : (size_t)n / 2);
+	test_add_needle(ns, name, buf, (size_t)n / 2 < 16 ? 16 : (size_t)n / 2);
 	off_hex(buf, (size_t)n, hx);
 	snprintf(name, sizeof(name), "%s (hex)", what);
-	add_needle(ns, name, hx, strlen(hx));
+	test_add_needle(ns, name, hx, strlen(hx));
 	OPENSSL_cleanse(buf, sizeof(buf));
 	BN_clear_free(bn);
 }
@@ -1649,7 +1496,7 @@ add_bn(struct needles *ns, const char *what, EVP_PKEY *pk, const char *param,
  * (a PEM line or a DER window within the modulus, say): those may
  * appear, in the key file's public_key. */
 static void
-drop_public(struct needles *ns, size_t first, EVP_PKEY *pk)
+drop_public(struct test_needles *ns, size_t first, EVP_PKEY *pk)
 {
 	uint8_t	*spki = NULL;
 	char	*b64[3];
@@ -1683,7 +1530,7 @@ drop_public(struct needles *ns, size_t first, EVP_PKEY *pk)
 
 /* Everything a leak of pk would look like. */
 static void
-secrets_of(EVP_PKEY *pk, struct needles *ns)
+secrets_of(EVP_PKEY *pk, struct test_needles *ns)
 {
 	uint8_t	*der = NULL, *trad = NULL;
 	char	*b64, *pem;
@@ -1693,19 +1540,19 @@ secrets_of(EVP_PKEY *pk, struct needles *ns)
 	int	 n, t;
 
 	n = pkcs8_der(pk, &der);
-	add_needle(ns, "PKCS#8 DER", der, (size_t)n);
-	add_needle(ns, "PKCS#8 DER (middle)", der + n / 2, 32);
+	test_add_needle(ns, "PKCS#8 DER", der, (size_t)n);
+	test_add_needle(ns, "PKCS#8 DER (middle)", der + n / 2, 32);
 	b64 = malloc(OFF_B64_LEN((size_t)n));
 	assert_non_null(b64);
 	off_b64(der, (size_t)n, b64);
-	add_needle(ns, "PKCS#8 DER in base64", b64, strlen(b64));
-	add_needle(ns, "PKCS#8 DER in base64 (part)", b64 + strlen(b64) / 2,
-	    64);
+	test_add_needle(ns, "PKCS#8 DER in base64", b64, strlen(b64));
+	test_add_needle(ns, "PKCS#8 DER in base64 (part)",
+	    b64 + strlen(b64) / 2, 64);
 	free(b64);
 	t = i2d_PrivateKey(pk, &trad);
 	assert_true(t > 0);
-	add_needle(ns, "traditional DER", trad, (size_t)t);
-	add_needle(ns, "traditional DER (middle)", trad + t / 2, 32);
+	test_add_needle(ns, "traditional DER", trad, (size_t)t);
+	test_add_needle(ns, "traditional DER (middle)", trad + t / 2, 32);
 	OPENSSL_clear_free(der, (size_t)n);
 	OPENSSL_clear_free(trad, (size_t)t);
 	bio = BIO_new(BIO_s_mem());
@@ -1733,64 +1580,11 @@ secrets_of(EVP_PKEY *pk, struct needles *ns)
 	assert_true(ns->count - first >= 10);
 }
 
-/* Search every file under dir (skipping skip, if not NULL); returns
- * the number of files searched and counts hits in *hits, each reported
- * as a leak of why unless why is NULL. */
-static unsigned
-scan_tree(const char *dir, const char *skip, const struct needles *ns,
-    unsigned *hits, const char *why)
-{
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 sb;
-	char		 path[PATH_MAX], *data;
-	size_t		 len, i;
-	unsigned	 files = 0;
-	FILE		*f;
-
-	d = opendir(dir);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (skip != NULL && strcmp(path, skip) == 0)
-			continue;
-		assert_int_equal(lstat(path, &sb), 0);
-		if (S_ISDIR(sb.st_mode)) {
-			files += scan_tree(path, skip, ns, hits, why);
-			continue;
-		}
-		if (!S_ISREG(sb.st_mode))
-			continue;
-		files++;
-		data = malloc((size_t)sb.st_size + 1);
-		assert_non_null(data);
-		f = fopen(path, "rb");
-		assert_non_null(f);
-		len = fread(data, 1, (size_t)sb.st_size, f);
-		assert_int_equal(len, (size_t)sb.st_size);
-		fclose(f);
-		for (i = 0; i < ns->count; i++)
-			if (memmem(data, len, ns->n[i].p, ns->n[i].len) !=
-			    NULL) {
-				if (why != NULL)
-					print_error("%s: %s of %s\n", path,
-					    ns->n[i].what, why);
-				(*hits)++;
-			}
-		free(data);
-	}
-	closedir(d);
-	return files;
-}
-
 /* The private keys of every key file in KMDATA: those born exportable
  * into *exportable, the others into *sealed. */
 static unsigned
-secrets_of_all(struct env *e, struct needles *sealed,
-    struct needles *exportable)
+secrets_of_all(struct env *e, struct test_needles *sealed,
+    struct test_needles *exportable)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -1827,7 +1621,7 @@ test_no_plaintext_written(void **state)
 {
 	struct env	*e = *state;
 	struct off_key	*k, *red, *ec, *x;
-	struct needles	 sealed, exportable;
+	struct test_needles	 sealed, exportable;
 	char		 out[PATH_MAX];
 	unsigned	 hits = 0, files;
 
@@ -1843,7 +1637,7 @@ test_no_plaintext_written(void **state)
 	export_refused(e, red, OFF_ERR_DENIED, NULL);
 	export_refused(e, ec, OFF_ERR_DENIED, NULL);
 	snprintf(out, sizeof(out), "%s/plain-export.pem", e->exports);
-	if (!exists(out))
+	if (!test_exists(out))
 		assert_int_equal(off_key_export_plain(e->kmdata, e->w, x, out,
 		    NULL), 0);
 
@@ -1853,27 +1647,27 @@ test_no_plaintext_written(void **state)
 	assert_true(exportable.count > 0);
 
 	/* No key that was never exported is in any file. */
-	files = scan_tree(e->kmdata, NULL, &sealed, &hits, "a sealed key");
+	files = test_scan_tree(e->kmdata, NULL, &sealed, &hits, "a sealed key");
 	assert_true(files >= 4);	/* world, module, key files */
-	files = scan_tree(e->drawer, NULL, &sealed, &hits, "a sealed key");
+	files = test_scan_tree(e->drawer, NULL, &sealed, &hits, "a sealed key");
 	assert_int_equal(files, 3);
-	files = scan_tree(e->dir, NULL, &sealed, &hits, "a sealed key");
+	files = test_scan_tree(e->dir, NULL, &sealed, &hits, "a sealed key");
 	assert_true(files >= 10);
 	assert_int_equal(hits, 0);
 
 	/* An exported key is in its export (the search finds what it looks
 	 * for) and nowhere else. */
-	files = scan_tree(e->exports, NULL, &exportable, &hits, NULL);
+	files = test_scan_tree(e->exports, NULL, &exportable, &hits, NULL);
 	assert_true(files >= 1);
 	assert_true(hits > 0);
 	hits = 0;
-	files = scan_tree(e->dir, e->exports, &exportable, &hits,
+	files = test_scan_tree(e->dir, e->exports, &exportable, &hits,
 	    "an exportable key");
 	assert_true(files >= 10);
 	assert_int_equal(hits, 0);
 
-	free_needles(&sealed);
-	free_needles(&exportable);
+	test_free_needles(&sealed);
+	test_free_needles(&exportable);
 	off_key_free(&x);
 	off_key_free(&ec);
 	off_key_free(&red);

@@ -163,9 +163,8 @@ group_setup(void **state)
 	assert_non_null(e);
 	e->dir = test_tmpdir();
 	assert_int_equal(test_make_world(e->dir, "a", 0, &e->w), 0);
-	snprintf(e->kmdata, sizeof(e->kmdata), "%s/a/kmdata", e->dir);
-	snprintf(e->drawer, sizeof(e->drawer), "%s/a/cards", e->dir);
-	snprintf(e->files, sizeof(e->files), "%s/files", e->dir);
+	test_world_paths(e->dir, "a", e->kmdata, e->drawer, sizeof(e->kmdata));
+	test_path(e->files, sizeof(e->files), e->dir, "files");
 	assert_int_equal(off_mkdirs(e->files, NULL), 0);
 	make_kek(&e->keks[KEK2048], "RSA", 2048);
 	make_kek(&e->keks[KEK3072], "RSA", 3072);
@@ -222,23 +221,13 @@ need_simple(struct env *e, const char *ident)
 {
 	const struct tkey	*t = &tkeys[tkey_index(ident)];
 	struct off_key_params	 p;
-	struct off_frontend	 fe;
-	struct fe_script	 s;
 	struct off_err		 err;
 	size_t			 i = tkey_index(ident);
 
 	if (e->simple[i] != NULL)
 		return e->simple[i];
-	memset(&p, 0, sizeof(p));
-	p.app = "simple";
-	p.ident = t->ident;
-	p.type = t->type;
-	p.size = t->size;
-	p.curve = t->curve;
-	fe_script_init(&fe, &s);
-	off_err_clear(&err);
-	if (off_key_generate(e->kmdata, e->w, &p, &fe, &e->simple[i],
-	    &err) != 0)
+	test_key_params(&p, t->ident, t->type, t->size, t->curve);
+	if (test_generate(e->kmdata, e->w, &p, NULL, &e->simple[i], &err) != 0)
 		fail_msg("generate %s: %s", ident, err.detail);
 	return e->simple[i];
 }
@@ -250,30 +239,18 @@ need_reduced(struct env *e, const char *ident)
 {
 	const struct tkey	*t = &tkeys[tkey_index(ident)];
 	struct off_key		*k, *r = NULL;
-	struct off_frontend	 fe;
 	struct fe_script	 s;
-	struct off_slot		*slot = NULL;
 	struct off_err		 err;
 	size_t			 i = tkey_index(ident);
-	int			 ret;
 
 	if (e->reduced[i] != NULL)
 		return e->reduced[i];
 	k = need_simple(e, ident);
-	fe_script_init(&fe, &s);
-	fe_script_pins(&s, quorum_pins);
-	assert_int_equal(off_slot_open(&slot, "drawer", e->drawer, NULL), 0);
-	off_err_clear(&err);
-	ret = off_key_reduce_acl(e->kmdata, e->w, k, e->keks[t->kek].pub,
-	    t->target, slot, &fe, &r, &err);
-	off_slot_close(&slot);
-	if (ret != 0)
+	if (test_reduce(e->kmdata, e->w, e->drawer, k, e->keks[t->kek].pub,
+	    t->target, quorum_pins, &s, &r, &err) != 0)
 		fail_msg("reduce %s: %s", ident, err.detail);
 	off_key_free(&r);
-	off_err_clear(&err);
-	if (off_key_load(e->kmdata, e->w, "xferacld", ident, &e->reduced[i],
-	    &err) != 0)
-		fail_msg("load reduced %s: %s", ident, err.detail);
+	e->reduced[i] = test_load_key(e->kmdata, e->w, "xferacld", ident);
 	assert_int_equal(off_key_acl(e->reduced[i])->groups,
 	    OFF_ACL_EXPORT_WRAPPED);
 	return e->reduced[i];
@@ -1240,13 +1217,8 @@ static void
 put(struct env *e, const char *name, const void *data, size_t len,
     char *path, size_t pathlen)
 {
-	FILE	*f;
-
-	assert_true((size_t)snprintf(path, pathlen, "%s/%s", e->files, name) <
-	    pathlen);
-	assert_non_null(f = fopen(path, "w"));
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
+	test_path(path, pathlen, e->files, name);
+	test_spill(path, data, len);
 }
 
 static void
@@ -1259,26 +1231,6 @@ put_bio(struct env *e, const char *name, BIO *bio, char *path,
 	assert_true(n > 0);
 	put(e, name, p, (size_t)n, path, pathlen);
 	BIO_free(bio);
-}
-
-static X509 *
-self_signed(EVP_PKEY *priv)
-{
-	X509		*x = X509_new();
-	X509_NAME	*n;
-
-	assert_non_null(x);
-	assert_int_equal(X509_set_version(x, 2), 1);
-	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 4242), 1);
-	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), 0));
-	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 86400L));
-	assert_int_equal(X509_set_pubkey(x, priv), 1);
-	n = X509_get_subject_name(x);
-	assert_int_equal(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-	    (const unsigned char *)"KEK-BYOK import", -1, -1, 0), 1);
-	assert_int_equal(X509_set_issuer_name(x, n), 1);
-	assert_true(X509_sign(x, priv, EVP_sha256()) > 0);
-	return x;
 }
 
 static char *
@@ -1328,7 +1280,8 @@ test_kek_load(void **state)
 	uint8_t			*der = NULL;
 	int			 len;
 	BIO			*bio;
-	X509			*x = self_signed(kek->priv);
+	X509			*x = test_self_signed(kek->priv,
+	    "KEK-BYOK import", 4242);
 	struct off_package_params p;
 	struct off_package	 pkg;
 	struct off_err		 err;

@@ -42,8 +42,7 @@ setup(void **state)
 	assert_non_null(e);
 	e->dir = test_tmpdir();
 	assert_int_equal(test_make_world(e->dir, "a", 3, &e->w), 0);
-	snprintf(e->kmdata, sizeof(e->kmdata), "%s/a/kmdata", e->dir);
-	snprintf(e->drawer, sizeof(e->drawer), "%s/a/cards", e->dir);
+	test_world_paths(e->dir, "a", e->kmdata, e->drawer, sizeof(e->kmdata));
 	off_world_id_hex(e->w, hex);
 	memcpy(e->hex8, hex, 8);
 	*state = e;
@@ -93,8 +92,7 @@ copy_card(const char *from, const char *to)
 	char	*data = NULL;
 	size_t	 len;
 
-	assert_int_equal(off_file_read(from, OFF_FILE_MAX, &data, &len, NULL),
-	    0);
+	test_slurp(from, &data, &len);
 	assert_int_equal(off_file_write(to, data, len, OFF_WRITE_NOREPLACE,
 	    NULL), 0);
 	free(data);

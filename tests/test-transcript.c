@@ -71,12 +71,6 @@ file_put(const char *path, const char *buf, size_t len)
 	assert_int_equal(close(fd), 0);
 }
 
-static void
-join(char *out, size_t len, const char *dir, const char *name)
-{
-	assert_true(snprintf(out, len, "%s/%s", dir, name) < (int)len);
-}
-
 static int
 verify(const char *path, const struct off_vkey *keys, size_t nkeys,
     const struct off_vkey *w, size_t nw, struct off_verify_result *r)
@@ -215,8 +209,8 @@ group_setup(void **state)
 	if (fx == NULL)
 		return -1;
 	fx->dir = test_tmpdir();
-	join(fx->path, sizeof(fx->path), fx->dir, "small.log");
-	join(fx->work, sizeof(fx->work), fx->dir, "work.log");
+	test_path(fx->path, sizeof(fx->path), fx->dir, "small.log");
+	test_path(fx->work, sizeof(fx->work), fx->dir, "work.log");
 	small_transcript(fx->path, &fx->key, fx->root);
 	file_get(fx->path, &fx->buf, &fx->len);
 	split_lines(fx->buf, fx->len, &fx->lines);
@@ -316,7 +310,7 @@ test_write_rules(void **state)
 	struct off_err			 err;
 
 	(void)state;
-	join(path, sizeof(path), dir, "t.log");
+	test_path(path, sizeof(path), dir, "t.log");
 	memset(&p, 0, sizeof(p));
 	p.actor = "alice";
 	/* Ceremony names. */
@@ -400,8 +394,8 @@ test_file_entries(void **state)
 	off_hash			 root;
 
 	(void)state;
-	join(path, sizeof(path), dir, "t.log");
-	join(f, sizeof(f), dir, "out.bin");
+	test_path(path, sizeof(path), dir, "t.log");
+	test_path(f, sizeof(f), dir, "out.bin");
 	file_put(f, "hello", 5);
 	t = create(path, "files");
 	tkey(t, &k);
@@ -623,7 +617,7 @@ test_other_key(void **state)
 	off_hash			root;
 
 	(void)state;
-	join(path, sizeof(path), fx->dir, "other.log");
+	test_path(path, sizeof(path), fx->dir, "other.log");
 	small_transcript(path, &k2, root);
 	assert_memory_not_equal(k2.pub, fx->key.pub, 32);
 	assert_int_equal(verify(path, NULL, 0, NULL, 0, &r),
@@ -741,13 +735,11 @@ test_unsealed_then_resumed(void **state)
 	struct off_tlog			*log = NULL;
 	struct off_vkey			 k[2];
 	char				*dir = test_tmpdir(), path[512];
-	char				*buf;
-	size_t				 len;
 	off_hash			 root;
 	json_t				*d;
 
 	(void)state;
-	join(path, sizeof(path), dir, "t.log");
+	test_path(path, sizeof(path), dir, "t.log");
 	t = create(path, "resume");
 	tkey(t, &k[0]);
 	append(t, OFF_T_STEP_BEGUN, "s1", NULL);
@@ -775,10 +767,7 @@ test_unsealed_then_resumed(void **state)
 		file_get(path, &before, &blen);
 		assert_int_equal(off_transcript_cosign(path, "w", w, NULL),
 		    OFF_ERR_UNSEALED);
-		file_get(path, &buf, &len);
-		assert_int_equal(len, blen);
-		assert_memory_equal(buf, before, len);
-		free(buf);
+		test_file_holds(path, before, blen);
 		free(before);
 		EVP_PKEY_free(w);
 	}
@@ -837,7 +826,7 @@ test_torn_line(void **state)
 	static const char		 half[] = "{\"seq\":2,\"torn\":\"zzq";
 
 	(void)state;
-	join(path, sizeof(path), dir, "t.log");
+	test_path(path, sizeof(path), dir, "t.log");
 	t = create(path, "torn");
 	tkey(t, &k[0]);
 	append(t, OFF_T_STEP_BEGUN, "s1", NULL);
@@ -1036,7 +1025,7 @@ test_cosign(void **state)
 	struct lines			 l;
 
 	(void)state;
-	join(path, sizeof(path), fx->dir, "cosign.log");
+	test_path(path, sizeof(path), fx->dir, "cosign.log");
 	small_transcript(path, &k, root);
 	for (i = 0; i < 3; i++) {
 		char	name[32];
@@ -1121,7 +1110,7 @@ test_frontend(void **state)
 	off_hash			 root;
 
 	(void)state;
-	join(path, sizeof(path), dir, "t.log");
+	test_path(path, sizeof(path), dir, "t.log");
 	t = create(path, "fe");
 	tkey(t, &k);
 	fe_script_init(&inner, &s);

@@ -37,8 +37,8 @@ setup(void **state)
 
 	assert_non_null(e);
 	e->dir = test_tmpdir();
-	snprintf(e->kmdata, sizeof(e->kmdata), "%s/kmdata", e->dir);
-	snprintf(e->drawer, sizeof(e->drawer), "%s/cards", e->dir);
+	test_path(e->kmdata, sizeof(e->kmdata), e->dir, "kmdata");
+	test_path(e->drawer, sizeof(e->drawer), e->dir, "cards");
 	assert_int_equal(off_mkdirs(e->drawer, NULL), 0);
 	*state = e;
 	return 0;
@@ -266,8 +266,7 @@ test_world_tamper(void **state)
 	assert_int_equal(create(e, 2, 3, NULL, pins23, &s, &w, &err), 0);
 	off_world_free(&w);
 	snprintf(path, sizeof(path), "%s/kmdata/world", e->dir);
-	assert_int_equal(off_file_read(path, OFF_FILE_MAX, &data, &len, NULL),
-	    0);
+	test_slurp(path, &data, &len);
 	copy = malloc(len);
 	assert_non_null(copy);
 	for (i = 0; i < len; i++) {
