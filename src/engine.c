@@ -1200,10 +1200,11 @@ off_engine_answer(struct off_engine *e, const char *answer,
 			return ret;
 		break;
 	case OFF_REQ_DEVIATION:
-		if (*answer == '\0' || strlen(answer) > 2000)
+		if (*answer == '\0' || strlen(answer) > 2000 ||
+		    !off_text_line_ok(answer))
 			return off_err_set(err, OFF_ERR_INVALID, NULL,
-			    _("describe the deviation in one line (up to 2000 "
-			    "characters)"));
+			    _("describe the deviation in one line of text (up "
+			    "to 2000 characters, no control characters)"));
 		if ((e->deviation = strdup(answer)) == NULL)
 			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		e->phase = PH_BEGIN;
@@ -1250,6 +1251,16 @@ off_engine_answer(struct off_engine *e, const char *answer,
 		    "%u not confirmed: %s"), e->req.item, e->req_text);
 		return step_failed(e, &why, err);
 	case OFF_REQ_WITNESS:
+		if (yes(answer) && step(e)->type == OFF_STEP_EXCEPTION &&
+		    (me = officer_of(e, e->req.role)) != NULL &&
+		    officer_of(e, step(e)->role) != NULL &&
+		    strcmp(me, officer_of(e, step(e)->role)) == 0 &&
+		    strcmp(e->req.role, step(e)->role) != 0) {
+			off_err_set(&why, OFF_ERR_DUPLICATE, NULL, _("%s decided "
+			    "the deviation and cannot acknowledge it as "
+			    "witness"), officer_name(e, me));
+			return step_failed(e, &why, err);
+		}
 		if (yes(answer) && step(e)->type == OFF_STEP_EXCEPTION) {
 			ret = append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s, "
 			    "s:s, s:b}", "kind", "deviation", "account",

@@ -169,15 +169,62 @@ ident_ok(const char *s, size_t max)
 	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n;
 }
 
+/* Valid UTF-8: no overlong forms, surrogates or code points past
+ * U+10FFFF. The transcript's JSON cannot hold anything else: a value
+ * that is not would be lost from the record. */
+static int
+utf8_ok(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 c, min;
+	size_t			 n, i;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0)
+			n = 1, c = *p & 0x1fU, min = 0x80;
+		else if ((*p & 0xf0) == 0xe0)
+			n = 2, c = *p & 0x0fU, min = 0x800;
+		else if ((*p & 0xf8) == 0xf0)
+			n = 3, c = *p & 0x07U, min = 0x10000;
+		else
+			return 0;
+		/* A NUL is no continuation byte: the end is never passed. */
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (p[i] & 0x3fU);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
 /* Text shown to people: no control characters but newline and tab. */
 static int
 text_ok(const char *s)
 {
-	for (; *s != '\0'; s++)
+	const char	*p = s;
+
+	/* What is shown goes on record as JSON: UTF-8 only. */
+	if (!utf8_ok(s))
+		return 0;
+	for (s = p; *s != '\0'; s++)
 		if (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') ||
 		    *s == 0x7f)
 			return 0;
 	return 1;
+}
+
+int
+off_text_line_ok(const char *s)
+{
+	return text_ok(s) && strchr(s, '\n') == NULL && utf8_ok(s);
 }
 
 int
@@ -284,6 +331,9 @@ off_param_check(const struct off_param *p, const char *value,
 	size_t		 i;
 	int		 ok;
 
+	if (!utf8_ok(value))
+		return off_err_set(err, OFF_ERR_INVALID, NULL, _("%s: not UTF-8 "
+		    "text"), p->id);
 	if (strlen(value) > 1024 || !text_ok(value) || strchr(value, '\n'))
 		return off_err_set(err, OFF_ERR_INVALID, NULL, _("%s: at most "
 		    "1024 characters on one line, no control characters"),
@@ -764,7 +814,7 @@ check_graph(struct lint *l)
 {
 	struct off_script	*s = l->s;
 	unsigned char		*fwd, *back;
-	size_t			 i, c, changed, n = s->nsteps;
+	size_t			 i, changed, n = s->nsteps;
 	int			 seal = 0;
 
 	if ((fwd = calloc(n, 1)) == NULL || (back = calloc(n, 1)) == NULL) {
@@ -781,21 +831,18 @@ check_graph(struct lint *l)
 		changed = 0;
 		for (i = 0; i < n; i++) {
 			const struct off_step	*st = &s->steps[i];
-			size_t			 to[3 + 64];
-			size_t			 nto = 0, k;
+			size_t			 k, nto, to;
 
-			to[nto++] = st->next;
-			to[nto++] = st->def;
-			if (st->on_failure == OFF_FAIL_GOTO)
-				to[nto++] = st->fail_to;
-			for (c = 0; c < st->ncases && nto < 3 + 64; c++)
-				to[nto++] = st->cases[c].next;
+			nto = 3 + st->ncases;
 			for (k = 0; k < nto; k++) {
-				if (to[k] >= n)
+				to = k == 0 ? st->next : k == 1 ? st->def :
+				    k == 2 ? (st->on_failure == OFF_FAIL_GOTO ?
+				    st->fail_to : n) : st->cases[k - 3].next;
+				if (to >= n)
 					continue;
-				if (fwd[i] && !fwd[to[k]])
-					fwd[to[k]] = 1, changed = 1;
-				if (back[to[k]] && !back[i])
+				if (fwd[i] && !fwd[to])
+					fwd[to] = 1, changed = 1;
+				if (back[to] && !back[i])
 					back[i] = 1, changed = 1;
 			}
 		}

@@ -129,6 +129,9 @@ const struct off_param *off_script_param(const struct off_script *s,
 size_t	off_script_step_index(const struct off_script *s, const char *id);
 const struct off_role *off_script_role(const struct off_script *s,
 	    const char *id);
+/* 1 when s is one line of text a person may have typed for the record:
+ * valid UTF-8, no control characters but tab. */
+int	off_text_line_ok(const char *s);
 /* 0 when value is acceptable for p (a file parameter must name an
  * existing regular file); else why in err. */
 int	off_param_check(const struct off_param *p, const char *value,

@@ -227,6 +227,7 @@ off_tlog_free(struct off_tlog **lp)
 struct vstate {
 	const struct off_verify_opts	*o;
 	struct off_verify_result	*r;
+	const struct off_tlog		*log;
 	const char			*path;
 	struct off_vkey			 keys[64];	/* per segment */
 	int				 bound[64];
@@ -399,13 +400,14 @@ check_resumed(struct vstate *v, const struct off_tentry *e, size_t index)
 }
 
 static int
-check_file(struct vstate *v, const struct off_tentry *e)
+check_file(struct vstate *v, const struct off_tentry *e, size_t index)
 {
-	const char	*fpath, *hex;
-	char		*data = NULL, mine[65];
-	uint8_t		 h[32];
-	size_t		 len;
-	int		 ret;
+	const struct off_tentry	*later;
+	const char		*fpath, *hex, *lpath;
+	char			*data = NULL, mine[65];
+	uint8_t			 h[32];
+	size_t			 len, i;
+	int			 ret;
 
 	if (data_str(e->data, "path", &fpath) != 0 ||
 	    data_str(e->data, "sha256", &hex) != 0 || strlen(hex) != 64 ||
@@ -414,6 +416,14 @@ check_file(struct vstate *v, const struct off_tentry *e)
 		    _("malformed file entry"));
 	if (!v->o->check_files)
 		return 0;
+	/* A file written again later is checked against its last entry. */
+	for (i = index + 1; v->log != NULL && i < v->log->nentries; i++) {
+		later = &v->log->entries[i];
+		if (strcmp(later->type, OFF_T_FILE) == 0 &&
+		    data_str(later->data, "path", &lpath) == 0 &&
+		    strcmp(lpath, fpath) == 0)
+			return 0;
+	}
 	ret = off_file_read(fpath, OFF_TRANSCRIPT_MAX, &data, &len, NULL);
 	if (ret == OFF_ERR_NOT_FOUND) {
 		v->r->files_missing++;
@@ -475,7 +485,8 @@ check_entry(struct vstate *v, const struct off_tentry *e, size_t index)
 		v->sealed = 1;
 		v->seal_index = index;
 	}
-	if (strcmp(e->type, OFF_T_FILE) == 0 && (ret = check_file(v, e)) != 0)
+	if (strcmp(e->type, OFF_T_FILE) == 0 &&
+	    (ret = check_file(v, e, index)) != 0)
 		return ret;
 	if ((b = json_object_get(e->data, "binding")) != NULL &&
 	    (ret = check_binding(v, e, b)) != 0)
@@ -615,6 +626,7 @@ off_tlog_verify(const struct off_tlog *l, const char *path,
 	memset(&v, 0, sizeof(v));
 	v.o = o;
 	v.r = r;
+	v.log = l;
 	v.path = path;
 	r->entries = l->nentries;
 	/* Entries and checkpoints in file order. */

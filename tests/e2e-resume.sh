@@ -11,10 +11,10 @@
 export OFFICIANT_CEREMONY_DIR
 
 # The answers of a whole generate-key rehearsal, one per prompt: the
-# administrator's simulated YubiKey touch, the world confirmed, the
-# witness's confirmation.
-ANSWERS="- y y"
-NPROMPTS=3
+# administrator's and the witness's simulated YubiKey touches, the
+# world confirmed, the witness's confirmation.
+ANSWERS="- - y y"
+NPROMPTS=4
 
 # prompts FILE: how many numbered prompts FILE shows.
 prompts() {
@@ -93,8 +93,9 @@ mkfifo "$T/fifol"
 pid=$!
 exec 3>"$T/fifol"
 wait_for "$T/outl" 1 && echo >&3
-wait_for "$T/outl" 2 && echo y >&3
-wait_for "$T/outl" 3 || fail "lost file: the witness prompt never came"
+wait_for "$T/outl" 2 && echo >&3
+wait_for "$T/outl" 3 && echo y >&3
+wait_for "$T/outl" 4 || fail "lost file: the witness prompt never came"
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 exec 3>&-

@@ -864,6 +864,13 @@ def verify(raw, keys, world, witnesses, expect_root, check_files):
     cp_lines = 0         # checkpoint lines so far, copies included
     checkpoints = 0      # checkpoint lines up to the final one
     files_match = files_absent = 0
+    # The last file-written line of each path (4.5).
+    last_write = {}
+    for ln in lines:
+        if not ln.is_checkpoint and ln.obj.get("type") == "file-written" \
+                and isinstance(ln.obj.get("data"), dict) \
+                and isinstance(ln.obj["data"].get("path"), str):
+            last_write[ln.obj["data"]["path"]] = ln
 
     # Step 4.
     for ln in lines:
@@ -967,7 +974,9 @@ def verify(raw, keys, world, witnesses, expect_root, check_files):
                         or not re.fullmatch(r"[0-9a-f]{64}", digest):
                     raise Bad("file-written needs path and sha256, 64 "
                               "lower-case hex digits", no)
-                if check_files:
+                # A file written again later is checked against its
+                # last entry only.
+                if check_files and last_write.get(path) == ln:
                     same = check_file(path, digest)
                     if same is None:
                         files_absent += 1
