@@ -28,6 +28,7 @@
 #include "settings.h"
 #include "slot.h"
 #include "suite.h"
+#include "transcript.h"
 #include "world.h"
 
 static const char *
@@ -367,8 +368,9 @@ act_key_transfer(struct off_action_ctx *c, struct off_err *err)
 	struct off_key		*k = NULL;
 	struct off_slot		*to_slot = NULL;
 	const char		*dir = arg(c, "to_world");
-	char			 tid[OFF_WORLD_ID_HEX];
-	int			 ret;
+	char			 tid[OFF_WORLD_ID_HEX], fid[OFF_WORLD_ID_HEX];
+	char			*stmt = NULL, *sig = NULL;
+	int			 ret, r;
 
 	memset(&x, 0, sizeof(x));
 	if ((ret = need_world(c, err)) != 0 ||
@@ -376,17 +378,46 @@ act_key_transfer(struct off_action_ctx *c, struct off_err *err)
 		return ret;
 	if ((ret = off_world_load(dir, &to, err)) != 0 ||
 	    (arg(c, "to_drawer") != NULL && (ret = off_slot_open(&to_slot,
-	    "drawer", arg(c, "to_drawer"), err)) != 0) ||
-	    (ret = off_key_transfer(c->kmdata, *c->world, k, dir, to, c->slot,
-	    to_slot != NULL ? to_slot : c->slot, c->fe, &x, err)) != 0)
+	    "drawer", arg(c, "to_drawer"), err)) != 0))
 		goto out;
+	off_world_id_hex(*c->world, fid);
 	off_world_id_hex(to, tid);
-	set_str(c, "to_world", tid);
-	key_result(c, x.key);
-	json_object_set_new(c->result, "source_signature_len",
-	    json_integer((json_int_t)x.siglen));
-	ret = add_file(c, dir, off_key_file_name(x.key), err);
+	ret = off_key_transfer(c->kmdata, *c->world, k, dir, to, c->slot,
+	    to_slot != NULL ? to_slot : c->slot, c->fe, &x, err);
+	if (ret == 0 && ((stmt = malloc(OFF_B64_LEN(x.statement_len))) ==
+	    NULL || (sig = malloc(OFF_B64_LEN(x.siglen))) == NULL))
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	if (ret == 0) {
+		off_b64(x.statement, x.statement_len, stmt);
+		off_b64(x.sig, x.siglen, sig);
+		set_str(c, "to_world", tid);
+		set_str(c, "source_statement", stmt);
+		set_str(c, "source_signature", sig);
+		key_result(c, x.key);
+		ret = add_file(c, dir, off_key_file_name(x.key), err);
+	}
+	/* The destination world keeps its own record of what came in, or
+	 * of the attempt. */
+	if (ret == 0 || (err->code != OFF_ERR_DENIED &&
+	    err->code != OFF_ERR_INVALID && err->code != OFF_ERR_EXISTS)) {
+		char	msg[OFF_ERR_DETAIL_MAX + 300];
+
+		if (ret != 0)
+			off_err_format(err, msg, sizeof(msg));
+		if ((r = off_transcript_record(dir, to, "key-transfer-in",
+		    _("Take in a key from another security world"), "",
+		    c->training, json_pack("{s:s, s:s}", "key", off_key_file_name(k),
+		    "from_world", fid), ret != 0 ? NULL : json_pack("{s:s, s:s, "
+		    "s:s, s:s}", "key", off_key_file_name(k), "from_world", fid,
+		    "source_statement", stmt, "source_signature", sig),
+		    ret != 0 ? msg : NULL, ret == 0 ? (const char *const *)
+		    &c->files[c->nfiles - 1] : NULL, NULL, 0,
+		    ret != 0 ? NULL : err)) != 0 && ret == 0)
+			ret = r;
+	}
 out:
+	free(stmt);
+	free(sig);
 	off_key_transfer_free(&x);
 	off_slot_close(&to_slot);
 	off_world_free(&to);

@@ -667,3 +667,67 @@ off_transcript_new_path(const char *kmdata, const char *ceremony, char *path, si
 	return off_err_set(err, OFF_ERR_EXISTS, dir, _("too many transcripts "
 	    "this second"));
 }
+
+int
+off_transcript_record(const char *kmdata, const struct off_world *w,
+    const char *ceremony, const char *title, const char *actor,
+    int training, json_t *params, json_t *result, const char *error,
+    const char *const *files, char *path, size_t len, struct off_err *err)
+{
+	struct off_transcript_params	 p;
+	struct off_transcript		*t = NULL;
+	char				 where[PATH_MAX];
+	const char			*key;
+	json_t				*v;
+	off_hash			 root;
+	size_t				 i;
+	int				 ret;
+
+	memset(&p, 0, sizeof(p));
+	p.ceremony = ceremony;
+	p.title = title;
+	p.actor = actor;
+	p.training = training;
+	p.world = w;
+	p.kmdata = kmdata;
+	if (result == NULL)
+		result = json_object();
+	json_object_set_new(result, "ok", json_boolean(error == NULL));
+	if (error != NULL)
+		json_object_set_new(result, "error", json_string(error));
+	if ((ret = off_transcript_new_path(kmdata, ceremony, where,
+	    sizeof(where), err)) != 0 ||
+	    (ret = off_transcript_create(where, &p, &t, err)) != 0)
+		goto out;
+	json_object_foreach(params, key, v)
+		if ((ret = off_transcript_append(t, OFF_T_PARAMETER, ceremony,
+		    actor, json_pack("{s:s, s:O}", "name", key, "value", v),
+		    err)) != 0)
+			goto out;
+	if ((ret = off_transcript_append(t, OFF_T_STEP_BEGUN, ceremony, actor,
+	    NULL, err)) != 0)
+		goto out;
+	/* Stolen by the append whatever it returns. */
+	v = result;
+	result = NULL;
+	if ((ret = off_transcript_append(t, OFF_T_RESULT, ceremony, actor, v,
+	    err)) != 0)
+		goto out;
+	for (i = 0; files != NULL && files[i] != NULL; i++)
+		if ((ret = off_transcript_file(t, ceremony, actor, files[i],
+		    err)) != 0)
+			goto out;
+	if ((ret = off_transcript_append(t, OFF_T_STEP_ENDED, ceremony, actor,
+	    json_pack("{s:s}", "result", error == NULL ? "done" : "failed"),
+	    err)) != 0 ||
+	    (ret = off_transcript_checkpoint(t, err)) != 0 ||
+	    (ret = off_transcript_seal(t, actor, root, err)) != 0)
+		goto out;
+	if (path != NULL)
+		snprintf(path, len, "%s", where);
+out:
+	json_decref(params);
+	json_decref(result);
+	off_transcript_close(&t);
+	return ret;
+}

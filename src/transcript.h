@@ -59,6 +59,15 @@ struct off_transcript_params {
  * (the directory is made when missing). */
 int	off_transcript_new_path(const char *kmdata, const char *ceremony,
 	    char *path, size_t len, struct off_err *err);
+/* A whole one-step transcript at once, for a world that an operation
+ * elsewhere changed (a key transferred into it): parameters, the result
+ * (ok unless error is given), the files, sealed. Both JSON objects are
+ * stolen. The path written is put in path (len bytes) when not NULL. */
+int	off_transcript_record(const char *kmdata, const struct off_world *w,
+	    const char *ceremony, const char *title, const char *actor,
+	    int training, json_t *params, json_t *result, const char *error,
+	    const char *const *files, char *path, size_t len,
+	    struct off_err *err);
 /* Start a new transcript at path (which must not exist). */
 int	off_transcript_create(const char *path,
 	    const struct off_transcript_params *p, struct off_transcript **t,

@@ -211,6 +211,11 @@ rehearse "transfer-world" transfer-world "$R/transfer" "- - - 1111 2222 4444 555
     --set to_world="$R/transfer/dest/kmdata" --set to_drawer="$R/transfer/dest/cards"
 [ -f "$R/transfer/dest/kmdata/key_simple_contosokey" ] || fail "transfer-world: no key in the destination world"
 expect_in "$tr" "\"path\":\"$R/transfer/dest/kmdata/key_simple_contosokey\"" "transfer-world: the copy on record"
+# The destination world has its own record of the key it took in.
+tin=$(ls "$R/transfer/dest/kmdata/transcripts/"*-key-transfer-in.transcript 2>/dev/null)
+[ -n "$tin" ] || fail "transfer-world: no key-transfer-in transcript in the destination"
+expect 0 "transfer-world: destination transcript" -- "$OFFICIANT" verify --kmdata "$R/transfer/dest/kmdata" "$tin"
+expect_in "$T/out" "OK: transcript of ceremony key-transfer-in (TRAINING)" "transfer-world: destination transcript sealed"
 rehearse "azure-rms-byok internet" azure-rms-byok "$R/rms-net" "- - y y y 1111 2222 y y" \
     --workdir "$R/rms-net" --set method=internet --set kek="$K" --set chain="$CH" \
     --set root="$ROOT" --set kek_id="$KID" --set ident=contosokey --set to_world= --set to_drawer=
