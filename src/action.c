@@ -114,6 +114,16 @@ key_arg(struct off_action_ctx *c, const char *dflt_app, struct off_key **k,
 	    dflt_app, arg(c, "ident"), k, err);
 }
 
+/* The naming arguments of a new key. */
+static void
+key_params(const struct off_action_ctx *c, struct off_key_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->app = arg(c, "app") != NULL ? arg(c, "app") : "simple";
+	p->ident = arg(c, "ident");
+	p->plainname = arg(c, "plainname");
+}
+
 static void
 key_result(struct off_action_ctx *c, const struct off_key *k)
 {
@@ -210,10 +220,7 @@ act_key_generate(struct off_action_ctx *c, struct off_err *err)
 	struct off_key		*k = NULL;
 	int			 ret;
 
-	memset(&p, 0, sizeof(p));
-	p.app = arg(c, "app") != NULL ? arg(c, "app") : "simple";
-	p.ident = arg(c, "ident");
-	p.plainname = arg(c, "plainname");
+	key_params(c, &p);
 	p.type = arg(c, "type");
 	p.curve = arg(c, "curve");
 	if ((ret = need_world(c, err)) != 0 ||
@@ -291,10 +298,7 @@ act_key_import(struct off_action_ctx *c, struct off_err *err)
 	struct off_key		*k = NULL;
 	int			 ret;
 
-	memset(&p, 0, sizeof(p));
-	p.app = arg(c, "app") != NULL ? arg(c, "app") : "simple";
-	p.ident = arg(c, "ident");
-	p.plainname = arg(c, "plainname");
+	key_params(c, &p);
 	if ((ret = need_world(c, err)) != 0 ||
 	    (ret = off_key_import(c->kmdata, *c->world, &p, arg(c, "from"),
 	    c->fe, &k, err)) != 0)

@@ -423,6 +423,7 @@ make_world(struct create *c, EVP_PKEY **key, uint8_t *secret,
 	return 0;
 }
 
+static void	create_done(struct create *, int);
 static void	unwrite(struct create *);
 
 int
@@ -476,19 +477,27 @@ off_world_create(const char *kmdata, struct off_slot *slot,
 	*out = c.w;
 	c.w = NULL;
 out:
-	if (ret != 0)
-		unwrite(&c);
 	EVP_PKEY_free(key);
 	off_module_free(&mod);
 	off_secfree(&secret);
-	off_secfree(&c.shares);
-	off_secfree(&c.readback);
-	free(c.readers);
-	off_world_free(&c.w);
+	create_done(&c, ret);
 	return ret;
 }
 
-/* Take back the cards written so far (after a failure). */
+/* Take back the cards written so far after a failure (ret != 0), and
+ * free what the run held. */
+static void
+create_done(struct create *c, int ret)
+{
+	if (ret != 0)
+		unwrite(c);
+	off_secfree(&c->shares);
+	off_secfree(&c->readback);
+	free(c->readers);
+	c->readers = NULL;
+	off_world_free(&c->w);
+}
+
 static void
 unwrite(struct create *c)
 {
@@ -610,15 +619,10 @@ off_world_replace_cards(const char *kmdata, const struct off_world *w,
 	*out = c.w;
 	c.w = NULL;
 out:
-	if (ret != 0)
-		unwrite(&c);
 	free(data);
 	EVP_PKEY_free(key);
 	off_secfree(&old);
 	off_secfree(&secret);
-	off_secfree(&c.shares);
-	off_secfree(&c.readback);
-	free(c.readers);
-	off_world_free(&c.w);
+	create_done(&c, ret);
 	return ret;
 }
