@@ -213,11 +213,17 @@ int
 main(int argc, char **argv)
 {
 	static char	name[64];
+	const char	*ld;
 	size_t		i;
 	int		known = 0;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	/* OFFICIANT_LOCALEDIR: translations of a build that is not
+	 * installed (the tests use it); an absolute path only. */
+	if ((ld = getenv("OFFICIANT_LOCALEDIR")) != NULL && *ld == '/')
+		bindtextdomain(PACKAGE, ld);
+	else
+		bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 	if (off_platform_harden() != 0)
 		fprintf(stderr, "officiant: %s\n",
