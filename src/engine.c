@@ -1601,3 +1601,22 @@ fail:
 	off_engine_free(&e);
 	return ret;
 }
+
+int
+off_engine_checkpoint(const struct off_engine *e, off_hash root)
+{
+	size_t	size;
+
+	if (e->phase == PH_END) {
+		memcpy(root, e->root, OFF_HASH_LEN);
+		return 0;
+	}
+	return e->t != NULL ? off_transcript_last_checkpoint(e->t, root,
+	    &size) : OFF_ERR_NOT_FOUND;
+}
+
+const struct off_script *
+off_engine_script(const struct off_engine *e)
+{
+	return e->s;
+}

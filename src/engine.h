@@ -100,6 +100,11 @@ void	off_engine_free(struct off_engine **e);
 const char	*off_engine_transcript_path(const struct off_engine *e);
 /* After DONE or ABORTED: the final root. */
 const uint8_t	*off_engine_root(const struct off_engine *e);
+/* The last checkpoint's root (OFF_ERR_NOT_FOUND before the first). */
+int		 off_engine_checkpoint(const struct off_engine *e,
+		    off_hash root);
+/* The script the engine runs. */
+const struct off_script *off_engine_script(const struct off_engine *e);
 /* The step being run (id), or NULL at the end. */
 const char	*off_engine_current(const struct off_engine *e);
 

@@ -40,6 +40,8 @@ struct off_transcript {
 	off_hash	*leaves;
 	size_t		 n, cap;
 	size_t		 ncps;		/* checkpoint lines so far */
+	off_hash	 last_root;	/* of the last checkpoint written */
+	size_t		 last_size;
 	int		 sealed;
 	int		 failed;	/* a write failed: refuse to go on */
 };
@@ -210,12 +212,26 @@ off_transcript_checkpoint(struct off_transcript *t, struct off_err *err)
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	else
 		ret = write_line(t, line, strlen(line), err);
-	if (ret == 0)
+	if (ret == 0) {
 		t->ncps++;
+		memcpy(t->last_root, root, sizeof(t->last_root));
+		t->last_size = t->n;
+	}
 	json_decref(o);
 	free(line);
 	free(note);
 	return ret;
+}
+
+int
+off_transcript_last_checkpoint(const struct off_transcript *t, off_hash root,
+    size_t *size)
+{
+	if (t->last_size == 0)
+		return OFF_ERR_NOT_FOUND;
+	memcpy(root, t->last_root, sizeof(t->last_root));
+	*size = t->last_size;
+	return 0;
 }
 
 /* {"world", "module", "signature"}: the world's module vouches for the

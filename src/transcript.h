@@ -97,6 +97,9 @@ int	off_transcript_seal(struct off_transcript *t, const char *actor,
 /* Destroy the key and close (an unsealed transcript can be resumed). */
 void	off_transcript_close(struct off_transcript **t);
 const char *off_transcript_path(const struct off_transcript *t);
+/* The root and size of the last checkpoint this run wrote. */
+int	off_transcript_last_checkpoint(const struct off_transcript *t,
+	    off_hash root, size_t *size);
 size_t	off_transcript_size(const struct off_transcript *t);
 /* The ceremony key as a verifier key string. */
 void	off_transcript_vkey(const struct off_transcript *t, char *out,
