@@ -28,6 +28,7 @@
 #include "roster.h"
 #include "script.h"
 #include "slot.h"
+#include "tui.h"
 #include "world.h"
 
 #define SCRIPT_SUFFIX	".ceremony"
@@ -139,6 +140,7 @@ add_preset(json_t *preset, const char *s)
 
 struct run_opts {
 	json_t		*drills;
+	int		 line;		/* line mode even on a terminal */
 	const char	*kmarg, *slot_dir, *drawer_dir, *workdir, *roster;
 	json_t		*preset;
 	int		 training;
@@ -160,6 +162,7 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
 	int			 ret, st;
 
 	struct off_roster	*roster = NULL;
+	struct tui		*tui = NULL;
 
 	off_err_clear(&err);
 	if (ro->roster != NULL && off_roster_load(ro->roster, &roster,
@@ -172,6 +175,10 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
 	}
 	fe_line_init(&fe, &line);
 	line.training = ro->training;
+	/* The full screen for people at a terminal; line mode otherwise. */
+	if (!ro->line && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+	    getenv("TERM") != NULL && strcmp(getenv("TERM"), "dumb") != 0)
+		tui = tui_open(ro->training, &fe);
 	memset(&o, 0, sizeof(o));
 	o.kmdata = kmdata;
 	o.slot = slot;
@@ -190,12 +197,16 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
 	    s->version);
 	if ((resume != NULL ? off_engine_resume(resume, s, &o, &e, &err) :
 	    off_engine_start(s, &o, &e, &err)) != 0) {
+		tui_close(&tui);
 		off_slot_close(&slot);
 		off_roster_free(&roster);
 		return cmd_fail(&err);
 	}
-	printf(_("Transcript: %s\n"), off_engine_transcript_path(e));
-	st = off_engine_run(e, &err);
+	if (tui == NULL)
+		printf(_("Transcript: %s\n"), off_engine_transcript_path(e));
+	st = tui != NULL ? tui_run(tui, e, &err) : off_engine_run(e, &err);
+	/* The terminal back before anything is printed. */
+	tui_close(&tui);
 	if (st < 0) {
 		/* Interrupting closes the transcript, and its path goes. */
 		snprintf(tpath, sizeof(tpath), "%s",
@@ -233,6 +244,7 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "dir", required_argument, NULL, 'D' },
 		{ "roster", required_argument, NULL, 'r' },
+		{ "line", no_argument, NULL, 'L' },
 		{ "drill", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -255,7 +267,7 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 		json_decref(ro.preset);
 		return EXIT_FAILED;
 	}
-	while ((c = getopt_long(argc, argv, "k:s:d:S:w:D:r:x:h", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "k:s:d:S:w:D:r:x:Lh", opts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'k':
@@ -282,6 +294,9 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 		case 'r':
 			ro.roster = optarg;
 			break;
+		case 'L':
+			ro.line = 1;
+			break;
 		case 'x':
 			if (!training || add_preset(ro.drills, optarg) != 0 ||
 			    off_drill_ok(strchr(optarg, '=') + 1) != 0) {
@@ -301,6 +316,8 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 				    "a new\n                       directory in "
 				    "$TMPDIR)\n"), _("  -S, --set NAME=VALUE "
 				    "a parameter's value, instead of asking\n"
+				    "  -L, --line           line mode even on a "
+				    "terminal\n"
 				    "  -x, --drill STEP=FAULT\n"
 				    "                       inject a fault at a "
 				    "step: wrong-pin, foreign-card,\n"
@@ -318,6 +335,8 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 			    "instead of asking\n"
 			    "  -w, --workdir DIR    ${workdir} in the script "
 			    "(default .)\n"
+			    "  -L, --line           line mode even on a "
+			    "terminal (numbered prompts)\n"
 			    "  -r, --roster FILE    the officers and their "
 			    "YubiKeys (officiant-roster(5));\n"
 			    "                       replay state in "
@@ -417,6 +436,7 @@ run_resume(const struct cmd_entry *e, int argc, char **argv)
 		{ "slot", required_argument, NULL, 's' },
 		{ "drawer", required_argument, NULL, 'd' },
 		{ "roster", required_argument, NULL, 'r' },
+		{ "line", no_argument, NULL, 'L' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -430,7 +450,7 @@ run_resume(const struct cmd_entry *e, int argc, char **argv)
 	int			 c, ret, training;
 
 	memset(&ro, 0, sizeof(ro));
-	while ((c = getopt_long(argc, argv, "k:s:d:r:w:h", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "k:s:d:r:w:Lh", opts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'k':
@@ -445,6 +465,9 @@ run_resume(const struct cmd_entry *e, int argc, char **argv)
 		case 'r':
 			ro.roster = optarg;
 			break;
+		case 'L':
+			ro.line = 1;
+			break;
 		case 'w':
 			ro.workdir = optarg;
 			break;
@@ -452,7 +475,9 @@ run_resume(const struct cmd_entry *e, int argc, char **argv)
 			return cmd_help(e, _("  -k, --kmdata DIR     the "
 			    "world's KMDATA (default: the one holding the\n"
 			    "                       transcript)\n"),
-			    _(HELP_SLOT), _("  -r, --roster FILE    the "
+			    _(HELP_SLOT), _("  -L, --line           line "
+			    "mode even on a terminal\n"
+			    "  -r, --roster FILE    the "
 			    "officers and their YubiKeys\n"
 			    "  -w, --workdir DIR    ${workdir} in the script\n"),
 			    _(HELP_HELP), _("\nVerifies the unsealed "
@@ -735,19 +760,20 @@ script_list(const struct cmd_entry *e, int argc, char **argv)
 
 const struct cmd_entry cmd_run_entry = {
 	"run", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR] "
-	    "[--roster FILE] [--set NAME=VALUE]... [--workdir DIR] CEREMONY"),
+	    "[--roster FILE] [--set NAME=VALUE]... [--workdir DIR] [--line] "
+	    "CEREMONY"),
 	N_("run a ceremony from its script"),
 	run_run
 };
 const struct cmd_entry cmd_resume_entry = {
 	"resume", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR] "
-	    "[--roster FILE] [--workdir DIR] TRANSCRIPT"),
+	    "[--roster FILE] [--workdir DIR] [--line] TRANSCRIPT"),
 	N_("go on with an interrupted ceremony"),
 	run_resume
 };
 const struct cmd_entry cmd_training_run_entry = {
 	"training", "run", N_("[--dir DIR] [--set NAME=VALUE]... "
-	    "[--drill STEP=FAULT]... CEREMONY"),
+	    "[--drill STEP=FAULT]... [--line] CEREMONY"),
 	N_("rehearse a ceremony on a throw-away world"),
 	run_training
 };

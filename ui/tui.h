@@ -1,0 +1,23 @@
+/* The full-screen front end (ncursesw): the ceremony screen over the
+ * engine. Line mode (fe-line.c) stays for pipes, CI and screen
+ * readers; this one is for the people in the room. */
+#ifndef OFF_TUI_H
+#define OFF_TUI_H
+
+#include "frontend.h"
+
+struct off_engine;
+struct tui;
+
+/* Take the terminal: curses on, colours unless NO_COLOR. fe receives
+ * the callback table the engine must talk through. NULL when the
+ * terminal cannot be used (then fall back to line mode). */
+struct tui	*tui_open(int training, struct off_frontend *fe);
+/* Drive e to its end on the ceremony screen; returns what
+ * off_engine_run would, with err set the same way. */
+int		 tui_run(struct tui *t, struct off_engine *e,
+		    struct off_err *err);
+/* The terminal back as it was. */
+void		 tui_close(struct tui **t);
+
+#endif
