@@ -118,6 +118,22 @@ keys b y
 tr=$(ls "$T/b/kmdata/transcripts/"*-create-world.transcript)
 expect 6 "the stopped transcript is unsealed" -- "$OFFICIANT" verify "$tr"
 
+# Alone at a terminal: the home screen; its verify runs the command and
+# comes back; q leaves.
+start h C.UTF-8 env OFFICIANT_KMDATA="$T/a/kmdata" "$OFFICIANT"
+wait_screen h "Officiant - key ceremonies"
+expect_in "$T/screen" "Rehearse a ceremony" "home: rehearse"
+expect_in "$T/screen" "Resume an interrupted ceremony" "home: resume"
+keys h Down Down Down Enter
+wait_screen h "Which transcript?"
+expect_in "$T/screen" "-create-world.transcript" "home: the transcripts of KMDATA"
+keys h Enter
+wait_screen h "OK: transcript of ceremony create-world"
+keys h Enter
+wait_screen h "Officiant - key ceremonies"
+keys h q
+[ "$(wait_rc h)" = 0 ] || fail "home: exit $(cat "$T/h.rc" 2>/dev/null)"
+
 # Plain ASCII and no colour.
 start c C "env NO_COLOR=1 $OFFICIANT" training create-world --dir "$T/c"
 wait_screen c "Cards needed to authorise (K)"

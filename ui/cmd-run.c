@@ -713,15 +713,61 @@ is_script(const struct dirent *de)
 	    SCRIPT_SUFFIX) == 0;
 }
 
-static int
-script_list(const struct cmd_entry *e, int argc, char **argv)
+void
+run_each_ceremony(void (*fn)(void *, const char *, const char *,
+    const char *), void *arg)
 {
 	struct off_script	*s;
 	struct off_err		 err;
 	struct dirent		**list;
-	char			 dirs[4][PATH_MAX], path[PATH_MAX];
+	char			 dirs[4][PATH_MAX], path[PATH_MAX], name[NAME_MAX];
 	size_t			 nd, i, len;
 	int			 n, j;
+
+	nd = script_dirs(dirs, 4);
+	for (i = 0; i < nd; i++) {
+		if ((n = scandir(dirs[i], &list, is_script, alphasort)) < 0)
+			continue;
+		for (j = 0; j < n; j++) {
+			len = strlen(list[j]->d_name) - strlen(SCRIPT_SUFFIX);
+			snprintf(name, sizeof(name), "%.*s", (int)len,
+			    list[j]->d_name);
+			off_err_clear(&err);
+			if (off_path_join(path, sizeof(path), dirs[i],
+			    list[j]->d_name) != 0)
+				;
+			else if (off_script_load(path, &s, NULL, &err) != 0)
+				fn(arg, dirs[i], name, NULL);
+			else {
+				fn(arg, dirs[i], name, s->title);
+				off_script_free(&s);
+			}
+			free(list[j]);
+		}
+		free(list);
+	}
+}
+
+static void
+list_one(void *arg, const char *dir, const char *name, const char *title)
+{
+	const char	**last = arg;
+
+	if (*last == NULL || strcmp(*last, dir) != 0) {
+		printf(_("%s:\n"), dir);
+		*last = dir;
+	}
+	if (title != NULL)
+		printf("  %-24s %s\n", name, title);
+	else
+		printf(_("  %-24s (does not load; 'officiant script lint' says "
+		    "why)\n"), name);
+}
+
+static int
+script_list(const struct cmd_entry *e, int argc, char **argv)
+{
+	const char	*last = NULL;
 
 	(void)argv;
 	if (argc != 1)
@@ -732,29 +778,7 @@ script_list(const struct cmd_entry *e, int argc, char **argv)
 		    "the program, the installed\nones; a name found earlier "
 		    "hides the same name later.\n"), NULL) :
 		    cmd_usage(e, NULL);
-	nd = script_dirs(dirs, 4);
-	for (i = 0; i < nd; i++) {
-		if ((n = scandir(dirs[i], &list, is_script, alphasort)) < 0)
-			continue;
-		printf(_("%s:\n"), dirs[i]);
-		for (j = 0; j < n; j++) {
-			len = strlen(list[j]->d_name) - strlen(SCRIPT_SUFFIX);
-			off_err_clear(&err);
-			if (off_path_join(path, sizeof(path), dirs[i],
-			    list[j]->d_name) != 0)
-				;
-			else if (off_script_load(path, &s, NULL, &err) != 0)
-				printf(_("  %-24.*s (does not load: %s)\n"),
-				    (int)len, list[j]->d_name, err.detail);
-			else {
-				printf("  %-24.*s %s\n", (int)len,
-				    list[j]->d_name, s->title);
-				off_script_free(&s);
-			}
-			free(list[j]);
-		}
-		free(list);
-	}
+	run_each_ceremony(list_one, &last);
 	return EXIT_OK;
 }
 

@@ -80,6 +80,13 @@ int	cmd_help(const struct cmd_entry *e, ...);
 	"  -d, --drawer DIR     card drawer: a directory of card files, all " \
 	"present at once\n")
 #define HELP_HELP N_("  -h, --help           show this help\n")
+/* The home screen ('officiant' alone at a terminal). */
+int	home_run(void);
+/* Each built-in ceremony: its directory, name and title (NULL when the
+ * script does not load), in the order 'run' looks for them. */
+void	run_each_ceremony(void (*fn)(void *, const char *, const char *,
+	    const char *), void *arg);
+
 /* Report err on stderr and return the exit code for it. */
 int	cmd_fail(const struct off_err *err);
 /* Exit code for an error code. */

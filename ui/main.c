@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "error.h"
@@ -248,6 +249,10 @@ main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	/* Alone at a terminal: the home screen. */
+	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+	    getenv("TERM") != NULL && strcmp(getenv("TERM"), "dumb") != 0)
+		return home_run();
 	if (argc < 2)
 		return usage_main(stderr, EXIT_USAGE);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
