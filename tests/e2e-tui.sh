@@ -134,6 +134,20 @@ wait_screen h "Officiant - key ceremonies"
 keys h q
 [ "$(wait_rc h)" = 0 ] || fail "home: exit $(cat "$T/h.rc" 2>/dev/null)"
 
+# The terminal goes away (hang-up): the program stops, it does not spin.
+start g C.UTF-8 "$OFFICIANT" training create-world --dir "$T/g"
+wait_screen g "Cards needed to authorise (K)"
+tm kill-session -t g
+i=0
+while pgrep -f -- "--dir $T/g" >/dev/null 2>&1 && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if pgrep -f -- "--dir $T/g" >/dev/null 2>&1; then
+	fail "the program goes on after its terminal went away"
+	pkill -9 -f -- "--dir $T/g"
+fi
+
 # Plain ASCII and no colour.
 start c C "env NO_COLOR=1 $OFFICIANT" training create-world --dir "$T/c"
 wait_screen c "Cards needed to authorise (K)"

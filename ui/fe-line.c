@@ -12,11 +12,12 @@
 #include "i18n.h"
 
 volatile sig_atomic_t fe_line_interrupted;
+volatile sig_atomic_t fe_line_signal;
 
 static void
 on_signal(int sig)
 {
-	(void)sig;
+	fe_line_signal = sig;
 	fe_line_interrupted = 1;
 }
 

@@ -18,6 +18,8 @@ struct fe_line {
 void	fe_line_init(struct off_frontend *fe, struct fe_line *state);
 /* Set by SIGINT/SIGTERM; the waiting code returns OFF_ERR_INTERRUPTED. */
 extern volatile sig_atomic_t fe_line_interrupted;
+/* Which signal it was (SIGINT asks first; SIGTERM and SIGHUP do not). */
+extern volatile sig_atomic_t fe_line_signal;
 void	fe_line_signals(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,11 +91,15 @@ menu_choose(struct menu *m, const char *footer)
 		}
 		mvaddnstr(LINES - 1, 1, footer, COLS - 2);
 		refresh();
+		errno = 0;
 		c = getch();
 		if (fe_line_interrupted) {
 			fe_line_interrupted = 0;
 			return -1;
 		}
+		/* The terminal is gone: never spin on it. */
+		if (c == ERR && errno != EINTR)
+			return -1;
 		switch (c) {
 		case KEY_UP:
 		case 'k':

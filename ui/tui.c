@@ -9,6 +9,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 
 #include <errno.h>
+#include <signal.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -370,6 +371,9 @@ key(struct tui *t, void (*redraw)(struct tui *, void *), void *arg)
 	for (;;) {
 		errno = 0;
 		c = getch();
+		/* SIGTERM, SIGHUP: stop now (the transcript stays). */
+		if (fe_line_interrupted && fe_line_signal != SIGINT)
+			return OFF_ERR_INTERRUPTED;
 		if (fe_line_interrupted) {
 			fe_line_interrupted = 0;
 			/* Asked, not assumed: a stray Ctrl-C must not end a
@@ -380,7 +384,11 @@ key(struct tui *t, void (*redraw)(struct tui *, void *), void *arg)
 			    "goes on later. [y/n]"), COLS - 4);
 			refresh();
 			do {
+				errno = 0;
 				c = getch();
+				/* No terminal any more: stop. */
+				if (c == ERR && errno != EINTR)
+					return OFF_ERR_INTERRUPTED;
 			} while (c != 'y' && c != 'n' && c != 'Y' && c != 'N' &&
 			    !fe_line_interrupted);
 			if (c == 'y' || c == 'Y' || fe_line_interrupted)
@@ -388,8 +396,12 @@ key(struct tui *t, void (*redraw)(struct tui *, void *), void *arg)
 			redraw(t, arg);
 			continue;
 		}
-		if (c == ERR)
+		/* ERR without a signal: the terminal is gone (hang-up, end
+		 * of input). Never spin on it. */
+		if (c == ERR && errno == EINTR)
 			continue;
+		if (c == ERR)
+			return OFF_ERR_INTERRUPTED;
 		if (c == KEY_RESIZE) {
 			redraw(t, arg);
 			continue;
@@ -695,7 +707,8 @@ finish_screen(struct tui *t, int status)
 		refresh();
 		row = 0;
 		c = getch();
-		if (c == 'q' || c == 'Q' || c == '\n' || fe_line_interrupted)
+		if (c == 'q' || c == 'Q' || c == '\n' || c == ERR ||
+		    fe_line_interrupted)
 			break;
 	}
 }
