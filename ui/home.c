@@ -25,6 +25,7 @@
 #include "i18n.h"
 #include "options.h"
 #include "transcript.h"
+#include "tui.h"
 
 #define MENU_MAX	128
 
@@ -91,14 +92,13 @@ menu_choose(struct menu *m, const char *footer)
 		}
 		mvaddnstr(LINES - 1, 1, footer, COLS - 2);
 		refresh();
-		errno = 0;
 		c = getch();
 		if (fe_line_interrupted) {
 			fe_line_interrupted = 0;
 			return -1;
 		}
 		/* The terminal is gone: never spin on it. */
-		if (c == ERR && errno != EINTR)
+		if (c == ERR && tui_term_gone())
 			return -1;
 		switch (c) {
 		case KEY_UP:

@@ -9,6 +9,8 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 
 #include <errno.h>
+#include <poll.h>
+#include <unistd.h>
 #include <signal.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -360,6 +362,20 @@ help(struct tui *t)
 	(void)t;
 }
 
+/* 1 when the terminal has hung up or input can no longer come; a
+ * getch() that keeps failing for no reason counts as that too. */
+int
+tui_term_gone(void)
+{
+	static unsigned	 errs;
+	struct pollfd	 p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR |
+	    POLLNVAL)))
+		return 1;
+	return ++errs > 1000;
+}
+
 /* A key, or OFF_ERR_INTERRUPTED after Ctrl-C was confirmed (or a
  * SIGTERM/SIGHUP). redraw is called when the screen must be drawn
  * again. */
@@ -384,10 +400,9 @@ key(struct tui *t, void (*redraw)(struct tui *, void *), void *arg)
 			    "goes on later. [y/n]"), COLS - 4);
 			refresh();
 			do {
-				errno = 0;
 				c = getch();
 				/* No terminal any more: stop. */
-				if (c == ERR && errno != EINTR)
+				if (c == ERR && tui_term_gone())
 					return OFF_ERR_INTERRUPTED;
 			} while (c != 'y' && c != 'n' && c != 'Y' && c != 'N' &&
 			    !fe_line_interrupted);
@@ -396,12 +411,11 @@ key(struct tui *t, void (*redraw)(struct tui *, void *), void *arg)
 			redraw(t, arg);
 			continue;
 		}
-		/* ERR without a signal: the terminal is gone (hang-up, end
-		 * of input). Never spin on it. */
-		if (c == ERR && errno == EINTR)
-			continue;
-		if (c == ERR)
+		/* The terminal is gone (hang-up): never spin on it. */
+		if (c == ERR && tui_term_gone())
 			return OFF_ERR_INTERRUPTED;
+		if (c == ERR)
+			continue;
 		if (c == KEY_RESIZE) {
 			redraw(t, arg);
 			continue;
@@ -707,8 +721,8 @@ finish_screen(struct tui *t, int status)
 		refresh();
 		row = 0;
 		c = getch();
-		if (c == 'q' || c == 'Q' || c == '\n' || c == ERR ||
-		    fe_line_interrupted)
+		if (c == 'q' || c == 'Q' || c == '\n' || fe_line_interrupted ||
+		    (c == ERR && tui_term_gone()))
 			break;
 	}
 }

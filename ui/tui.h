@@ -17,6 +17,8 @@ struct tui	*tui_open(int training, struct off_frontend *fe);
  * off_engine_run would, with err set the same way. */
 int		 tui_run(struct tui *t, struct off_engine *e,
 		    struct off_err *err);
+/* 1 when the terminal has gone away (hang-up). */
+int		 tui_term_gone(void);
 /* The terminal back as it was. */
 void		 tui_close(struct tui **t);
 
