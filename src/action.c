@@ -786,6 +786,202 @@ off_action_find(const char *name)
 	return NULL;
 }
 
+/* Resuming: the file an action writes, and taking it over. */
+
+/* key_<app>_<ident> in KMDATA, app as the action takes it. */
+static int
+key_output(const struct off_action_ctx *c, const char *app, char *path,
+    size_t len)
+{
+	const char	*ident = arg(c, "ident");
+	char		 name[160];
+
+	if (ident == NULL || off_key_ident_ok(ident) != 0 ||
+	    snprintf(name, sizeof(name), "key_%s_%s", app, ident) >=
+	    (int)sizeof(name) || off_path_join(path, len, c->kmdata, name) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+out_key_generate(const struct off_action_ctx *c, char *path, size_t len)
+{
+	const char	*app = arg(c, "app");
+
+	return key_output(c, app != NULL ? app : "simple", path, len);
+}
+
+static int
+out_key_reduce_acl(const struct off_action_ctx *c, char *path, size_t len)
+{
+	return key_output(c, "xferacld", path, len);
+}
+
+static int
+out_package_create(const struct off_action_ctx *c, char *path, size_t len)
+{
+	const char	*out = arg(c, "out");
+
+	/* The default name needs the key: not known before the run. */
+	if (out == NULL || snprintf(path, len, "%s", out) >= (int)len)
+		return -1;
+	return 0;
+}
+
+/* The key file at path, loaded and checked against the world (its ACL
+ * signature), with the app and ident of the arguments. */
+static int
+adopt_key(struct off_action_ctx *c, const char *app, const char *path,
+    struct off_key **k, struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = need_world(c, err)) != 0 ||
+	    (ret = off_key_load_file(path, *c->world, k, err)) != 0)
+		return ret;
+	if (strcmp(off_key_app(*k), app) != 0 ||
+	    strcmp(off_key_ident(*k), arg(c, "ident")) != 0) {
+		off_key_free(k);
+		return off_err_set(err, OFF_ERR_FORMAT, path, _("not the key "
+		    "the step makes"));
+	}
+	return 0;
+}
+
+/* 1 when key k (described by info) is of the type, size and curve the
+ * arguments ask for (each NULL or empty: any). */
+static int
+same_kind(const struct off_key *k, json_t *info, const char *type,
+    const char *size, const char *curve)
+{
+	json_t	*v;
+
+	if (type != NULL && strcmp(type, off_key_type(k)) != 0)
+		return 0;
+	if (size != NULL && *size != '\0' && strcmp(off_key_type(k),
+	    "ec") != 0 && (!json_is_integer(v = json_object_get(info,
+	    "size")) || json_integer_value(v) != atoll(size)))
+		return 0;
+	if (curve != NULL && *curve != '\0' && (!json_is_string(v =
+	    json_object_get(info, "curve")) ||
+	    strcmp(json_string_value(v), curve) != 0))
+		return 0;
+	return 1;
+}
+
+static int
+adopt_key_generate(struct off_action_ctx *c, const char *path,
+    struct off_err *err)
+{
+	struct off_key	*k = NULL;
+	const char	*app = arg(c, "app"), *type = arg(c, "type");
+	const char	*size = arg(c, "size"), *curve = arg(c, "curve");
+	json_t		*info = NULL;
+	char		*js = NULL;
+	int		 ret;
+
+	if ((ret = adopt_key(c, app != NULL ? app : "simple", path, &k,
+	    err)) != 0)
+		return ret;
+	if ((ret = off_key_info_json(k, &js, err)) == 0 &&
+	    (info = json_loads(js, 0, NULL)) == NULL)
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	/* Of the type, size and curve asked for. */
+	if (ret == 0 && !same_kind(k, info, type, size, curve))
+		ret = off_err_set(err, OFF_ERR_FORMAT, path, _("not the key "
+		    "the step makes (another type or size)"));
+	if (ret == 0) {
+		key_result(c, k);
+		ret = add_file(c, NULL, path, err);
+	}
+	json_decref(info);
+	free(js);
+	off_key_free(&k);
+	return ret;
+}
+
+static int
+adopt_key_reduce_acl(struct off_action_ctx *c, const char *path,
+    struct off_err *err)
+{
+	struct off_key		*k = NULL;
+	const struct off_acl	*acl;
+	const char		*target = arg(c, "target");
+	EVP_PKEY		*kek = NULL;
+	uint8_t			 fp[32];
+	int			 ret;
+
+	if ((ret = adopt_key(c, "xferacld", path, &k, err)) != 0)
+		return ret;
+	acl = off_key_acl(k);
+	/* Exported only wrapped, under this KEK, to this target. */
+	if ((kek = off_kek_load(arg(c, "kek"), err)) == NULL)
+		ret = err->code;
+	else if ((ret = off_key_fingerprint(kek, fp, err)) == 0 &&
+	    (acl->groups != OFF_ACL_EXPORT_WRAPPED ||
+	    memcmp(acl->kek, fp, sizeof(fp)) != 0 ||
+	    strcmp(acl->target, target != NULL ? target : "") != 0))
+		ret = off_err_set(err, OFF_ERR_FORMAT, path, _("not the "
+		    "reduced copy the step makes (another KEK or target)"));
+	if (ret == 0) {
+		key_result(c, k);
+		ret = add_file(c, NULL, path, err);
+	}
+	EVP_PKEY_free(kek);
+	off_key_free(&k);
+	return ret;
+}
+
+static const struct {
+	const char	*name;
+	int		(*output)(const struct off_action_ctx *, char *,
+			    size_t);
+	int		(*adopt)(struct off_action_ctx *, const char *,
+			    struct off_err *);
+} resumes[] = {
+	{ "key.generate", out_key_generate, adopt_key_generate },
+	{ "key.import", out_key_generate, adopt_key_generate },
+	{ "key.reduce-acl", out_key_reduce_acl, adopt_key_reduce_acl },
+	{ "package.create", out_package_create, NULL },
+};
+#define NRESUMES (sizeof(resumes) / sizeof(resumes[0]))
+
+int
+off_action_output(const struct off_action *a, const struct off_action_ctx *c,
+    char *path, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < NRESUMES; i++)
+		if (strcmp(resumes[i].name, a->name) == 0)
+			return resumes[i].output(c, path, len);
+	return -1;
+}
+
+int
+off_action_adoptable(const struct off_action *a)
+{
+	size_t	i;
+
+	for (i = 0; i < NRESUMES; i++)
+		if (strcmp(resumes[i].name, a->name) == 0)
+			return resumes[i].adopt != NULL;
+	return 0;
+}
+
+int
+off_action_adopt(const struct off_action *a, struct off_action_ctx *c,
+    const char *path, struct off_err *err)
+{
+	size_t	i;
+
+	for (i = 0; i < NRESUMES; i++)
+		if (strcmp(resumes[i].name, a->name) == 0 &&
+		    resumes[i].adopt != NULL)
+			return resumes[i].adopt(c, path, err);
+	return off_err_set(err, OFF_ERR_INTERNAL, NULL, NULL);
+}
+
 const struct off_action *
 off_action_at(size_t i)
 {

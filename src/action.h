@@ -46,6 +46,20 @@ struct off_action {
 };
 
 const struct off_action	*off_action_find(const char *name);
+
+/* Resuming after a crash during an action. The new file a run of a
+ * writes for these arguments, into path: 0, or -1 when it writes none
+ * (or more than one), and a run cut short needs no care. */
+int	off_action_output(const struct off_action *a,
+	    const struct off_action_ctx *ctx, char *path, size_t len);
+/* 1 when a file output that an interrupted run left is taken over
+ * (off_action_adopt) rather than removed so that the action runs
+ * again: a key, which must never be made twice. */
+int	off_action_adoptable(const struct off_action *a);
+/* Check that path is the complete output of a run of a with ctx's
+ * arguments, and set ctx's result and files as that run would have. */
+int	off_action_adopt(const struct off_action *a, struct off_action_ctx *ctx,
+	    const char *path, struct off_err *err);
 /* The table, for documentation: i-th action or NULL past the end. */
 const struct off_action	*off_action_at(size_t i);
 /* Free what a run left in ctx (files, result). */

@@ -75,6 +75,9 @@ struct off_engine {
 	int				 no_answer;	/* input ended */
 	char				 drill_file[PATH_MAX];
 	unsigned			 sim_use;
+	json_t				*intent;	/* resumed: an
+							 * action-begun with
+							 * no result */
 };
 
 #define AUTH_TRIES	3
@@ -119,7 +122,7 @@ static int
 append(struct off_engine *e, const char *type, json_t *data,
     struct off_err *err)
 {
-	return off_transcript_append(e->t, type, e->cur < e->s->nsteps ?
+	return off_transcript_append_packed(e->t, type, e->cur < e->s->nsteps ?
 	    step(e)->id : e->s->id, actor(e), data, err);
 }
 
@@ -300,13 +303,17 @@ off_engine_start(const struct off_script *s, const struct off_engine_opts *o,
 	tp.training = o->training;
 	tp.world = e->world;
 	tp.kmdata = o->kmdata;
+	/* The file appears with the script on record: a transcript that
+	 * does not say what it runs could not be resumed. */
+	tp.deferred = 1;
 	off_hex(s->sha256, 32, hex);
 	if ((ret = off_transcript_new_path(o->kmdata, s->id, e->path,
 	    sizeof(e->path), err)) != 0 ||
 	    (ret = off_transcript_create(e->path, &tp, &e->t, err)) != 0 ||
 	    (ret = append(e, OFF_T_PARAMETER, json_pack("{s:s, s:s, s:s, s:i}",
 	    "name", "script", "value", s->path, "sha256", hex, "version",
-	    (int)s->version), err)) != 0)
+	    (int)s->version), err)) != 0 ||
+	    (ret = off_transcript_commit(e->t, err)) != 0)
 		goto fail;
 	e->phase = PH_PARAMS;
 	e->status = OFF_ENGINE_RUNNING;
@@ -392,6 +399,91 @@ step_failed(struct off_engine *e, const struct off_err *why,
 	return OFF_ENGINE_RUNNING;
 }
 
+/* path made absolute (its directory resolved), so that a resume from
+ * another directory finds the same file. */
+static int
+absolute(const char *path, char *out, size_t len)
+{
+	char	dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
+	    path) >= (int)sizeof(dir))
+		return -1;
+	if (realpath(*dir ? dir : "/", real) == NULL ||
+	    snprintf(out, len, "%s/%s", strcmp(real, "/") == 0 ? "" : real,
+	    slash != NULL ? slash + 1 : path) >= (int)len)
+		return -1;
+	return 0;
+}
+
+/* Before an action that writes a new file runs, its intent is on
+ * record (action-begun, with the file), so that a resume after a crash
+ * knows a file found there was written by it. On a resume, a file that
+ * the interrupted run of the same action left is checked and taken
+ * over (*adopted, with c's result and files set; a key is never made
+ * twice), or removed, and the action runs again. *r is the action's
+ * failure when the file does not check; the return is the
+ * transcript's. */
+static int
+before_run(struct off_engine *e, const struct off_action *a,
+    struct off_action_ctx *c, int *adopted, int *r, struct off_err *aerr,
+    struct off_err *err)
+{
+	json_t		*prev = e->intent, *removed = NULL;
+	const char	*ppath;
+	char		 out[PATH_MAX], rel[PATH_MAX], hex[65];
+	uint8_t		 h[32];
+	uint64_t	 size;
+	int		 ret;
+
+	e->intent = NULL;
+	*adopted = 0;
+	if (off_action_output(a, c, rel, sizeof(rel)) != 0 ||
+	    absolute(rel, out, sizeof(out)) != 0) {
+		json_decref(prev);
+		return 0;
+	}
+	ppath = json_string_value(json_object_get(prev, "output"));
+	if (ppath != NULL && strcmp(ppath, out) == 0 &&
+	    json_equal(json_object_get(prev, "args"), c->args) &&
+	    access(out, F_OK) == 0) {
+		json_decref(prev);
+		if (off_action_adoptable(a)) {
+			if ((*r = off_action_adopt(a, c, out, aerr)) == 0)
+				*adopted = 1;
+			else
+				off_err_set(aerr, aerr->code, out, _("the "
+				    "interrupted run of this step left this "
+				    "file, but it is not what the step makes: "
+				    "%s; see to it, then try again"),
+				    aerr->detail);
+			return 0;
+		}
+		/* Made again, with what went on record. */
+		if (off_file_sha256(out, h, &size, aerr) != 0 ||
+		    off_file_remove(out, aerr) != 0) {
+			*r = aerr->code;
+			return 0;
+		}
+		off_hex(h, sizeof(h), hex);
+		removed = json_pack("{s:s, s:I}", "sha256", hex, "size",
+		    (json_int_t)size);
+		if (removed == NULL)
+			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	} else
+		json_decref(prev);
+	/* There already: the action will refuse to overwrite it. */
+	if (removed == NULL && access(out, F_OK) == 0)
+		return 0;
+	ret = append(e, OFF_T_ACTION_BEGUN, json_pack("{s:s, s:O, s:s, s:o*}",
+	    "action", a->name, "args", c->args, "output", out, "removed",
+	    removed), err);
+	return ret;
+}
+
 static int
 run_action(struct off_engine *e, struct off_err *err)
 {
@@ -401,7 +493,7 @@ run_action(struct off_engine *e, struct off_err *err)
 	struct off_err		 aerr;
 	char			*v, msg[OFF_ERR_DETAIL_MAX + 300];
 	size_t			 i;
-	int			 ret, r = 0;
+	int			 ret, r = 0, adopted = 0;
 
 	memset(&c, 0, sizeof(c));
 	off_err_clear(&aerr);
@@ -428,15 +520,18 @@ run_action(struct off_engine *e, struct off_err *err)
 	c.fe = &e->cfe;
 	c.training = e->o.training;
 	c.config = e->o.config;
-	if (i == st->nargs && r == 0)
+	if (i == st->nargs && r == 0 && (ret = before_run(e, a, &c, &adopted,
+	    &r, &aerr, err)) != 0)
+		goto out;
+	if (i == st->nargs && r == 0 && !adopted)
 		r = a->run(&c, &aerr);
 	if (r != 0)
 		off_err_format(&aerr, msg, sizeof(msg));
 	/* The outcome on record, then the files, then what follows. */
 	if ((ret = append(e, OFF_T_RESULT, json_pack("{s:s, s:O, s:b, s:O?, "
-	    "s:s?}", "action", a->name, "args", c.args, "ok", r == 0,
-	    "result", r == 0 ? c.result : NULL, "error", r != 0 ? msg : NULL),
-	    err)) != 0)
+	    "s:s?, s:o*}", "action", a->name, "args", c.args, "ok", r == 0,
+	    "result", r == 0 ? c.result : NULL, "error", r != 0 ? msg : NULL,
+	    "adopted", adopted ? json_true() : NULL), err)) != 0)
 		goto out;
 	for (i = 0; i < c.nfiles; i++)
 		if ((ret = off_transcript_file(e->t, st->id, actor(e),
@@ -565,16 +660,21 @@ holds_card(const struct off_engine *e, const char *id)
 }
 
 /* The simulated officer to step forward for role: for a card, someone
- * already in the role who has no card in this step; else someone who
- * acts in no role yet. */
+ * already in the role who has no card in this step; when the role has
+ * all the people it takes (an authentication cut short by a crash and
+ * begun again), one of them; else someone who acts in no role yet. */
 static const struct off_officer *
 pick_simulated(const struct off_engine *e, const char *role, int card)
 {
 	const struct off_officer	*o;
+	const struct off_role		*r = off_script_role(e->s, role);
 	size_t				 i;
+	int				 full;
 
-	for (i = 0; card && (o = off_roster_officer(e->roster, i)) != NULL;
-	    i++)
+	full = r != NULL && json_array_size(json_object_get(e->officers,
+	    role)) >= r->count;
+	for (i = 0; (card || full) &&
+	    (o = off_roster_officer(e->roster, i)) != NULL; i++)
 		if (acts(e, off_officer_id(o), role) &&
 		    !holds_card(e, off_officer_id(o)))
 			return o;
@@ -1056,25 +1156,17 @@ next_param(struct off_engine *e, struct off_err *err)
 	const struct off_param	*p;
 	const char		*v;
 	struct off_err		 perr;
+	size_t			 i;
 	int			 ret;
 
-	while (e->param < e->s->nparams) {
-		p = &e->s->params[e->param];
-		/* Set before a resume. */
-		if (json_object_get(e->params, p->id) != NULL) {
-			e->param++;
+	/* What was given up front goes on record before anything is
+	 * asked, so that a resume after a crash needs none of it again. */
+	for (i = 0; i < e->s->nparams; i++) {
+		p = &e->s->params[i];
+		if (json_object_get(e->params, p->id) != NULL ||
+		    (v = json_string_value(json_object_get(e->o.preset,
+		    p->id))) == NULL)
 			continue;
-		}
-		v = json_string_value(json_object_get(e->o.preset, p->id));
-		if (v == NULL) {
-			if ((ret = request(e, OFF_REQ_PARAM, p->prompt,
-			    err)) == 0) {
-				e->req.help = p->help;
-				e->req.def = p->def;
-				e->req.step = p->id;
-			}
-			return ret;
-		}
 		off_err_clear(&perr);
 		if (off_param_check(p, v, &perr) != 0)
 			return off_err_set(err, OFF_ERR_INVALID, NULL, "%s",
@@ -1083,7 +1175,20 @@ next_param(struct off_engine *e, struct off_err *err)
 		    "name", p->id, "value", v), err)) != 0)
 			return ret;
 		json_object_set_new(e->params, p->id, json_string(v));
-		e->param++;
+	}
+	while (e->param < e->s->nparams) {
+		p = &e->s->params[e->param];
+		/* Set up front, or before a resume. */
+		if (json_object_get(e->params, p->id) != NULL) {
+			e->param++;
+			continue;
+		}
+		if ((ret = request(e, OFF_REQ_PARAM, p->prompt, err)) == 0) {
+			e->req.help = p->help;
+			e->req.def = p->def;
+			e->req.step = p->id;
+		}
+		return ret;
 	}
 	e->cur = 0;
 	e->phase = PH_BEGIN;
@@ -1383,6 +1488,7 @@ off_engine_free(struct off_engine **ep)
 	json_decref(e->holders);
 	json_decref(e->fired);
 	off_roster_free(&e->own_roster);
+	json_decref(e->intent);
 	free(e->req_text);
 	free(e->deviation);
 	free(e);
@@ -1463,9 +1569,10 @@ replay(struct off_engine *e, const struct off_tlog *log, struct off_err *err)
 {
 	const struct off_tentry	*t;
 	const char		*name, *begun = NULL, *ended = NULL, *next = NULL;
-	const char		*result = NULL;
-	json_t			*d, *r;
+	const char		*result = NULL, *out;
+	json_t			*d, *r, *intent = NULL;
 	size_t			 i, idx;
+	int			 recorded = 0, filed = 0, ret;
 
 	for (i = 0; i < log->nentries; i++) {
 		t = &log->entries[i];
@@ -1490,9 +1597,23 @@ replay(struct off_engine *e, const struct off_tlog *log, struct off_err *err)
 		else if (strcmp(t->type, OFF_T_EXCEPTION) == 0 &&
 		    json_is_string(json_object_get(d, "drill")))
 			json_object_set_new(e->fired, t->step, json_true());
-		else if (strcmp(t->type, OFF_T_STEP_BEGUN) == 0)
+		/* The last action-begun of the step, whether its result
+		 * and its file are on record. */
+		if (strcmp(t->type, OFF_T_ACTION_BEGUN) == 0) {
+			intent = d;
+			recorded = filed = 0;
+		} else if (strcmp(t->type, OFF_T_RESULT) == 0 &&
+		    intent != NULL && json_equal(json_object_get(d, "action"),
+		    json_object_get(intent, "action")))
+			recorded = 1;
+		else if (strcmp(t->type, OFF_T_FILE) == 0 && intent != NULL &&
+		    json_equal(json_object_get(d, "path"),
+		    json_object_get(intent, "output")))
+			filed = 1;
+		if (strcmp(t->type, OFF_T_STEP_BEGUN) == 0) {
 			begun = t->step;
-		else if (strcmp(t->type, OFF_T_STEP_ENDED) == 0) {
+			intent = NULL;
+		} else if (strcmp(t->type, OFF_T_STEP_ENDED) == 0) {
 			ended = t->step;
 			begun = NULL;
 			next = json_string_value(json_object_get(d, "next"));
@@ -1512,10 +1633,23 @@ replay(struct off_engine *e, const struct off_tlog *log, struct off_err *err)
 			    begun);
 		e->cur = idx;
 		e->sub = 1;
-		/* Done but not closed: never do it twice. */
+		/* Done but not closed: never do it twice; the file it wrote
+		 * goes on record if the crash came before that. */
 		if (json_object_get(e->results, begun) != NULL &&
-		    e->s->steps[idx].type == OFF_STEP_ACTION)
+		    e->s->steps[idx].type == OFF_STEP_ACTION) {
+			if (intent != NULL && recorded && !filed &&
+			    (out = json_string_value(json_object_get(intent,
+			    "output"))) != NULL && access(out, F_OK) == 0 &&
+			    (ret = off_transcript_file(e->t, begun, actor(e),
+			    out, err)) != 0)
+				return ret;
 			return step_done(e, e->s->steps[idx].next, "done", err);
+		}
+		/* An action cut short: what it may have written is looked
+		 * after when it begins again (before_run). */
+		if (intent != NULL && !recorded &&
+		    e->s->steps[idx].type == OFF_STEP_ACTION)
+			e->intent = json_incref(intent);
 		/* Anything else starts again, on record. */
 		e->sub = 0;
 		e->phase = PH_BEGIN;
@@ -1524,6 +1658,14 @@ replay(struct off_engine *e, const struct off_tlog *log, struct off_err *err)
 	if (result != NULL && strcmp(result, "aborted") == 0) {
 		e->cur = off_script_step_index(e->s, ended);
 		return seal(e, OFF_ENGINE_ABORTED, err) < 0 ? err->code : 0;
+	}
+	/* The seal step ended, and the crash came before the seal was on
+	 * disk: seal now. */
+	if (next == NULL && (idx = off_script_step_index(e->s, ended)) <
+	    e->s->nsteps && e->s->steps[idx].type == OFF_STEP_SEAL &&
+	    result != NULL && strcmp(result, "done") == 0) {
+		e->cur = idx;
+		return seal(e, OFF_ENGINE_DONE, err) < 0 ? err->code : 0;
 	}
 	if (next == NULL || (idx = off_script_step_index(e->s, next)) ==
 	    e->s->nsteps)

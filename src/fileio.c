@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -237,6 +238,36 @@ rename_noreplace(const char *tmp, const char *path)
 	return rename(tmp, path);
 }
 
+/* Remove what a crash in the middle of an earlier write of path left:
+ * path.tmp.XXXXXX files, which only off_file_write makes. */
+static void
+remove_stale(const char *dir, const char *path)
+{
+	const char	*base = strrchr(path, '/');
+	struct dirent	*de;
+	DIR		*d;
+	char		 stale[PATH_MAX];
+	size_t		 blen;
+	int		 removed = 0;
+
+	base = base != NULL ? base + 1 : path;
+	blen = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, base, blen) != 0 ||
+		    strncmp(de->d_name + blen, ".tmp.", 5) != 0 ||
+		    strlen(de->d_name + blen + 5) != 6 ||
+		    off_path_join(stale, sizeof(stale), dir, de->d_name) != 0)
+			continue;
+		if (unlink(stale) == 0)
+			removed = 1;
+	}
+	closedir(d);
+	if (removed)
+		(void)fsync_dir(dir);
+}
+
 int
 off_file_write(const char *path, const void *data, size_t len, int flags,
     struct off_err *err)
@@ -254,6 +285,7 @@ off_file_write(const char *path, const void *data, size_t len, int flags,
 	if (!(flags & OFF_WRITE_REPLACE) && access(path, F_OK) == 0)
 		return off_err_set(err, OFF_ERR_EXISTS, path,
 		    _("file already exists; refusing to overwrite it"));
+	remove_stale(dir, path);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
 		tmp[0] = '\0';
 		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
@@ -291,6 +323,10 @@ off_file_write(const char *path, const void *data, size_t len, int flags,
 	if (fsync_dir(dir) == -1) {
 		ret = off_err_errno(err, OFF_ERR_IO, errno, dir,
 		    _("cannot sync directory"));
+		/* Not durable, so not written: a new file that a failure
+		 * leaves in place would be taken for one that was. */
+		if (!(flags & OFF_WRITE_REPLACE) && unlink(path) == 0)
+			(void)fsync_dir(dir);
 		goto out;
 	}
 	ret = 0;

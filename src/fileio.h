@@ -21,7 +21,10 @@ int	off_file_read(const char *path, size_t max, char **out, size_t *outlen,
 /* SHA-256 of a regular file of any size, read in pieces. */
 int	off_file_sha256(const char *path, uint8_t out[32], uint64_t *size,
 	    struct off_err *err);
-/* Write data to path atomically with mode 0600. */
+/* Write data to path atomically with mode 0600. On failure a new
+ * file (OFF_WRITE_NOREPLACE) is not left in place; a replaced one may
+ * hold the old or the new data. Temporary files that a crash during an
+ * earlier write of path left beside it are removed first. */
 int	off_file_write(const char *path, const void *data, size_t len,
 	    int flags, struct off_err *err);
 /* Remove path and fsync its directory. */

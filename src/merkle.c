@@ -9,32 +9,35 @@
 #include "merkle.h"
 #include "secmem.h"
 
-static void
+/* OpenSSL allocates a context for each hash: that can fail, and the
+ * failure goes back to the caller (OFF_ERR_NOMEM). */
+static int
 sha256_2(uint8_t prefix, const void *a, size_t alen, const void *b,
     size_t blen, off_hash out)
 {
 	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+	int		 ret = 0;
 
-	/* Allocation failure here leaves no safe way on: stop. */
 	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, &prefix, 1) != 1 ||
 	    (alen > 0 && EVP_DigestUpdate(ctx, a, alen) != 1) ||
 	    (blen > 0 && EVP_DigestUpdate(ctx, b, blen) != 1) ||
 	    EVP_DigestFinal_ex(ctx, out, NULL) != 1)
-		abort();
+		ret = OFF_ERR_NOMEM;
 	EVP_MD_CTX_free(ctx);
+	return ret;
 }
 
-void
+int
 off_merkle_leaf(const void *data, size_t len, off_hash out)
 {
-	sha256_2(0x00, data, len, NULL, 0, out);
+	return sha256_2(0x00, data, len, NULL, 0, out);
 }
 
-void
+int
 off_merkle_node(const off_hash left, const off_hash right, off_hash out)
 {
-	sha256_2(0x01, left, OFF_HASH_LEN, right, OFF_HASH_LEN, out);
+	return sha256_2(0x01, left, OFF_HASH_LEN, right, OFF_HASH_LEN, out);
 }
 
 /* The largest power of two smaller than n (n >= 2). */
@@ -48,25 +51,25 @@ split(size_t n)
 	return k;
 }
 
-void
+int
 off_merkle_root(const off_hash *leaves, size_t n, off_hash out)
 {
 	off_hash	l, r;
 	size_t		k;
+	int		ret;
 
-	if (n == 0) {
-		if (EVP_Digest("", 0, out, NULL, EVP_sha256(), NULL) != 1)
-			abort();
-		return;
-	}
+	if (n == 0)
+		return EVP_Digest("", 0, out, NULL, EVP_sha256(), NULL) == 1 ?
+		    0 : OFF_ERR_NOMEM;
 	if (n == 1) {
 		memcpy(out, leaves[0], OFF_HASH_LEN);
-		return;
+		return 0;
 	}
 	k = split(n);
-	off_merkle_root(leaves, k, l);
-	off_merkle_root(leaves + k, n - k, r);
-	off_merkle_node(l, r, out);
+	if ((ret = off_merkle_root(leaves, k, l)) != 0 ||
+	    (ret = off_merkle_root(leaves + k, n - k, r)) != 0)
+		return ret;
+	return off_merkle_node(l, r, out);
 }
 
 static int
@@ -91,13 +94,13 @@ path(const off_hash *leaves, size_t n, size_t m, off_hash *proof,
 		return 0;
 	k = split(n);
 	if (m < k) {
-		if ((ret = path(leaves, k, m, proof, len)) != 0)
+		if ((ret = path(leaves, k, m, proof, len)) != 0 ||
+		    (ret = off_merkle_root(leaves + k, n - k, h)) != 0)
 			return ret;
-		off_merkle_root(leaves + k, n - k, h);
 	} else {
-		if ((ret = path(leaves + k, n - k, m - k, proof, len)) != 0)
+		if ((ret = path(leaves + k, n - k, m - k, proof, len)) != 0 ||
+		    (ret = off_merkle_root(leaves, k, h)) != 0)
 			return ret;
-		off_merkle_root(leaves, k, h);
 	}
 	return push(proof, len, h);
 }
@@ -118,6 +121,7 @@ off_merkle_inclusion_verify(const off_hash leaf, size_t m, size_t n,
 {
 	off_hash	r;
 	size_t		fn, sn, i;
+	int		ret;
 
 	/* RFC 9162 section 2.1.3.2. */
 	if (m >= n)
@@ -129,13 +133,14 @@ off_merkle_inclusion_verify(const off_hash leaf, size_t m, size_t n,
 		if (sn == 0)
 			return OFF_ERR_AUTH;
 		if ((fn & 1) || fn == sn) {
-			off_merkle_node(proof[i], r, r);
+			if ((ret = off_merkle_node(proof[i], r, r)) != 0)
+				return ret;
 			while (!(fn & 1) && fn != 0) {
 				fn >>= 1;
 				sn >>= 1;
 			}
-		} else
-			off_merkle_node(r, proof[i], r);
+		} else if ((ret = off_merkle_node(r, proof[i], r)) != 0)
+			return ret;
 		fn >>= 1;
 		sn >>= 1;
 	}
@@ -155,19 +160,19 @@ subproof(const off_hash *leaves, size_t m, size_t n, int b, off_hash *proof,
 	if (m == n) {
 		if (b)
 			return 0;
-		off_merkle_root(leaves, n, h);
+		if ((ret = off_merkle_root(leaves, n, h)) != 0)
+			return ret;
 		return push(proof, len, h);
 	}
 	k = split(n);
 	if (m <= k) {
-		if ((ret = subproof(leaves, m, k, b, proof, len)) != 0)
+		if ((ret = subproof(leaves, m, k, b, proof, len)) != 0 ||
+		    (ret = off_merkle_root(leaves + k, n - k, h)) != 0)
 			return ret;
-		off_merkle_root(leaves + k, n - k, h);
 	} else {
 		if ((ret = subproof(leaves + k, m - k, n - k, 0, proof,
-		    len)) != 0)
+		    len)) != 0 || (ret = off_merkle_root(leaves, k, h)) != 0)
 			return ret;
-		off_merkle_root(leaves, k, h);
 	}
 	return push(proof, len, h);
 }
@@ -191,6 +196,7 @@ off_merkle_consistency_verify(size_t m, size_t n, const off_hash root_m,
 	off_hash	fr, sr;
 	const uint8_t	*first;
 	size_t		fn, sn, i = 0;
+	int		ret;
 
 	/* RFC 9162 section 2.1.4.2. */
 	if (m > n)
@@ -219,14 +225,15 @@ off_merkle_consistency_verify(size_t m, size_t n, const off_hash root_m,
 		if (sn == 0)
 			return OFF_ERR_AUTH;
 		if ((fn & 1) || fn == sn) {
-			off_merkle_node(proof[i], fr, fr);
-			off_merkle_node(proof[i], sr, sr);
+			if ((ret = off_merkle_node(proof[i], fr, fr)) != 0 ||
+			    (ret = off_merkle_node(proof[i], sr, sr)) != 0)
+				return ret;
 			while (!(fn & 1) && fn != 0) {
 				fn >>= 1;
 				sn >>= 1;
 			}
-		} else
-			off_merkle_node(sr, proof[i], sr);
+		} else if ((ret = off_merkle_node(sr, proof[i], sr)) != 0)
+			return ret;
 		fn >>= 1;
 		sn >>= 1;
 	}

@@ -11,13 +11,15 @@
 
 typedef uint8_t off_hash[OFF_HASH_LEN];
 
+/* Each hash needs memory: these return 0, or OFF_ERR_NOMEM, which the
+ * proofs and their checks return too (a failed check is OFF_ERR_AUTH). */
 /* SHA-256(0x00 || data). */
-void	off_merkle_leaf(const void *data, size_t len, off_hash out);
+int	off_merkle_leaf(const void *data, size_t len, off_hash out);
 /* SHA-256(0x01 || left || right). */
-void	off_merkle_node(const off_hash left, const off_hash right,
+int	off_merkle_node(const off_hash left, const off_hash right,
 	    off_hash out);
 /* The tree head of the first n leaf hashes; SHA-256("") when n = 0. */
-void	off_merkle_root(const off_hash *leaves, size_t n, off_hash out);
+int	off_merkle_root(const off_hash *leaves, size_t n, off_hash out);
 
 /* Audit path for leaf m of a tree of size n. */
 int	off_merkle_inclusion_proof(const off_hash *leaves, size_t n, size_t m,

@@ -466,6 +466,66 @@ off_kek_load(const char *path, struct off_err *err)
 	return pk;
 }
 
+/* A string member of the untrusted file, fit to print. */
+static void
+field(json_t *o, const char *key, char out[OFF_PACKAGE_FIELD_MAX])
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+	size_t		 i;
+
+	snprintf(out, OFF_PACKAGE_FIELD_MAX, "%s", s != NULL ? s : "?");
+	for (i = 0; out[i] != '\0'; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
+}
+
+int
+off_package_describe(const uint8_t *data, size_t len,
+    struct off_package_info *out, struct off_err *err)
+{
+	static const unsigned	 mods[] = { 256, 384, 512 };
+	json_t			*root, *h;
+	const char		*ct;
+	size_t			 i;
+
+	memset(out, 0, sizeof(*out));
+	out->len = len;
+	if (EVP_Digest(data, len, out->sha256, NULL, EVP_sha256(), NULL) != 1)
+		return off_err_crypto(err, _("cannot hash the package"));
+	if ((root = json_loadb((const char *)data, len, 0, NULL)) != NULL &&
+	    json_is_string(json_object_get(root, "ciphertext")) &&
+	    json_is_object(h = json_object_get(root, "header"))) {
+		out->azure = 1;
+		ct = json_string_value(json_object_get(root, "ciphertext"));
+		out->ciphertext = strlen(ct) * 3 / 4;
+		field(root, "schema_version", out->schema);
+		field(h, "kid", out->kid);
+		field(h, "alg", out->alg);
+		field(h, "enc", out->enc);
+		field(root, "generator", out->generator);
+	} else if (len >= 256 && len % 8 == 0) {
+		/* The KEK sizes a raw package of len bytes can come from. */
+		for (i = 0; i < 3; i++) {
+			if (len == mods[i])
+				out->layouts[out->nlayouts++].kek_bits =
+				    mods[i] * 8;
+			else if (len >= mods[i] + 24 &&
+			    (len - mods[i]) % 8 == 0) {
+				out->layouts[out->nlayouts].kek_bits =
+				    mods[i] * 8;
+				out->layouts[out->nlayouts++].wrapped =
+				    len - mods[i];
+			}
+		}
+	} else {
+		json_decref(root);
+		return off_err_set(err, OFF_ERR_FORMAT, NULL,
+		    _("not a transfer package"));
+	}
+	json_decref(root);
+	return 0;
+}
+
 void
 off_package_default_name(const char *format, const char *name, char *buf,
     size_t len)

@@ -52,6 +52,37 @@ void	off_package_free(struct off_package *pkg);
 void	off_package_default_name(const char *format, const char *name,
 	    char *buf, size_t len);
 
+/* What 'package inspect' shows of a transfer package, read from the
+ * untrusted file without decrypting anything. The strings are cut to
+ * OFF_PACKAGE_FIELD_MAX - 1 bytes with control characters replaced by
+ * '?' (they could fake lines of output), "?" when absent. */
+#define OFF_PACKAGE_FIELD_MAX	256
+
+struct off_package_layout {
+	unsigned	 kek_bits;	/* 2048, 3072 or 4096 */
+	size_t		 wrapped;	/* 0: RSA-OAEP alone, else the bytes
+					 * wrapped with AES-KWP */
+};
+
+struct off_package_info {
+	int		 azure;		/* azure-byok JSON; else raw */
+	char		 schema[OFF_PACKAGE_FIELD_MAX];
+	char		 kid[OFF_PACKAGE_FIELD_MAX];
+	char		 alg[OFF_PACKAGE_FIELD_MAX];
+	char		 enc[OFF_PACKAGE_FIELD_MAX];
+	char		 generator[OFF_PACKAGE_FIELD_MAX];
+	size_t		 ciphertext;	/* azure: about this many bytes */
+	struct off_package_layout layouts[3];	/* raw: the KEKs it fits */
+	size_t		 nlayouts;
+	size_t		 len;
+	uint8_t		 sha256[32];	/* of the whole file */
+};
+
+/* Describe the len bytes of a package file (azure-byok, or raw for
+ * aws-kms and gcp-kms); OFF_ERR_FORMAT when they are no package. */
+int	off_package_describe(const uint8_t *data, size_t len,
+	    struct off_package_info *out, struct off_err *err);
+
 /* RSA-AES-KEY-WRAP of material under kek with OAEP digest md
  * ("SHA1" or "SHA256"); the AES key is fresh and wiped. */
 int	off_rsa_aes_wrap(EVP_PKEY *kek, const char *md, const uint8_t *material,

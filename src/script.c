@@ -114,7 +114,17 @@ struct lint {
 	struct off_script_problems	*probs;
 	struct off_err			*err;
 	int				 failed;
+	int				 nomem;	/* no fault of the script */
 };
+
+/* Out of memory while checking: the problems that follow from it are
+ * not the script's, and only this is reported. */
+static void
+oom(struct lint *l)
+{
+	l->failed = 1;
+	l->nomem = 1;
+}
 
 static void
 problem(struct lint *l, int line, const char *fmt, ...)
@@ -342,12 +352,18 @@ off_param_check(const struct off_param *p, const char *value,
 	case OFF_PARAM_STRING:
 		if (p->pattern == NULL)
 			return 0;
-		if (regcomp(&re, p->pattern, REG_EXTENDED | REG_NOSUB) != 0)
-			return off_err_set(err, OFF_ERR_INVALID, NULL,
-			    _("%s: bad pattern"), p->id);
-		ok = regexec(&re, value, 0, NULL, 0) == 0;
+		if ((ok = regcomp(&re, p->pattern, REG_EXTENDED |
+		    REG_NOSUB)) != 0)
+			return ok == REG_ESPACE ? off_err_set(err,
+			    OFF_ERR_NOMEM, NULL, _("%s: out of memory to check "
+			    "the value"), p->id) : off_err_set(err,
+			    OFF_ERR_INVALID, NULL, _("%s: bad pattern"), p->id);
+		ok = regexec(&re, value, 0, NULL, 0);
 		regfree(&re);
-		return ok ? 0 : off_err_set(err, OFF_ERR_INVALID, NULL,
+		if (ok == REG_ESPACE)
+			return off_err_set(err, OFF_ERR_NOMEM, NULL, _("%s: out "
+			    "of memory to check the value"), p->id);
+		return ok == 0 ? 0 : off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("%s: \"%s\" does not match %s"), p->id, value,
 		    p->pattern);
 	case OFF_PARAM_CHOICE:
@@ -443,7 +459,7 @@ load_roles(struct lint *l, const config_setting_t *list)
 		return;
 	if ((s->roles = calloc((size_t)config_setting_length(list),
 	    sizeof(*s->roles))) == NULL) {
-		problem(l, 0, "%s", off_strerror(OFF_ERR_NOMEM));
+		oom(l);
 		return;
 	}
 	for (i = 0; i < config_setting_length(list); i++) {
@@ -499,7 +515,7 @@ load_params(struct lint *l, const config_setting_t *list)
 		return;
 	if ((s->params = calloc((size_t)config_setting_length(list),
 	    sizeof(*s->params))) == NULL) {
-		problem(l, 0, "%s", off_strerror(OFF_ERR_NOMEM));
+		oom(l);
 		return;
 	}
 	for (i = 0; i < config_setting_length(list); i++) {
@@ -559,8 +575,12 @@ load_params(struct lint *l, const config_setting_t *list)
 			problem(l, p->line, _("parameter %s: min is above max"),
 			    p->id);
 		if (p->pattern != NULL) {
-			if (regcomp(&re, p->pattern, REG_EXTENDED | REG_NOSUB) !=
-			    0)
+			int	rc = regcomp(&re, p->pattern, REG_EXTENDED |
+				    REG_NOSUB);
+
+			if (rc == REG_ESPACE)
+				oom(l);
+			else if (rc != 0)
 				problem(l, p->line, _("parameter %s: the "
 				    "pattern is not an extended regular "
 				    "expression"), p->id);
@@ -570,9 +590,14 @@ load_params(struct lint *l, const config_setting_t *list)
 		off_err_clear(&e);
 		if (p->def != NULL && t != OFF_PARAM_FILE &&
 		    t < sizeof(param_types) / sizeof(param_types[0]) &&
-		    off_param_check(p, p->def, &e) != 0)
-			problem(l, p->line, _("parameter %s: the default is not "
-			    "valid: %s"), p->id, e.detail);
+		    off_param_check(p, p->def, &e) != 0) {
+			if (e.code == OFF_ERR_NOMEM)
+				oom(l);
+			else
+				problem(l, p->line, _("parameter %s: the "
+				    "default is not valid: %s"), p->id,
+				    e.detail);
+		}
 		s->nparams++;
 	}
 }
@@ -694,8 +719,7 @@ load_step(struct lint *l, const config_setting_t *g, struct off_step *st)
 			if (num == NULL || (no = reallocarray(l->s->owned,
 			    l->s->nowned + 1, sizeof(*no))) == NULL) {
 				free(num);
-				problem(l, st->line, "%s",
-				    off_strerror(OFF_ERR_NOMEM));
+				oom(l);
 				return;
 			}
 			l->s->owned = no;
@@ -819,7 +843,7 @@ check_graph(struct lint *l)
 
 	if ((fwd = calloc(n, 1)) == NULL || (back = calloc(n, 1)) == NULL) {
 		free(fwd);
-		problem(l, 0, "%s", off_strerror(OFF_ERR_NOMEM));
+		oom(l);
 		return;
 	}
 	fwd[0] = 1;
@@ -942,7 +966,7 @@ off_script_load(const char *path, struct off_script **out,
 	}
 	if ((s->steps = calloc((size_t)config_setting_length(steps),
 	    sizeof(*s->steps))) == NULL) {
-		problem(&l, 0, "%s", off_strerror(OFF_ERR_NOMEM));
+		oom(&l);
 		goto done;
 	}
 	s->nsteps = (size_t)config_setting_length(steps);
@@ -965,6 +989,12 @@ off_script_load(const char *path, struct off_script **out,
 	}
 	check_graph(&l);
 done:
+	if (l.nomem) {
+		off_script_problems_free(probs);
+		off_script_free(&s);
+		return off_err_set(err, OFF_ERR_NOMEM, path, _("out of memory "
+		    "while reading the script"));
+	}
 	if (l.failed) {
 		off_script_free(&s);
 		return OFF_ERR_FORMAT;

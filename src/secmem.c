@@ -27,6 +27,18 @@ struct secmem_hdr {
 	size_t		pad;		/* keep user data 16-byte aligned */
 };
 
+/* See secmem.h: NULL except in tests. */
+static off_secmem_release_hook	release_hook;
+
+off_secmem_release_hook
+off_secmem_set_release_hook(off_secmem_release_hook fn)
+{
+	off_secmem_release_hook	old = release_hook;
+
+	release_hook = fn;
+	return old;
+}
+
 static size_t
 page_size(void)
 {
@@ -117,6 +129,8 @@ off_secfree(void *pp)
 	base = data - ps;
 	map_len = h->map_len;
 	off_wipe(data, map_len - 2 * ps);
+	if (release_hook != NULL)
+		release_hook(data, map_len - 2 * ps);
 	munlock(data, map_len - 2 * ps);
 	munmap(base, map_len);
 	*ptr = NULL;

@@ -12,7 +12,8 @@
 static int
 record(struct off_tfe *s, const char *type, json_t *data)
 {
-	return off_transcript_append(s->t, type, s->step, "", data, NULL);
+	return off_transcript_append_packed(s->t, type, s->step, "", data,
+	    NULL);
 }
 
 static void

@@ -189,8 +189,12 @@ off_tlog_parse(char *buf, size_t len, const char *path, struct off_tlog **out,
 			if ((ret = parse_entry(e, l->nentries - 1, path,
 			    err)) != 0)
 				goto fail;
-			off_merkle_leaf(e->raw, e->rawlen,
-			    l->leaves[l->nentries - 1]);
+			if ((ret = off_merkle_leaf(e->raw, e->rawlen,
+			    l->leaves[l->nentries - 1])) != 0) {
+				off_err_set(err, ret, path, _("cannot hash "
+				    "the transcript"));
+				goto fail;
+			}
 		}
 	}
 	l->nlines = lineno;
@@ -502,6 +506,7 @@ check_checkpoint(struct vstate *v, const struct off_tlog *l,
 	uint64_t	 size;
 	off_hash	 root, proof[OFF_MERKLE_PROOF_MAX];
 	size_t		 plen;
+	int		 ret;
 
 	if (v->nseg == 0)
 		return bad(v, c->line, OFF_ERR_FORMAT,
@@ -542,7 +547,8 @@ check_checkpoint(struct vstate *v, const struct off_tlog *l,
 		return bad(v, c->line, OFF_ERR_AUTH,
 		    _("the checkpoint covers %" PRIu64 " entries, not the "
 		    "%zu before it"), c->size, before);
-	off_merkle_root(l->leaves, before, root);
+	if ((ret = off_merkle_root(l->leaves, before, root)) != 0)
+		return bad(v, c->line, ret, _("cannot hash the transcript"));
 	if (memcmp(root, c->root, OFF_HASH_LEN) != 0)
 		return bad(v, c->line, OFF_ERR_AUTH,
 		    _("the entries before this checkpoint were changed"));
@@ -551,12 +557,14 @@ check_checkpoint(struct vstate *v, const struct off_tlog *l,
 		    _("the checkpoint is not signed by this segment's "
 		    "ceremony key"));
 	/* Consistent with the one before, as a monitor would check. */
-	if (v->have_prev && (off_merkle_consistency_proof(l->leaves,
-	    v->prev_size, before, proof, &plen) != 0 ||
-	    off_merkle_consistency_verify(v->prev_size, before, v->prev_root,
-	    root, proof, plen) != 0))
-		return bad(v, c->line, OFF_ERR_AUTH,
-		    _("the checkpoint is not consistent with the one before"));
+	if (v->have_prev && ((ret = off_merkle_consistency_proof(l->leaves,
+	    v->prev_size, before, proof, &plen)) != 0 ||
+	    (ret = off_merkle_consistency_verify(v->prev_size, before,
+	    v->prev_root, root, proof, plen)) != 0))
+		return bad(v, c->line, ret == OFF_ERR_NOMEM ? ret :
+		    OFF_ERR_AUTH, ret == OFF_ERR_NOMEM ? _("cannot hash the "
+		    "transcript") : _("the checkpoint is not consistent with "
+		    "the one before"));
 	memcpy(v->prev_root, root, OFF_HASH_LEN);
 	v->prev_size = before;
 	v->have_prev = 1;

@@ -44,12 +44,15 @@ struct off_transcript {
 	size_t		 last_size;
 	int		 sealed;
 	int		 failed;	/* a write failed: refuse to go on */
+	char		*pending;	/* being created: the lines so far */
+	size_t		 plen;
 };
 
 static const char *const entry_types[] = { OFF_T_STARTED, OFF_T_STEP_BEGUN,
     OFF_T_STEP_ENDED, OFF_T_PROMPT, OFF_T_CARD_IN, OFF_T_CARD_OUT,
     OFF_T_OFFICER, OFF_T_PARAMETER, OFF_T_RESULT, OFF_T_FILE,
-    OFF_T_EXCEPTION, OFF_T_WITNESS, OFF_T_SEALED, OFF_T_RESUMED, NULL };
+    OFF_T_EXCEPTION, OFF_T_WITNESS, OFF_T_SEALED, OFF_T_RESUMED,
+    OFF_T_ACTION_BEGUN, NULL };
 
 int
 off_transcript_type_ok(const char *type)
@@ -112,6 +115,17 @@ write_line(struct off_transcript *t, const char *line, size_t len,
 	if (len > OFF_TRANSCRIPT_LINE_MAX)
 		return off_err_set(err, OFF_ERR_TOO_LARGE, t->path,
 		    _("transcript entry too long"));
+	if (t->fd == -1) {
+		/* Being created: the file appears whole with its first
+		 * checkpoint (off_transcript_create). */
+		if ((buf = realloc(t->pending, t->plen + len + 1)) == NULL)
+			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		memcpy(buf + t->plen, line, len);
+		buf[t->plen + len] = '\n';
+		t->pending = buf;
+		t->plen += len + 1;
+		return 0;
+	}
 	if ((buf = malloc(len + 1)) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	memcpy(buf, line, len);
@@ -139,9 +153,18 @@ write_line(struct off_transcript *t, const char *line, size_t len,
 	return 0;
 }
 
-int
-off_transcript_append(struct off_transcript *t, const char *type,
-    const char *step, const char *actor, json_t *data, struct off_err *err)
+/* An entry could not be made: the transcript takes no more. */
+static int
+lost(struct off_transcript *t, int code, struct off_err *err)
+{
+	t->failed = 1;
+	return off_err_set(err, code, t->path, _("cannot record a transcript "
+	    "entry: %s; stop and resume the ceremony"), off_strerror(code));
+}
+
+static int
+append_entry(struct off_transcript *t, const char *type, const char *step,
+    const char *actor, json_t *data, int packed, struct off_err *err)
 {
 	char		 now[21], *line = NULL;
 	json_t		*e;
@@ -158,6 +181,13 @@ off_transcript_append(struct off_transcript *t, const char *type,
 		return off_err_set(err, OFF_ERR_INTERNAL, NULL,
 		    "unknown entry type %s", type);
 	}
+	/* No data from json_pack is a failure: an entry that cannot be
+	 * written whole is not written, and, as after a failed write,
+	 * nothing after it either. */
+	if (data == NULL && packed)
+		return lost(t, OFF_ERR_NOMEM, err);
+	if (data == NULL && (data = json_object()) == NULL)
+		return lost(t, OFF_ERR_NOMEM, err);
 	off_utc_now(now);
 	e = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}",
 	    "seq", (json_int_t)t->n,
@@ -165,11 +195,11 @@ off_transcript_append(struct off_transcript *t, const char *type,
 	    "type", type,
 	    "step", step != NULL ? step : "",
 	    "actor", actor != NULL ? actor : "",
-	    "data", data != NULL ? data : json_object());
+	    "data", data);
 	if (e == NULL || (line = json_dumps(e, JSON_COMPACT |
 	    JSON_PRESERVE_ORDER)) == NULL) {
 		json_decref(e);
-		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		return lost(t, OFF_ERR_NOMEM, err);
 	}
 	json_decref(e);
 	if (t->n == t->cap) {
@@ -177,17 +207,35 @@ off_transcript_append(struct off_transcript *t, const char *type,
 
 		if ((nl = reallocarray(t->leaves, cap, sizeof(*nl))) == NULL) {
 			free(line);
-			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+			return lost(t, OFF_ERR_NOMEM, err);
 		}
 		t->leaves = nl;
 		t->cap = cap;
 	}
-	if ((ret = write_line(t, line, strlen(line), err)) == 0) {
-		off_merkle_leaf(line, strlen(line), t->leaves[t->n]);
-		t->n++;
+	/* Hashed before it is written: what is on disk is in the tree. */
+	if ((ret = off_merkle_leaf(line, strlen(line), t->leaves[t->n])) !=
+	    0) {
+		free(line);
+		return lost(t, ret, err);
 	}
+	if ((ret = write_line(t, line, strlen(line), err)) == 0)
+		t->n++;
 	free(line);
 	return ret;
+}
+
+int
+off_transcript_append(struct off_transcript *t, const char *type,
+    const char *step, const char *actor, json_t *data, struct off_err *err)
+{
+	return append_entry(t, type, step, actor, data, 0, err);
+}
+
+int
+off_transcript_append_packed(struct off_transcript *t, const char *type,
+    const char *step, const char *actor, json_t *data, struct off_err *err)
+{
+	return append_entry(t, type, step, actor, data, 1, err);
 }
 
 int
@@ -201,7 +249,12 @@ off_transcript_checkpoint(struct off_transcript *t, struct off_err *err)
 	if (t->key == NULL)
 		return off_err_set(err, OFF_ERR_INVALID, t->path,
 		    _("the ceremony key is gone; the transcript is closed"));
-	off_merkle_root(t->leaves, t->n, root);
+	/* One that would cover nothing new is not made. */
+	if (t->ncps > 0 && t->n == t->last_size)
+		return 0;
+	if ((ret = off_merkle_root(t->leaves, t->n, root)) != 0)
+		return off_err_set(err, ret, t->path, _("cannot hash the "
+		    "transcript"));
 	if ((ret = off_checkpoint_text(t->origin, t->n, root, body,
 	    sizeof(body))) != 0)
 		return off_err_set(err, ret, NULL, NULL);
@@ -287,35 +340,21 @@ new_key(struct off_transcript *t, struct off_err *err)
 	    &t->vkey, err);
 }
 
+/* Open an existing transcript to append to it. */
 static int
-open_file(struct off_transcript *t, const char *path, int create,
-    struct off_err *err)
+open_file(struct off_transcript *t, const char *path, struct off_err *err)
 {
-	char	dir[PATH_MAX], *slash;
 	int	fd;
 
-	if (snprintf(t->path, sizeof(t->path), "%s", path) >=
-	    (int)sizeof(t->path))
+	if (path != t->path && snprintf(t->path, sizeof(t->path), "%s",
+	    path) >= (int)sizeof(t->path))
 		return off_err_set(err, OFF_ERR_TOO_LARGE, path,
 		    _("path too long"));
-	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW |
-	    (create ? O_CREAT | O_EXCL : 0), 0600);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1)
-		return off_err_errno(err, errno == EEXIST ? OFF_ERR_EXISTS :
-		    OFF_ERR_IO, errno, path, _("cannot open the transcript"));
+		return off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot open the transcript"));
 	t->fd = fd;
-	if (create) {
-		/* The new name must survive a crash too. */
-		snprintf(dir, sizeof(dir), "%s", path);
-		if ((slash = strrchr(dir, '/')) != NULL) {
-			*slash = '\0';
-			if ((fd = open(*dir ? dir : "/", O_RDONLY |
-			    O_DIRECTORY)) != -1) {
-				(void)fsync(fd);
-				close(fd);
-			}
-		}
-	}
 	return 0;
 }
 
@@ -327,6 +366,23 @@ transcript_new(void)
 	if (t != NULL)
 		t->fd = -1;
 	return t;
+}
+
+/* The file of a transcript being created: its lines so far, whole. */
+static int
+commit(struct off_transcript *t, struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = off_file_write(t->path, t->pending, t->plen,
+	    OFF_WRITE_NOREPLACE, err)) != 0)
+		return ret;
+	free(t->pending);
+	t->pending = NULL;
+	t->plen = 0;
+	if ((ret = open_file(t, t->path, err)) != 0)
+		(void)off_file_remove(t->path, NULL);
+	return ret;
 }
 
 int
@@ -356,8 +412,15 @@ off_transcript_create(const char *path, const struct off_transcript_params *p,
 	if (p->world != NULL &&
 	    (ret = binding(t, p->world, p->kmdata, &bind, err)) != 0)
 		goto fail;
-	if ((ret = open_file(t, path, 1, err)) != 0) {
+	/* The first entry and checkpoint go to t->pending; the file then
+	 * appears whole (temporary file, fsync, rename, fsync of the
+	 * directory), so that no crash leaves a transcript without a
+	 * checkpoint, which could be neither verified nor resumed. */
+	if (snprintf(t->path, sizeof(t->path), "%s", path) >=
+	    (int)sizeof(t->path)) {
 		json_decref(bind);
+		ret = off_err_set(err, OFF_ERR_TOO_LARGE, path,
+		    _("path too long"));
 		goto fail;
 	}
 	off_vkey_format(&t->vkey, vk, sizeof(vk));
@@ -373,18 +436,30 @@ off_transcript_create(const char *path, const struct off_transcript_params *p,
 	    "binding", bind);
 	if (data == NULL) {
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-		goto unlink;
+		goto fail;
 	}
 	if ((ret = off_transcript_append(t, OFF_T_STARTED, "", p->actor, data,
-	    err)) != 0 || (ret = off_transcript_checkpoint(t, err)) != 0)
-		goto unlink;
+	    err)) != 0 || (ret = off_transcript_checkpoint(t, err)) != 0 ||
+	    (!p->deferred && (ret = commit(t, err)) != 0))
+		goto fail;
 	*out = t;
 	return 0;
-unlink:
-	(void)unlink(path);
 fail:
 	off_transcript_close(&t);
 	return ret;
+}
+
+int
+off_transcript_commit(struct off_transcript *t, struct off_err *err)
+{
+	int	ret;
+
+	if (t->fd != -1)
+		return off_err_set(err, OFF_ERR_INTERNAL, t->path,
+		    "the transcript is already written");
+	if ((ret = off_transcript_checkpoint(t, err)) != 0)
+		return ret;
+	return commit(t, err);
 }
 
 int
@@ -396,7 +471,7 @@ off_transcript_bind(struct off_transcript *t, const struct off_world *w,
 
 	if ((ret = binding(t, w, kmdata, &bind, err)) != 0)
 		return ret;
-	return off_transcript_append(t, OFF_T_RESULT, step, "",
+	return off_transcript_append_packed(t, OFF_T_RESULT, step, "",
 	    json_pack("{s:s, s:o}", "action", "bind-world", "binding", bind),
 	    err);
 }
@@ -423,7 +498,7 @@ off_transcript_file(struct off_transcript *t, const char *step,
 	if (realpath(path, abs) == NULL)
 		return off_err_errno(err, OFF_ERR_IO, errno, path,
 		    _("cannot resolve the path"));
-	return off_transcript_append(t, OFF_T_FILE, step, actor,
+	return off_transcript_append_packed(t, OFF_T_FILE, step, actor,
 	    json_pack("{s:s, s:s, s:I}", "path", abs, "sha256", hex,
 	    "size", (json_int_t)len), err);
 }
@@ -435,12 +510,17 @@ off_transcript_seal(struct off_transcript *t, const char *actor,
 	int	ret;
 
 	/* The counts let a verifier notice a checkpoint line taken out. */
-	if ((ret = off_transcript_append(t, OFF_T_SEALED, "", actor,
+	if ((ret = off_transcript_append_packed(t, OFF_T_SEALED, "", actor,
 	    json_pack("{s:I, s:I}", "entries", (json_int_t)t->n + 1,
-	    "checkpoints", (json_int_t)t->ncps), err)) != 0 ||
-	    (ret = off_transcript_checkpoint(t, err)) != 0)
+	    "checkpoints", (json_int_t)t->ncps), err)) != 0)
 		return ret;
-	off_merkle_root(t->leaves, t->n, root);
+	/* Nothing may follow a seal but its checkpoint: without it, the
+	 * transcript takes no more, and a resume voids the seal. */
+	if ((ret = off_transcript_checkpoint(t, err)) != 0) {
+		t->failed = 1;
+		return ret;
+	}
+	memcpy(root, t->last_root, OFF_HASH_LEN);
 	t->sealed = 1;
 	/* Nothing more will ever be signed with this key. */
 	EVP_PKEY_free(t->key);
@@ -458,6 +538,7 @@ off_transcript_close(struct off_transcript **tp)
 	EVP_PKEY_free(t->key);
 	if (t->fd != -1)
 		close(t->fd);
+	free(t->pending);
 	free(t->leaves);
 	free(t);
 	*tp = NULL;
@@ -522,7 +603,7 @@ off_transcript_resume(const char *path, const struct off_world *w,
 	t->cap = log->nentries + 64;
 	if ((ret = new_key(t, err)) != 0 ||
 	    (w != NULL && (ret = binding(t, w, kmdata, &bind, err)) != 0) ||
-	    (ret = open_file(t, path, 0, err)) != 0)
+	    (ret = open_file(t, path, err)) != 0)
 		goto out;
 	/* A line cut short by the crash was never acted on: drop it. */
 	if (log->tail > 0 && (ftruncate(t->fd, (off_t)log->complete) != 0 ||
@@ -542,7 +623,7 @@ off_transcript_resume(const char *path, const struct off_world *w,
 	    "discarded_bytes", (json_int_t)log->tail,
 	    "binding", bind);
 	bind = NULL;
-	if ((ret = off_transcript_append(t, OFF_T_RESUMED, "", "", data,
+	if ((ret = off_transcript_append_packed(t, OFF_T_RESUMED, "", "", data,
 	    err)) != 0 || (ret = off_transcript_checkpoint(t, err)) != 0)
 		goto out;
 	*out = t;
@@ -716,7 +797,7 @@ off_transcript_record(const char *kmdata, const struct off_world *w,
 	    (ret = off_transcript_create(where, &p, &t, err)) != 0)
 		goto out;
 	json_object_foreach(params, key, v)
-		if ((ret = off_transcript_append(t, OFF_T_PARAMETER, ceremony,
+		if ((ret = off_transcript_append_packed(t, OFF_T_PARAMETER, ceremony,
 		    actor, json_pack("{s:s, s:O}", "name", key, "value", v),
 		    err)) != 0)
 			goto out;
@@ -733,7 +814,7 @@ off_transcript_record(const char *kmdata, const struct off_world *w,
 		if ((ret = off_transcript_file(t, ceremony, actor, files[i],
 		    err)) != 0)
 			goto out;
-	if ((ret = off_transcript_append(t, OFF_T_STEP_ENDED, ceremony, actor,
+	if ((ret = off_transcript_append_packed(t, OFF_T_STEP_ENDED, ceremony, actor,
 	    json_pack("{s:s}", "result", error == NULL ? "done" : "failed"),
 	    err)) != 0 ||
 	    (ret = off_transcript_checkpoint(t, err)) != 0 ||

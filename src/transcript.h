@@ -40,6 +40,7 @@ struct off_world;
 #define OFF_T_WITNESS		"witness-acknowledged"
 #define OFF_T_SEALED		"ceremony-sealed"
 #define OFF_T_RESUMED		"segment-resumed"
+#define OFF_T_ACTION_BEGUN	"action-begun"
 
 /* 0 when type is one of the entry types above. */
 int	off_transcript_type_ok(const char *type);
@@ -53,6 +54,10 @@ struct off_transcript_params {
 	 * module's signature over the ceremony key. */
 	const struct off_world	*world;
 	const char		*kmdata;
+	/* Set: the file is not written yet; the caller appends the
+	 * entries that must be there from the start, then calls
+	 * off_transcript_commit. */
+	int			 deferred;
 };
 
 /* A new path KMDATA/transcripts/<UTC time>-<ceremony>[-N].transcript
@@ -76,10 +81,17 @@ int	off_transcript_create(const char *path,
 int	off_transcript_resume(const char *path, const struct off_world *w,
 	    const char *kmdata, struct off_transcript **t,
 	    struct off_err *err);
-/* Append an entry; data (may be NULL) is stolen. */
+/* A deferred transcript's checkpoint, then its file, whole. */
+int	off_transcript_commit(struct off_transcript *t, struct off_err *err);
+/* Append an entry; data (may be NULL: empty) is stolen. */
 int	off_transcript_append(struct off_transcript *t, const char *type,
 	    const char *step, const char *actor, json_t *data,
 	    struct off_err *err);
+/* The same for data straight from json_pack: NULL is its failure, and
+ * then nothing is written and the transcript takes no more entries. */
+int	off_transcript_append_packed(struct off_transcript *t,
+	    const char *type, const char *step, const char *actor,
+	    json_t *data, struct off_err *err);
 /* A file-written entry with the file's SHA-256. */
 int	off_transcript_file(struct off_transcript *t, const char *step,
 	    const char *actor, const char *path, struct off_err *err);

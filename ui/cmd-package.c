@@ -189,53 +189,14 @@ done:
 	return ret;
 }
 
-/* A member of the untrusted file, fit to print: control characters
- * could fake lines of output. */
-static const char *
-jstr(json_t *o, const char *key)
-{
-	static char	 buf[4][256];
-	static int	 n;
-	const char	*s = json_string_value(json_object_get(o, key));
-	char		*b = buf[n++ % 4];
-	size_t		 i;
-
-	if (s == NULL)
-		return "?";
-	snprintf(b, sizeof(buf[0]), "%s", s);
-	for (i = 0; b[i] != '\0'; i++)
-		if ((unsigned char)b[i] < 0x20 || b[i] == 0x7f)
-			b[i] = '?';
-	return b;
-}
-
-/* The KEK sizes a raw package of len bytes can come from. */
-static void
-raw_layouts(size_t len)
-{
-	static const size_t	mods[] = { 256, 384, 512 };
-	size_t			i;
-
-	for (i = 0; i < 3; i++) {
-		if (len == mods[i])
-			printf(_("  could be  RSA-OAEP alone under an RSA %zu "
-			    "KEK\n"), mods[i] * 8);
-		else if (len >= mods[i] + 24 && (len - mods[i]) % 8 == 0)
-			printf(_("  could be  RSA-AES key wrap under an RSA %zu "
-			    "KEK (%zu wrapped bytes)\n"), mods[i] * 8,
-			    len - mods[i]);
-	}
-}
-
 static int
 package_inspect(const struct cmd_entry *e, int argc, char **argv)
 {
-	struct off_err	 err;
-	json_t		*root, *h;
-	char		*data = NULL;
-	uint8_t		 sha[32];
-	size_t		 len, ctlen;
-	const char	*ct;
+	struct off_package_info	 info;
+	struct off_err		 err;
+	char			*data = NULL;
+	size_t			 len, i;
+	int			 ret;
 
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0))
@@ -247,34 +208,38 @@ package_inspect(const struct cmd_entry *e, int argc, char **argv)
 	off_err_clear(&err);
 	if (off_file_read(argv[1], 1024 * 1024, &data, &len, &err) != 0)
 		return cmd_fail(&err);
-	EVP_Digest(data, len, sha, NULL, EVP_sha256(), NULL);
-	if ((root = json_loadb(data, len, 0, NULL)) != NULL &&
-	    json_is_string(json_object_get(root, "ciphertext")) &&
-	    json_is_object(h = json_object_get(root, "header"))) {
-		ct = json_string_value(json_object_get(root, "ciphertext"));
-		ctlen = strlen(ct) * 3 / 4;
+	ret = off_package_describe((const uint8_t *)data, len, &info, &err);
+	free(data);
+	if (ret == OFF_ERR_FORMAT) {
+		fprintf(stderr, _("officiant: %s: not a transfer package\n"),
+		    argv[1]);
+		return EXIT_BADFILE;
+	}
+	if (ret != 0)
+		return cmd_fail(&err);
+	if (info.azure)
 		printf(_("Format       azure-byok (schema %s)\n"
 		    "KEK id       %s\n"
 		    "algorithm    %s / %s\n"
 		    "ciphertext   about %zu bytes\n"
 		    "generator    %s\n"),
-		    jstr(root, "schema_version"), jstr(h, "kid"),
-		    jstr(h, "alg"), jstr(h, "enc"), ctlen,
-		    jstr(root, "generator"));
-	} else if (len >= 256 && len % 8 == 0) {
+		    info.schema, info.kid, info.alg, info.enc, info.ciphertext,
+		    info.generator);
+	else {
 		printf(_("Format       raw (aws-kms or gcp-kms)\n"));
-		raw_layouts(len);
-	} else {
-		json_decref(root);
-		free(data);
-		fprintf(stderr, _("officiant: %s: not a transfer package\n"),
-		    argv[1]);
-		return EXIT_BADFILE;
+		for (i = 0; i < info.nlayouts; i++)
+			if (info.layouts[i].wrapped == 0)
+				printf(_("  could be  RSA-OAEP alone under an RSA "
+				    "%zu KEK\n"),
+				    (size_t)info.layouts[i].kek_bits);
+			else
+				printf(_("  could be  RSA-AES key wrap under an RSA "
+				    "%zu KEK (%zu wrapped bytes)\n"),
+				    (size_t)info.layouts[i].kek_bits,
+				    info.layouts[i].wrapped);
 	}
-	printf(_("size         %zu bytes\n"), len);
-	print_hash(_("SHA-256     "), sha);
-	json_decref(root);
-	free(data);
+	printf(_("size         %zu bytes\n"), info.len);
+	print_hash(_("SHA-256     "), info.sha256);
 	return EXIT_OK;
 }
 

@@ -66,6 +66,7 @@ ENTRY_TYPES = {
     "prompt-shown", "card-inserted", "card-removed", "parameter-set",
     "action-result", "file-written", "ceremony-sealed",
     "officer-authenticated", "exception-recorded", "witness-acknowledged",
+    "action-begun",
 }
 ENTRY_MEMBERS = ("seq", "time", "type", "step", "actor", "data")
 
