@@ -33,6 +33,29 @@
 
 #define SCRIPT_SUFFIX	".ceremony"
 
+/* The same directory named twice (the build tree's ceremony/ and
+ * $OFFICIANT_CEREMONY_DIR, say) is looked in once. */
+static size_t
+dedupe_dirs(char dirs[][PATH_MAX], size_t nd)
+{
+	char	real[4][PATH_MAX];
+	size_t	i, j, out = 0;
+
+	for (i = 0; i < nd && i < 4; i++) {
+		if (realpath(dirs[i], real[i]) == NULL)
+			snprintf(real[i], PATH_MAX, "%s", dirs[i]);
+		for (j = 0; j < i; j++)
+			if (strcmp(real[i], real[j]) == 0)
+				break;
+		if (j == i) {
+			if (out != i)
+				memcpy(dirs[out], dirs[i], PATH_MAX);
+			out++;
+		}
+	}
+	return out;
+}
+
 /* Where built-in ceremonies are looked for, in order. */
 static size_t
 script_dirs(char dirs[][PATH_MAX], size_t max)
@@ -55,7 +78,7 @@ script_dirs(char dirs[][PATH_MAX], size_t max)
 	}
 	if (nd < max)
 		snprintf(dirs[nd++], PATH_MAX, "%s", CEREMONYDIR);
-	return nd;
+	return dedupe_dirs(dirs, nd);
 }
 
 /* A script named by path, or by the id of a built-in ceremony. */
