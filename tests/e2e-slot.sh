@@ -7,12 +7,18 @@
 K=$T/kmdata; S=$T/slot
 mkdir -p "$S" "$T/out-cards"
 
+# put FILE SLOTFILE: a card arrives whole, as a stick does; a half-copied
+# file is no card (the slot would refuse it under a busy machine).
+put() {
+	cp "$1" "$T/put.tmp" && mv "$T/put.tmp" "$2"
+}
+
 # wait_for FILE TEXT COUNT: until TEXT appears COUNT times in FILE.
 wait_for() {
 	n=0
 	while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "$3" ]; do
 		n=$((n + 1))
-		if [ $n -gt 300 ]; then
+		if [ $n -gt 900 ]; then
 			fail "timed out waiting for '$2' x$3 in $1"
 			cat "$1" >&2
 			return 1
@@ -32,7 +38,7 @@ timeout 120 "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --slot "$S" --k
     <"$T/in" >"$T/create.out" 2>"$T/create.err" &
 pid=$!
 wait_for "$T/create.out" "Insert a blank card for card 1" 1
-cp "$(ls "$T"/other/*-1.card)" "$S/stick.card"
+put "$(ls "$T"/other/*-1.card)" "$S/stick.card"
 wait_for "$T/create.out" "Card refused" 1
 expect_in "$T/create.out" "give --erase" "foreign card refusal says what to do"
 wait_for "$T/create.out" "Remove the card" 1
@@ -54,7 +60,8 @@ printf 'y\n5555\n5555\n6666\n6666\n' >"$T/in3"
 timeout 120 "$OFFICIANT" world create --quorum 2/2 --kmdata "$T/k3" --slot "$S" --kdf-cost 12 \
     --erase <"$T/in3" >"$T/erase.out" 2>"$T/erase.err" &
 pid=$!
-cp "$T/out-cards/card3.card" "$S/old.card"
+# Whole at once, as a stick is: a half-copied file is no card.
+put "$T/out-cards/card3.card" "$S/old.card"
 wait_for "$T/erase.out" "Remove the card" 1
 mv "$S/old.card" "$T/erased.card"
 : >"$S/blank.card"
@@ -68,8 +75,8 @@ expect 0 "erased card inspect" -- "$OFFICIANT" card inspect "$T/erased.card"
 expect_in "$T/out" "1 of 2" "erased card rewritten for the new world"
 
 # Two cards in one slot is an error, not a guess.
-cp "$T/out-cards/card1.card" "$S/a.card"
-cp "$T/out-cards/card2.card" "$S/b.card"
+put "$T/out-cards/card1.card" "$S/a.card"
+put "$T/out-cards/card2.card" "$S/b.card"
 expect 1 "two cards in the slot" -- "$OFFICIANT" card inspect --slot "$S"
 expect_in "$T/err" "remove all but one" "two cards explained"
 rm -f "$S"/*.card
@@ -82,7 +89,7 @@ timeout 120 "$OFFICIANT" world restore --kmdata "$T/k2" --slot "$S" "$T/bak" \
 pid=$!
 for i in 3 1; do
 	wait_for "$T/restore.out" "Insert a card of world" 1 || break
-	cp "$T/out-cards/card$i.card" "$S/card.card"
+	put "$T/out-cards/card$i.card" "$S/card.card"
 	wait_for "$T/restore.out" "Card $i accepted" 1 || break
 	rm "$S/card.card"
 done
