@@ -284,6 +284,8 @@ fail:
 	return ret;
 }
 
+static int	record_presets(struct off_engine *, struct off_err *);
+
 int
 off_engine_start(const struct off_script *s, const struct off_engine_opts *o,
     struct off_engine **out, struct off_err *err)
@@ -303,8 +305,9 @@ off_engine_start(const struct off_script *s, const struct off_engine_opts *o,
 	tp.training = o->training;
 	tp.world = e->world;
 	tp.kmdata = o->kmdata;
-	/* The file appears with the script on record: a transcript that
-	 * does not say what it runs could not be resumed. */
+	/* The file appears with the script and the parameters given up
+	 * front on record: a transcript that does not say what it runs
+	 * could not be resumed, nor one that lacks them. */
 	tp.deferred = 1;
 	off_hex(s->sha256, 32, hex);
 	if ((ret = off_transcript_new_path(o->kmdata, s->id, e->path,
@@ -313,6 +316,7 @@ off_engine_start(const struct off_script *s, const struct off_engine_opts *o,
 	    (ret = append(e, OFF_T_PARAMETER, json_pack("{s:s, s:s, s:s, s:i}",
 	    "name", "script", "value", s->path, "sha256", hex, "version",
 	    (int)s->version), err)) != 0 ||
+	    (ret = record_presets(e, err)) != 0 ||
 	    (ret = off_transcript_commit(e->t, err)) != 0)
 		goto fail;
 	e->phase = PH_PARAMS;
@@ -435,9 +439,10 @@ before_run(struct off_engine *e, const struct off_action *a,
 	json_t		*prev = e->intent, *removed = NULL;
 	const char	*ppath;
 	char		 out[PATH_MAX], rel[PATH_MAX], hex[65];
+	char		 why[OFF_ERR_DETAIL_MAX];
 	uint8_t		 h[32];
 	uint64_t	 size;
-	int		 ret;
+	int		 left, ret;
 
 	e->intent = NULL;
 	*adopted = 0;
@@ -447,41 +452,38 @@ before_run(struct off_engine *e, const struct off_action *a,
 		return 0;
 	}
 	ppath = json_string_value(json_object_get(prev, "output"));
-	if (ppath != NULL && strcmp(ppath, out) == 0 &&
+	left = ppath != NULL && strcmp(ppath, out) == 0 &&
 	    json_equal(json_object_get(prev, "args"), c->args) &&
-	    access(out, F_OK) == 0) {
-		json_decref(prev);
-		if (off_action_adoptable(a)) {
-			if ((*r = off_action_adopt(a, c, out, aerr)) == 0)
-				*adopted = 1;
-			else
-				off_err_set(aerr, aerr->code, out, _("the "
-				    "interrupted run of this step left this "
-				    "file, but it is not what the step makes: "
-				    "%s; see to it, then try again"),
-				    aerr->detail);
+	    access(out, F_OK) == 0;
+	json_decref(prev);
+	if (left && off_action_adoptable(a)) {
+		if ((*r = off_action_adopt(a, c, out, aerr)) == 0) {
+			*adopted = 1;
 			return 0;
 		}
-		/* Made again, with what went on record. */
-		if (off_file_sha256(out, h, &size, aerr) != 0 ||
-		    off_file_remove(out, aerr) != 0) {
-			*r = aerr->code;
-			return 0;
-		}
-		off_hex(h, sizeof(h), hex);
-		removed = json_pack("{s:s, s:I}", "sha256", hex, "size",
-		    (json_int_t)size);
-		if (removed == NULL)
-			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-	} else
-		json_decref(prev);
-	/* There already: the action will refuse to overwrite it. */
-	if (removed == NULL && access(out, F_OK) == 0)
+		snprintf(why, sizeof(why), "%s", aerr->detail);
+		off_err_set(aerr, *r, out, _("the interrupted run of this step "
+		    "left this file, but it is not what the step makes: %s; "
+		    "see to it, then try again"), why);
 		return 0;
-	ret = append(e, OFF_T_ACTION_BEGUN, json_pack("{s:s, s:O, s:s, s:o*}",
-	    "action", a->name, "args", c->args, "output", out, "removed",
-	    removed), err);
-	return ret;
+	}
+	if (left) {
+		/* Made again; what is removed is on record first. */
+		if ((*r = off_file_sha256(out, h, &size, aerr)) != 0)
+			return 0;
+		off_hex(h, sizeof(h), hex);
+		if ((removed = json_pack("{s:s, s:I}", "sha256", hex, "size",
+		    (json_int_t)size)) == NULL)
+			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	} else if (access(out, F_OK) == 0)
+		return 0;	/* there already: the action will refuse */
+	if ((ret = append(e, OFF_T_ACTION_BEGUN, json_pack("{s:s, s:O, s:s, "
+	    "s:o*}", "action", a->name, "args", c->args, "output", out,
+	    "removed", removed), err)) != 0)
+		return ret;
+	if (left)
+		*r = off_file_remove(out, aerr);
+	return 0;
 }
 
 static int
@@ -860,7 +862,8 @@ holder_pin(void *arg, const struct off_pin_request *req, char *buf,
 	if ((ret = identify(e, role, otp, 0, &who, &why, &err)) != 0)
 		return ret;
 	if (who == NULL) {
-		off_fe_notice(&e->sfe, OFF_NOTICE_ERROR, "%s", why.detail);
+		off_err_format(&why, e->failure, sizeof(e->failure));
+		off_fe_notice(&e->sfe, OFF_NOTICE_ERROR, "%s", e->failure);
 		return OFF_ERR_DENIED;
 	}
 	json_object_foreach(e->holders, key, v)
@@ -1150,8 +1153,10 @@ begin_step(struct off_engine *e, struct off_err *err)
 	return off_err_set(err, OFF_ERR_INTERNAL, NULL, NULL);
 }
 
+/* What was given up front goes on record before anything is asked, so
+ * that a resume after a crash needs none of it again. */
 static int
-next_param(struct off_engine *e, struct off_err *err)
+record_presets(struct off_engine *e, struct off_err *err)
 {
 	const struct off_param	*p;
 	const char		*v;
@@ -1159,8 +1164,6 @@ next_param(struct off_engine *e, struct off_err *err)
 	size_t			 i;
 	int			 ret;
 
-	/* What was given up front goes on record before anything is
-	 * asked, so that a resume after a crash needs none of it again. */
 	for (i = 0; i < e->s->nparams; i++) {
 		p = &e->s->params[i];
 		if (json_object_get(e->params, p->id) != NULL ||
@@ -1169,13 +1172,25 @@ next_param(struct off_engine *e, struct off_err *err)
 			continue;
 		off_err_clear(&perr);
 		if (off_param_check(p, v, &perr) != 0)
-			return off_err_set(err, OFF_ERR_INVALID, NULL, "%s",
+			return off_err_set(err, perr.code == OFF_ERR_NOMEM ?
+			    OFF_ERR_NOMEM : OFF_ERR_INVALID, NULL, "%s",
 			    perr.detail);
 		if ((ret = append(e, OFF_T_PARAMETER, json_pack("{s:s, s:s}",
 		    "name", p->id, "value", v), err)) != 0)
 			return ret;
 		json_object_set_new(e->params, p->id, json_string(v));
 	}
+	return 0;
+}
+
+static int
+next_param(struct off_engine *e, struct off_err *err)
+{
+	const struct off_param	*p;
+	int			 ret;
+
+	if ((ret = record_presets(e, err)) != 0)
+		return ret;
 	while (e->param < e->s->nparams) {
 		p = &e->s->params[e->param];
 		/* Set up front, or before a resume. */
@@ -1321,9 +1336,12 @@ off_engine_answer(struct off_engine *e, const char *answer,
 		if ((ret = identify(e, step(e)->role, answer, 1, &who, &why,
 		    err)) != 0)
 			return ret;
-		if (who == NULL && ++e->auth_tries < AUTH_TRIES)
+		if (who == NULL && ++e->auth_tries < AUTH_TRIES) {
+			/* With the file, when one failed. */
+			off_err_format(&why, e->failure, sizeof(e->failure));
 			return off_err_set(err, OFF_ERR_INVALID, NULL, "%s",
-			    why.detail);
+			    e->failure);
+		}
 		if (who == NULL)
 			return step_failed(e, &why, err);
 		assign(e, step(e)->role, who);

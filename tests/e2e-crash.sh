@@ -1,12 +1,14 @@
 #!/bin/sh
 # Crash safety: the byok-azure rehearsal is killed (SIGKILL) at every
 # prompt in turn, and at points inside its writes (in the middle of a
-# write, before an fsync, before a rename: the fault shim's kill mode),
-# then 'officiant resume' finishes it, answering whatever it asks. Every
-# run must end with a sealed transcript that verifies, exactly one key
-# and one reduced copy of it (each made once, never twice), one package,
-# every file as on record, a world that loads, cards that parse, and no
-# temporary file left behind.
+# write, before an fsync, before and after each rename: the fault
+# shim's kill modes), then 'officiant resume' finishes it, answering
+# whatever it asks. Every run must end with a sealed transcript that
+# verifies, exactly one key and one reduced copy of it (each made once,
+# never twice), one package, every file as on record, a world that
+# loads, cards that parse, and no temporary file left behind. A key
+# written just before the kill is taken over by the resume (adopted),
+# a package is made again; both must happen at least once.
 #
 # CRASH_SEED=N draws other points inside the writes (default 1), and
 # CRASH_EVERY=N about one in N of them (default 4; 1 takes them all).
@@ -57,7 +59,7 @@ chmod +x "$T/byok"
 converse() {
 	"$CONVERSE" -t 30 "Try it again=n" "Key ident=" "RSA key size=" \
 	    "YubiKey=" "[y/N]=y" "Card 1: PIN=1111" "Card 2: PIN=2222" \
-	    "Card 3: PIN=3333" "The KEK file=$KEK" "KEK file's SHA-256=$KSHA" \
+	    "Card 3: PIN=3333" "downloaded from Azure=$KEK" "KEK file's SHA-256=$KSHA" \
 	    "certificate chain=$CHAIN" "pinned root=$ROOT" "key identifier=$KID" \
 	    "$@"
 }
@@ -106,6 +108,9 @@ check() {
 	done
 	left=$(find "$D" -name '*.tmp.*')
 	[ -z "$left" ] || fail "$c_what: temporary files left: $left"
+	grep -o '"action":"[a-z.-]*","args":{[^}]*},"ok":true,"result":{[^}]*},"error":null,"adopted":true' "$tr" |
+	    sed 's/^"action":"\([a-z.-]*\)".*/adopted \1/' >>"$T/seen"
+	grep -o '"type":"action-begun".*"removed"' "$tr" | sed 's/.*"action":"\([a-z.-]*\)".*/removed \1/' >>"$T/seen"
 }
 
 # crash WHAT -kN|- FAULT|-: a run killed by converse at prompt N (from
@@ -165,6 +170,7 @@ points() {
 }
 for n in $(points "$n_rename" 1); do
 	crash "killed at rename $n" - "kill-rename:$n"
+	crash "killed after rename $n" - "after-rename:$n"
 done
 for n in $(points "$n_write" "$EVERY"); do
 	crash "killed in write $n" - "kill-write:$n"
@@ -172,5 +178,12 @@ done
 for n in $(points "$n_fsync" "$EVERY"); do
 	crash "killed at fsync $n" - "kill-fsync:$n"
 done
+
+# The resumes took over the key and its reduced copy, and made the
+# package again.
+for w in "adopted key.generate" "adopted key.reduce-acl" "removed package.create"; do
+	grep -qx "$w" "$T/seen" 2>/dev/null || fail "no run $w"
+done
+sort "$T/seen" 2>/dev/null | uniq -c
 
 finish

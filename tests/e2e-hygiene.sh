@@ -105,13 +105,14 @@ start() {
 say() {
 	printf "$1" >&3
 }
-# wait_for NAME TEXT: until $L/NAME.out holds TEXT, 30 s at most; then
-# a moment for the program to reach its read.
+# wait_for NAME TEXT: until $L/NAME.out holds TEXT, while the program
+# runs, 10 minutes at most (valgrind on a busy machine is slow); then a
+# moment for the program to reach its read.
 wait_for() {
 	w_n=0
 	until grep -qF -- "$2" "$L/$1.out" 2>/dev/null; do
 		w_n=$((w_n + 1))
-		if [ $w_n -ge 300 ]; then
+		if [ $w_n -ge 6000 ] || ! kill -0 "$pid" 2>/dev/null; then
 			fail "$1: '$2' never came"
 			sed 's/^/  /' "$L/$1.out" "$L/$1.err" >&2
 			return 1

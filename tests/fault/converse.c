@@ -12,9 +12,10 @@
  * PATTERN the prompt contains. -k N kills COMMAND (SIGKILL) at its
  * prompt number N instead of answering it (counting from 0); -c FILE
  * writes the number of prompts answered to FILE. A prompt no PATTERN
- * matches, or no output for SECONDS (default 30), kills COMMAND and
- * fails. Exits with COMMAND's status, 128 + the signal that ended it,
- * 124 on a timeout or 123 on an unknown prompt. */
+ * matches, no output for SECONDS (default 30) or more than 200 prompts
+ * (a question asked again and again) kill COMMAND and fail. Exits with
+ * COMMAND's status, 128 + the signal that ended it, 124 on a timeout,
+ * 123 on an unknown prompt or 122 on too many. */
 #define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -173,6 +174,13 @@ main(int argc, char **argv)
 		if (unknown)
 			continue;
 		acted = 1;
+		if (prompts >= 200) {
+			fprintf(stderr, "converse: 200 prompts; the last: "
+			    "\"%s\"\n", tail);
+			kill(pid, SIGKILL);
+			ret = 122;
+			break;
+		}
 		if (prompts == kill_at) {
 			kill(pid, SIGKILL);
 			break;

@@ -18,14 +18,16 @@
  * ERRNO is EIO (the default), ENOSPC, EDQUOT, EROFS, EACCES or ENOMEM.
  * With "kill-" the process kills itself with SIGKILL instead: a write
  * first writes half of its bytes (a torn write), the other calls are
- * not made.
+ * not made. With "after-" (write, fsync and rename) the call is made
+ * whole, and then the process kills itself.
  *
  * Calls are counted from main() on, so the C library's start-up is
  * never failed. Each fault is reported on stderr with a line that
  * starts "officiant-fault:". OFFICIANT_FAULT_COUNT=FILE writes the
  * number of calls of each kind to FILE at exit, as "KIND N" lines, so
  * that a test knows how far to go; OFFICIANT_FAULT_BACKTRACE=1 adds the
- * call stack of each fault (addresses for addr2line).
+ * call stack of each fault, and of a crash (SIGSEGV, SIGBUS, SIGABRT)
+ * after one (addresses for addr2line).
  *
  * OFFICIANT_FAULT_SPARE=LIB[:LIB]... spares the calls made from inside
  * the named libraries (a substring of their file names), for libraries
@@ -180,6 +182,9 @@ parse_spec(char *s)
 	if (strncmp(s, "kill-", 5) == 0) {
 		sp->kill = 1;
 		s += 5;
+	} else if (strncmp(s, "after-", 6) == 0) {
+		sp->kill = 2;
+		s += 6;
 	}
 	if ((when = strchr(s, ':')) == NULL)
 		bad_spec(s);
@@ -259,6 +264,17 @@ resolve(void)
 }
 
 static void
+on_crash(int sig)
+{
+	void	*frames[64];
+
+	say("officiant-fault: signal %d\n", sig);
+	backtrace_symbols_fd(frames, backtrace(frames, 64), 2);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
 write_counts(void)
 {
 	char	buf[256];
@@ -291,6 +307,11 @@ shim_init(void)
 	inside++;
 	count_file = getenv("OFFICIANT_FAULT_COUNT");
 	want_backtrace = getenv("OFFICIANT_FAULT_BACKTRACE") != NULL;
+	if (want_backtrace) {
+		signal(SIGSEGV, on_crash);
+		signal(SIGBUS, on_crash);
+		signal(SIGABRT, on_crash);
+	}
 	spare = getenv("OFFICIANT_FAULT_SPARE");
 	if ((env = getenv("OFFICIANT_FAULT")) != NULL && *env != '\0') {
 		if ((copy = strdup(env)) == NULL)
@@ -438,8 +459,8 @@ fire_on(const struct spec *sp, const char *what, const char *file, int fd)
 			file = name;
 		}
 	}
-	say("officiant-fault: %s %s #%lu%s%s (%s)\n", sp->kill ? "killed at" :
-	    "failing", what, counts[sp->kind], file != NULL ? " of " : "",
+	say("officiant-fault: %s %s #%lu%s%s (%s)\n", sp->kill == 2 ?
+	    "killed after" : sp->kill ? "killed at" : "failing", what, counts[sp->kind], file != NULL ? " of " : "",
 	    file != NULL ? file : "", sp->kill ? "SIGKILL" :
 	    strerror(sp->err));
 	if (want_backtrace) {
@@ -543,8 +564,8 @@ write(int fd, const void *buf, size_t len)
 	if (real_write == NULL)
 		resolve();
 	if (fd > 2 && (sp = fault(K_WRITE)) != NULL) {
-		if (sp->kill && len > 1)
-			(void)real_write(fd, buf, len / 2);
+		if (sp->kill == 2 || (sp->kill && len > 1))
+			(void)real_write(fd, buf, sp->kill == 2 ? len : len / 2);
 		fire_on(sp, "write", NULL, fd);
 		return -1;
 	}
@@ -559,8 +580,9 @@ pwrite(int fd, const void *buf, size_t len, off_t off)
 	if (real_pwrite == NULL)
 		resolve();
 	if (fd > 2 && (sp = fault(K_WRITE)) != NULL) {
-		if (sp->kill && len > 1)
-			(void)real_pwrite(fd, buf, len / 2, off);
+		if (sp->kill == 2 || (sp->kill && len > 1))
+			(void)real_pwrite(fd, buf, sp->kill == 2 ? len : len / 2,
+			    off);
 		fire_on(sp, "pwrite", NULL, fd);
 		return -1;
 	}
@@ -575,7 +597,9 @@ writev(int fd, const struct iovec *iov, int n)
 	if (real_writev == NULL)
 		resolve();
 	if (fd > 2 && (sp = fault(K_WRITE)) != NULL) {
-		if (sp->kill && n > 0 && iov[0].iov_len > 1)
+		if (sp->kill == 2)
+			(void)real_writev(fd, iov, n);
+		else if (sp->kill && n > 0 && iov[0].iov_len > 1)
 			(void)real_write(fd, iov[0].iov_base,
 			    iov[0].iov_len / 2);
 		fire_on(sp, "writev", NULL, fd);
@@ -592,6 +616,8 @@ fsync(int fd)
 	if (real_fsync == NULL)
 		resolve();
 	if ((sp = fault(K_FSYNC)) != NULL) {
+		if (sp->kill == 2)
+			(void)real_fsync(fd);
 		fire_on(sp, "fsync", NULL, fd);
 		return -1;
 	}
@@ -606,6 +632,8 @@ fdatasync(int fd)
 	if (real_fdatasync == NULL)
 		resolve();
 	if ((sp = fault(K_FSYNC)) != NULL) {
+		if (sp->kill == 2)
+			(void)real_fdatasync(fd);
 		fire_on(sp, "fdatasync", NULL, fd);
 		return -1;
 	}
@@ -620,6 +648,8 @@ rename(const char *from, const char *to)
 	if (real_rename == NULL)
 		resolve();
 	if ((sp = fault(K_RENAME)) != NULL) {
+		if (sp->kill == 2)
+			(void)real_rename(from, to);
 		fire_on(sp, "rename", to, -1);
 		return -1;
 	}
@@ -634,6 +664,8 @@ renameat(int fd1, const char *from, int fd2, const char *to)
 	if (real_renameat == NULL)
 		resolve();
 	if ((sp = fault(K_RENAME)) != NULL) {
+		if (sp->kill == 2)
+			(void)real_renameat(fd1, from, fd2, to);
 		fire_on(sp, "renameat", to, -1);
 		return -1;
 	}
@@ -648,6 +680,8 @@ renameat2(int fd1, const char *from, int fd2, const char *to, unsigned flags)
 	if (real_renameat2 == NULL)
 		resolve();
 	if ((sp = fault(K_RENAME)) != NULL) {
+		if (sp->kill == 2)
+			(void)real_renameat2(fd1, from, fd2, to, flags);
 		fire_on(sp, "renameat2", to, -1);
 		return -1;
 	}
@@ -666,6 +700,8 @@ link(const char *from, const char *to)
 	if (real_link == NULL)
 		resolve();
 	if ((sp = fault(K_RENAME)) != NULL) {
+		if (sp->kill == 2)
+			(void)real_link(from, to);
 		fire_on(sp, "link", to, -1);
 		return -1;
 	}
