@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,23 +245,75 @@ off_json_new_b64(const uint8_t *p, size_t n)
 	return v;
 }
 
+/* json_dumps() would do, but jansson 2.14 does not check what writing
+ * an object's key returns: an allocation failing there drops the key
+ * from the text and the rest is written as if nothing happened. Here
+ * the buffer is ours, and a failure anywhere fails the whole. */
+struct dumpbuf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;
+};
+
+static int
+dump_cb(const char *buf, size_t n, void *arg)
+{
+	struct dumpbuf	*d = arg;
+	char		*np;
+	size_t		 cap;
+
+	if (d->failed)
+		return -1;
+	if (n + 2 > d->cap - d->len) {	/* room for a newline and a NUL */
+		cap = d->cap ? d->cap : 256;
+		while (n + 2 > cap - d->len) {
+			if (cap > SIZE_MAX / 2)
+				goto fail;
+			cap *= 2;
+		}
+		if ((np = realloc(d->p, cap)) == NULL)
+			goto fail;
+		d->p = np;
+		d->cap = cap;
+	}
+	memcpy(d->p + d->len, buf, n);
+	d->len += n;
+	return 0;
+fail:
+	d->failed = 1;
+	return -1;
+}
+
+char *
+off_json_dumps(const json_t *root, size_t flags, size_t *len)
+{
+	struct dumpbuf	d = { NULL, 0, 0, 0 };
+
+	if (root == NULL || json_dump_callback(root, dump_cb, &d, flags) != 0 ||
+	    d.failed || (d.p == NULL && dump_cb("", 0, &d) != 0)) {
+		free(d.p);
+		return NULL;
+	}
+	d.p[d.len] = '\0';
+	if (len != NULL)
+		*len = d.len;
+	return d.p;
+}
+
 int
 off_json_dump(json_t *root, char **out, size_t *len, struct off_err *err)
 {
-	char	*s, *t;
+	char	*s;
 	size_t	 n;
 
-	if ((s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) ==
-	    NULL)
+	/* off_json_dumps leaves room for the newline. */
+	if ((s = off_json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER,
+	    &n)) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-	n = strlen(s);
-	if ((t = realloc(s, n + 2)) == NULL) {
-		free(s);
-		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-	}
-	t[n] = '\n';
-	t[n + 1] = '\0';
-	*out = t;
+	s[n] = '\n';
+	s[n + 1] = '\0';
+	*out = s;
 	if (len != NULL)
 		*len = n + 1;
 	return 0;

@@ -41,6 +41,10 @@ int	off_json_utc(json_t *obj, const char *key, const char **out,
 /* Builders: NULL on allocation failure (jansson steals them). */
 json_t	*off_json_new_hex(const uint8_t *p, size_t n);
 json_t	*off_json_new_b64(const uint8_t *p, size_t n);
+/* json_dumps that fails whole when an allocation fails (jansson's own
+ * can drop a key and go on); NUL-terminated with room for one more
+ * byte, length in *len; malloc'd, NULL on failure. */
+char	*off_json_dumps(const json_t *root, size_t flags, size_t *len);
 /* Indented, key order kept, trailing newline; malloc'd. */
 int	off_json_dump(json_t *root, char **out, size_t *len,
 	    struct off_err *err);

@@ -198,20 +198,12 @@ azure_json(const struct off_package_params *p, const uint8_t *wrapped,
 	    "generator", p->generator != NULL ? p->generator :
 	    PACKAGE_STRING "; soft module");
 	free(ct);
-	if (root == NULL || (s = json_dumps(root, JSON_INDENT(2) |
-	    JSON_PRESERVE_ORDER)) == NULL) {
+	if (root == NULL || off_json_dump(root, &s, &out->len, err) != 0) {
 		json_decref(root);
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	}
 	json_decref(root);
-	out->len = strlen(s) + 1;
-	if ((out->data = malloc(out->len)) == NULL) {
-		free(s);
-		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-	}
-	memcpy(out->data, s, out->len - 1);
-	out->data[out->len - 1] = '\n';
-	free(s);
+	out->data = (uint8_t *)s;
 	return 0;
 }
 

@@ -196,8 +196,8 @@ append_entry(struct off_transcript *t, const char *type, const char *step,
 	    "step", step != NULL ? step : "",
 	    "actor", actor != NULL ? actor : "",
 	    "data", data);
-	if (e == NULL || (line = json_dumps(e, JSON_COMPACT |
-	    JSON_PRESERVE_ORDER)) == NULL) {
+	if (e == NULL || (line = off_json_dumps(e, JSON_COMPACT |
+	    JSON_PRESERVE_ORDER, NULL)) == NULL) {
 		json_decref(e);
 		return lost(t, OFF_ERR_NOMEM, err);
 	}
@@ -261,7 +261,8 @@ off_transcript_checkpoint(struct off_transcript *t, struct off_err *err)
 	if ((ret = off_note_sign(body, &t->vkey, t->key, 0, &note, err)) != 0)
 		return ret;
 	o = json_pack("{s:s}", "checkpoint", note);
-	if (o == NULL || (line = json_dumps(o, JSON_COMPACT)) == NULL)
+	if (o == NULL ||
+	    (line = off_json_dumps(o, JSON_COMPACT, NULL)) == NULL)
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	else
 		ret = write_line(t, line, strlen(line), err);
@@ -706,7 +707,8 @@ off_transcript_cosign(const char *path, const char *name, EVP_PKEY *key,
 	    (uint64_t)time(NULL), &note, err)) != 0)
 		goto out;
 	obj = json_pack("{s:s}", "checkpoint", note);
-	if (obj == NULL || (line = json_dumps(obj, JSON_COMPACT)) == NULL) {
+	if (obj == NULL || (line = off_json_dumps(obj, JSON_COMPACT, NULL)) ==
+	    NULL) {
 		json_decref(obj);
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		goto out;

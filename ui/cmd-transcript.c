@@ -19,6 +19,7 @@
 #include "fe-line.h"
 #include "fileio.h"
 #include "i18n.h"
+#include "json.h"
 #include "options.h"
 #include "pgpwords.h"
 #include "prompt.h"
@@ -220,7 +221,8 @@ verify_main(const struct cmd_entry *e, int argc, char **argv)
 static const char *
 summary(json_t *data, char *buf, size_t len)
 {
-	char	*s = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char	*s = off_json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER,
+	    NULL);
 
 	snprintf(buf, len, "%s", s != NULL ? s : "");
 	free(s);
@@ -294,11 +296,18 @@ show_main(const struct cmd_entry *e, int argc, char **argv)
 
 		for (ie = 0; ie < l->nentries; ie++)
 			json_array_append(a, l->entries[ie].obj);
-		s = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		printf("%s\n", s != NULL ? s : "[]");
-		free(s);
+		s = off_json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER,
+		    NULL);
 		json_decref(a);
 		off_tlog_free(&l);
+		if (s == NULL) {
+			struct off_err	nomem;
+
+			off_err_set(&nomem, OFF_ERR_NOMEM, NULL, NULL);
+			return cmd_fail(&nomem);
+		}
+		printf("%s\n", s);
+		free(s);
 		return EXIT_OK;
 	}
 	while (ie < l->nentries || ic < l->ncps) {
