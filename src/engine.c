@@ -57,6 +57,12 @@ struct off_engine {
 	json_t				*results;	/* step -> object */
 	json_t				*officers;	/* role -> name */
 	char				*deviation;
+	/* A deviation recorded at any question (off_engine_deviate):
+	 * 1 its account is asked, 2 the witness acknowledges; then the
+	 * question it interrupted is asked again. */
+	int				 adhoc;
+	struct off_engine_request	 saved_req;
+	char				*saved_text;
 	char				 lookup[512];
 	char				 world_hex[OFF_WORLD_ID_HEX];
 	char				 last_officer[64];
@@ -169,6 +175,19 @@ lookup(void *arg, const char *name)
 	return NULL;
 }
 
+/* The request set: wait for its answer, on record before it is shown. */
+static int
+show(struct off_engine *e, struct off_err *err)
+{
+	static const char *const kinds[] = { "parameter", "acknowledge",
+	    "check", "otp", "witness", "deviation", "retry" };
+
+	e->phase = PH_WAIT;
+	return append(e, OFF_T_PROMPT, json_pack("{s:s, s:s, s:s?}", "kind",
+	    kinds[e->req.kind], "text", e->req_text, "role", e->req.role),
+	    err);
+}
+
 /* Set the request; text is expanded (a reference without a value is
  * shown as it is written). */
 static int
@@ -177,8 +196,6 @@ request_as(struct off_engine *e, enum off_request_kind kind, const char *role,
 {
 	const struct off_step	*st = e->cur < e->s->nsteps ? step(e) : NULL;
 	struct off_err		 ignore;
-	static const char *const kinds[] = { "parameter", "acknowledge",
-	    "check", "otp", "witness", "deviation", "retry" };
 
 	free(e->req_text);
 	e->req_text = NULL;
@@ -192,10 +209,7 @@ request_as(struct off_engine *e, enum off_request_kind kind, const char *role,
 	e->req.officer = officer_name(e, officer_of(e, e->req.role));
 	e->req.text = e->req_text;
 	e->req.training = e->o.training;
-	e->phase = PH_WAIT;
-	/* On record before it is shown. */
-	return append(e, OFF_T_PROMPT, json_pack("{s:s, s:s, s:s?}", "kind",
-	    kinds[kind], "text", e->req_text, "role", e->req.role), err);
+	return show(e, err);
 }
 
 /* A request of the current step's role. */
@@ -398,7 +412,10 @@ step_failed(struct off_engine *e, const struct off_err *why,
 	off_fe_notice(&e->sfe, OFF_NOTICE_ERROR, "%s", e->failure);
 	e->phase = PH_FAILED;
 	free(e->deviation);
+	free(e->saved_text);
 	e->deviation = NULL;
+	e->saved_text = NULL;
+	e->adhoc = 0;
 	(void)err;
 	return OFF_ENGINE_RUNNING;
 }
@@ -1271,6 +1288,79 @@ off_engine_request(const struct off_engine *e)
 	return e->phase == PH_WAIT ? &e->req : NULL;
 }
 
+/* Who decides a deviation: the ceremony administrator when one has
+ * authenticated, else whoever runs the program. */
+static const char *
+decider(const struct off_engine *e)
+{
+	const char	*who = officer_of(e, "admin");
+
+	return who != NULL ? who : actor(e);
+}
+
+int
+off_engine_deviate(struct off_engine *e, struct off_err *err)
+{
+	if (e->phase != PH_WAIT || e->adhoc || e->deviation != NULL ||
+	    e->req.kind == OFF_REQ_DEVIATION)
+		return off_err_set(err, OFF_ERR_INVALID, NULL, _("a deviation "
+		    "can be recorded while the ceremony waits for an answer, "
+		    "one at a time"));
+	e->saved_req = e->req;
+	e->saved_text = e->req_text;
+	e->req_text = NULL;
+	e->adhoc = 1;
+	return request_as(e, OFF_REQ_DEVIATION, off_script_role(e->s,
+	    "admin") != NULL ? "admin" : NULL, _("Ceremony administrator: "
+	    "describe the deviation from this step and the decision taken"),
+	    err);
+}
+
+/* The account is on record; the witness is asked to acknowledge it. */
+static int
+adhoc_told(struct off_engine *e, struct off_err *err)
+{
+	int	ret;
+
+	e->adhoc = 2;
+	if ((ret = append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s, s:s, "
+	    "s:s?}", "kind", "deviation", "account", e->deviation,
+	    "decided_by", decider(e), "at", e->saved_req.step), err)) != 0)
+		return ret;
+	return request_as(e, OFF_REQ_WITNESS, off_script_role(e->s,
+	    "witness") != NULL ? "witness" : NULL, _("Witness: confirm the "
+	    "deviation as recorded"), err);
+}
+
+/* Acknowledged or not, on record; then the interrupted question again. */
+static int
+adhoc_acknowledged(struct off_engine *e, int ack, struct off_err *err)
+{
+	const char	*w = officer_of(e, e->req.role);
+	int		 ret;
+
+	/* One cannot acknowledge what one decided. */
+	if (ack && w != NULL && strcmp(w, decider(e)) == 0) {
+		off_fe_notice(&e->sfe, OFF_NOTICE_ERROR, _("%s decided the "
+		    "deviation and cannot acknowledge it as witness"),
+		    officer_name(e, w));
+		ack = 0;
+	}
+	ret = append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s, s:s, s:s?, "
+	    "s:b}", "kind", "deviation", "account", e->deviation,
+	    "decided_by", decider(e), "at", e->saved_req.step,
+	    "acknowledged", ack), err);
+	free(e->deviation);
+	e->deviation = NULL;
+	free(e->req_text);
+	e->req = e->saved_req;
+	e->req_text = e->saved_text;
+	e->req.text = e->req_text;
+	e->saved_text = NULL;
+	e->adhoc = 0;
+	return ret != 0 ? ret : show(e, err);
+}
+
 static int
 yes(const char *a)
 {
@@ -1327,6 +1417,8 @@ off_engine_answer(struct off_engine *e, const char *answer,
 			    "to 2000 characters, no control characters)"));
 		if ((e->deviation = strdup(answer)) == NULL)
 			return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+		if (e->adhoc)
+			return adhoc_told(e, err);
 		e->phase = PH_BEGIN;
 		/* On record as told, acknowledged or not. */
 		return append(e, OFF_T_EXCEPTION, json_pack("{s:s, s:s, s:s}",
@@ -1374,6 +1466,8 @@ off_engine_answer(struct off_engine *e, const char *answer,
 		    "%u not confirmed: %s"), e->req.item, e->req_text);
 		return step_failed(e, &why, err);
 	case OFF_REQ_WITNESS:
+		if (e->adhoc)
+			return adhoc_acknowledged(e, yes(answer), err);
 		if (yes(answer) && step(e)->type == OFF_STEP_EXCEPTION &&
 		    (me = officer_of(e, e->req.role)) != NULL &&
 		    officer_of(e, step(e)->role) != NULL &&
@@ -1509,6 +1603,7 @@ off_engine_free(struct off_engine **ep)
 	json_decref(e->intent);
 	free(e->req_text);
 	free(e->deviation);
+	free(e->saved_text);
 	free(e);
 	*ep = NULL;
 }

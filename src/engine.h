@@ -91,6 +91,12 @@ const struct off_engine_request *off_engine_request(
  * the request pending, with why in err (OFF_ERR_INVALID). */
 int	off_engine_answer(struct off_engine *e, const char *answer,
 	    struct off_err *err);
+/* The ceremony administrator records a deviation at the question now
+ * waiting (any kind): the request becomes the account of it
+ * (OFF_REQ_DEVIATION), then the witness's acknowledgement
+ * (OFF_REQ_WITNESS), both on record, then the question is asked again.
+ * OFF_ERR_INVALID when nothing waits or a deviation is being told. */
+int	off_engine_deviate(struct off_engine *e, struct off_err *err);
 /* Drive the engine to its end with the front end's callbacks. */
 int	off_engine_run(struct off_engine *e, struct off_err *err);
 /* Record an interruption and close the transcript unsealed. */

@@ -210,23 +210,38 @@ now_ms(void)
 }
 
 /* Sleep until something changes in or around the slot, or ms pass.
- * Returns 1 on activity, 0 on time-out. */
+ * Returns 1 on activity, 0 on time-out or after the front end was woken
+ * (the caller looks again and waits on). */
 static int
 wait_activity(struct off_slot *slot, int ms, struct off_err *err)
 {
 	struct file_state	*st = slot->state;
-	struct pollfd		 pfd = { .fd = st->ifd, .events = POLLIN };
+	struct pollfd		 pfd[2] = {
+		{ .fd = st->ifd, .events = POLLIN },
+		{ .fd = slot->wake_fd, .events = POLLIN },
+	};
 	char			 buf[4096];
-	int			 n;
+	int			 n, ret;
 
 	watch_paths(slot);
-	n = poll(&pfd, 1, ms);
-	if (n == -1 && errno == EINTR)
-		return off_err_set(err, OFF_ERR_INTERRUPTED, NULL, NULL);
+	n = poll(pfd, slot->wake != NULL && slot->wake_fd >= 0 ? 2 : 1, ms);
+	if (n == -1 && errno == EINTR) {
+		if (slot->wake == NULL)
+			return off_err_set(err, OFF_ERR_INTERRUPTED, NULL,
+			    NULL);
+		if ((ret = slot->wake(slot->wake_arg)) < 0)
+			return off_err_set(err, ret, NULL, NULL);
+		return 0;
+	}
 	if (n == -1)
 		return off_err_errno(err, OFF_ERR_SLOT, errno, slot->where,
 		    _("cannot wait for the card slot"));
 	if (n == 0)
+		return 0;
+	if (pfd[1].revents != 0 && slot->wake != NULL &&
+	    (ret = slot->wake(slot->wake_arg)) < 0)
+		return off_err_set(err, ret, NULL, NULL);
+	if (pfd[0].revents == 0)
 		return 0;
 	while (read(st->ifd, buf, sizeof(buf)) > 0)
 		;

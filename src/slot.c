@@ -35,6 +35,7 @@ off_slot_open(struct off_slot **slot, const char *kind, const char *where,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	s->ops = ops;
+	s->wake_fd = -1;
 	snprintf(s->where, sizeof(s->where), "%s", where);
 	if ((ret = ops->open(s, where, err)) != 0) {
 		free(s);

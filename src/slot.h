@@ -51,6 +51,15 @@ struct off_slot {
 	const struct off_slot_ops	*ops;
 	void				*state;
 	char				 where[4096];
+	/* While a backend waits for a card: when a signal interrupts the
+	 * wait or wake_fd (>= 0) can be read, wake(wake_arg) is called; 0
+	 * waits on, a negative error ends the wait with it. Without wake,
+	 * a signal ends the wait (OFF_ERR_INTERRUPTED). A front end uses
+	 * it to stay responsive (a resized screen, a key) while it waits
+	 * without using the processor. */
+	int				(*wake)(void *arg);
+	void				*wake_arg;
+	int				 wake_fd;
 };
 
 /* Open the slot backend named kind ("file" or "drawer") on where. */

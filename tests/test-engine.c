@@ -1120,6 +1120,74 @@ test_roles_apart(void **state)
 	off_roster_free(&roster);
 }
 
+/* The administrator records a deviation at any question: its account,
+ * the witness's acknowledgement, both on record at that step, and the
+ * same question again. */
+static void
+test_deviation_any_step(void **state)
+{
+	struct run				 r;
+	const struct off_engine_request		*q;
+	struct off_err				 err;
+	json_t					*d, *o;
+
+	(void)state;
+	start(&r, AUTH_SCRIPT(""), 1);
+	/* Nothing asked yet. */
+	assert_int_equal(off_engine_deviate(r.e, &err), OFF_ERR_INVALID);
+	waits(&r, OFF_REQ_OTP, "adm");
+	say(&r, "");
+	waits(&r, OFF_REQ_OTP, "wit");
+	say(&r, "");
+	q = waits(&r, OFF_REQ_ACK, "act");
+	assert_string_equal(q->text, "Act");
+	assert_int_equal(off_engine_deviate(r.e, &err), 0);
+	q = waits(&r, OFF_REQ_DEVIATION, "act");
+	assert_string_equal(q->role, "admin");
+	/* One at a time. */
+	assert_int_equal(off_engine_deviate(r.e, &err), OFF_ERR_INVALID);
+	say_bad(&r, "", "deviation");
+	say(&r, "The safe's second key was late; went on with the first");
+	q = waits(&r, OFF_REQ_WITNESS, "act");
+	assert_string_equal(q->role, "witness");
+	assert_int_equal(off_engine_deviate(r.e, &err), OFF_ERR_INVALID);
+	say(&r, "yes");
+	/* The question it interrupted, as it was. */
+	q = waits(&r, OFF_REQ_ACK, "act");
+	assert_string_equal(q->text, "Act");
+	assert_string_equal(q->role, "admin");
+	say(&r, "yes");
+	/* Not acknowledged is on record too, and the ceremony goes on. */
+	waits(&r, OFF_REQ_WITNESS, "saw");
+	assert_int_equal(off_engine_deviate(r.e, &err), 0);
+	waits(&r, OFF_REQ_DEVIATION, "saw");
+	say(&r, "The witness stepped out for a minute");
+	waits(&r, OFF_REQ_WITNESS, "saw");
+	say(&r, "no");
+	q = waits(&r, OFF_REQ_WITNESS, "saw");
+	assert_string_equal(q->text, "I saw it");
+	say(&r, "yes");
+	sealed(&r, OFF_ENGINE_DONE);
+	assert_int_equal(count(&r, OFF_T_EXCEPTION, "act"), 2);
+	assert_non_null(d = entry(&r, OFF_T_EXCEPTION, "act", 1));
+	assert_string_equal(str(d, "account"),
+	    "The safe's second key was late; went on with the first");
+	assert_string_equal(str(d, "at"), "act");
+	assert_true(json_is_true(json_object_get(d, "acknowledged")));
+	/* Decided by the administrator who authenticated. */
+	assert_non_null(o = entry(&r, OFF_T_OFFICER, "adm", 0));
+	assert_string_equal(str(d, "decided_by"), str(o, "officer"));
+	json_decref(o);
+	json_decref(d);
+	assert_non_null(d = entry(&r, OFF_T_EXCEPTION, "saw", 1));
+	assert_true(json_is_false(json_object_get(d, "acknowledged")));
+	json_decref(d);
+	/* The question shown again is on record again. */
+	assert_int_equal(prompts(&r, "act", "acknowledge"), 2);
+	has(&r, OFF_T_STEP_ENDED, "act", 0, "result", "done");
+	finish(&r);
+}
+
 /* coincide lets one person hold both roles; still, nobody witnesses
  * their own action. */
 static void
@@ -1758,6 +1826,7 @@ main(void)
 		cmocka_unit_test(test_auth_simulated),
 		cmocka_unit_test(test_roles_apart),
 		cmocka_unit_test(test_roles_coincide),
+		cmocka_unit_test(test_deviation_any_step),
 		cmocka_unit_test(test_witness_after_authenticating),
 		cmocka_unit_test(test_roles_coincide_reverse),
 		cmocka_unit_test(test_role_count),

@@ -202,6 +202,8 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
 	if (!ro->line && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
 	    getenv("TERM") != NULL && strcmp(getenv("TERM"), "dumb") != 0)
 		tui = tui_open(ro->training, &fe);
+	if (tui != NULL && slot != NULL)
+		tui_slot(tui, slot);
 	memset(&o, 0, sizeof(o));
 	o.kmdata = kmdata;
 	o.slot = slot;

@@ -30,6 +30,7 @@
 #include "merkle.h"
 #include "pgpwords.h"
 #include "script.h"
+#include "slot.h"
 #include "tui.h"
 
 #define LOG_LINES	64
@@ -50,7 +51,11 @@ struct tui {
 	char			 prog_what[96];
 	unsigned long		 prog_done, prog_total;
 	int			 open;
+	int			 asking;	/* the engine's question */
 };
+
+/* key(): F2, the deviation key, while the engine's question is asked. */
+#define TUI_DEVIATE	(-10000)
 
 /* Display columns of the first bytes of s up to width cols: how many
  * bytes fit. */
@@ -227,8 +232,10 @@ draw_status(struct tui *t)
 	mvaddnstr(LINES - 1, 0, line, (int)fit(line, strlen(line), COLS,
 	    NULL));
 	attroff(A_REVERSE);
-	mvaddnstr(LINES - 2, 0, _(" F1 or ? help   Ctrl-C stop (the ceremony "
-	    "can be resumed)"), COLS);
+	/* TRANSLATORS: the key line at the foot of the ceremony screen;
+	 * keep it within 80 columns. */
+	mvaddnstr(LINES - 2, 0, _(" F1/? help   F2 record a deviation   "
+	    "Ctrl-C stop (can be resumed)"), COLS);
 }
 
 /* The whole screen; prompt (may be NULL) is what is asked now, input
@@ -345,6 +352,9 @@ help(struct tui *t)
 		N_("  Tab         while typing a PIN: show or hide its "
 		    "length"),
 		N_("  F1 or ?     this help"),
+		N_("  F2          the ceremony administrator records a"),
+		N_("              deviation from this step; a witness"),
+		N_("              acknowledges it"),
 		N_("  Ctrl-C      stop; the transcript stays, and"),
 		N_("              'officiant resume' goes on from here"),
 		"",
@@ -362,23 +372,52 @@ help(struct tui *t)
 	(void)t;
 }
 
+/* 1 when the terminal has hung up. */
+static int
+term_hup(void)
+{
+	struct pollfd	 p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR |
+	    POLLNVAL));
+}
+
 /* 1 when the terminal has hung up or input can no longer come; a
  * getch() that keeps failing for no reason counts as that too. */
 int
 tui_term_gone(void)
 {
 	static unsigned	 errs;
-	struct pollfd	 p = { .fd = STDIN_FILENO, .events = POLLIN };
 
-	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR |
-	    POLLNVAL)))
-		return 1;
-	return ++errs > 1000;
+	return term_hup() || ++errs > 1000;
 }
 
-/* A key, or OFF_ERR_INTERRUPTED after Ctrl-C was confirmed (or a
- * SIGTERM/SIGHUP). redraw is called when the screen must be drawn
- * again. */
+/* After Ctrl-C: 1 to stop the ceremony. Asked, not assumed: a stray
+ * Ctrl-C must not end a ceremony. */
+static int
+confirm_stop(void)
+{
+	int	c;
+
+	fe_line_interrupted = 0;
+	nodelay(stdscr, FALSE);
+	erase();
+	mvaddnstr(2, 2, _("Stop the ceremony here? The transcript stays "
+	    "unsealed and 'officiant resume' goes on later. [y/n]"), COLS - 4);
+	refresh();
+	do {
+		c = getch();
+		/* No terminal any more: stop. */
+		if (c == ERR && tui_term_gone())
+			return 1;
+	} while (c != 'y' && c != 'n' && c != 'Y' && c != 'N' &&
+	    !fe_line_interrupted);
+	return c == 'y' || c == 'Y' || fe_line_interrupted;
+}
+
+/* A key, TUI_DEVIATE (F2, while the engine's question is asked), or
+ * OFF_ERR_INTERRUPTED after Ctrl-C was confirmed (or a SIGTERM/SIGHUP).
+ * redraw is called when the screen must be drawn again. */
 static int
 key(struct tui *t, void (*redraw)(struct tui *, void *), void *arg)
 {
@@ -391,22 +430,7 @@ key(struct tui *t, void (*redraw)(struct tui *, void *), void *arg)
 		if (fe_line_interrupted && fe_line_signal != SIGINT)
 			return OFF_ERR_INTERRUPTED;
 		if (fe_line_interrupted) {
-			fe_line_interrupted = 0;
-			/* Asked, not assumed: a stray Ctrl-C must not end a
-			 * ceremony. */
-			erase();
-			mvaddnstr(2, 2, _("Stop the ceremony here? The "
-			    "transcript stays unsealed and 'officiant resume' "
-			    "goes on later. [y/n]"), COLS - 4);
-			refresh();
-			do {
-				c = getch();
-				/* No terminal any more: stop. */
-				if (c == ERR && tui_term_gone())
-					return OFF_ERR_INTERRUPTED;
-			} while (c != 'y' && c != 'n' && c != 'Y' && c != 'N' &&
-			    !fe_line_interrupted);
-			if (c == 'y' || c == 'Y' || fe_line_interrupted)
+			if (confirm_stop())
 				return OFF_ERR_INTERRUPTED;
 			redraw(t, arg);
 			continue;
@@ -425,8 +449,47 @@ key(struct tui *t, void (*redraw)(struct tui *, void *), void *arg)
 			redraw(t, arg);
 			continue;
 		}
+		if (c == KEY_F(2) && t->asking)
+			return TUI_DEVIATE;
 		return c;
 	}
+}
+
+/* The card slot's wait was interrupted (a signal) or a key came: the
+ * screen follows a resize, F1 shows help, Ctrl-C asks; nothing else is
+ * taken while a card is awaited. */
+static int
+tui_wake(void *arg)
+{
+	struct tui	*t = arg;
+	int		 c, ret = 0;
+
+	if (fe_line_interrupted && fe_line_signal != SIGINT)
+		return OFF_ERR_INTERRUPTED;
+	if (fe_line_interrupted && confirm_stop())
+		return OFF_ERR_INTERRUPTED;
+	if (term_hup())
+		return OFF_ERR_INTERRUPTED;
+	nodelay(stdscr, TRUE);
+	while ((c = getch()) != ERR)
+		if (c == KEY_F(1) || c == '?') {
+			nodelay(stdscr, FALSE);
+			help(t);
+			nodelay(stdscr, TRUE);
+		}
+	nodelay(stdscr, FALSE);
+	if (fe_line_interrupted)
+		ret = tui_wake(t);
+	draw(t, NULL, NULL, NULL);
+	return ret;
+}
+
+void
+tui_slot(struct tui *t, struct off_slot *slot)
+{
+	slot->wake = tui_wake;
+	slot->wake_arg = t;
+	slot->wake_fd = STDIN_FILENO;
 }
 
 struct line_edit {
@@ -753,6 +816,8 @@ tui_run(struct tui *t, struct off_engine *e, struct off_err *err)
 		if (st != OFF_ENGINE_WAITING)
 			continue;
 		r = off_engine_request(e);
+		/* F2 records a deviation, at any question but its own. */
+		t->asking = r->kind != OFF_REQ_DEVIATION;
 		switch (r->kind) {
 		case OFF_REQ_PARAM:
 		case OFF_REQ_OTP:
@@ -776,6 +841,13 @@ tui_run(struct tui *t, struct off_engine *e, struct off_err *err)
 			if (ret == OFF_ERR_CANCELLED)
 				ret = 0;
 			break;
+		}
+		t->asking = 0;
+		if (ret == TUI_DEVIATE) {
+			off_err_clear(&why);
+			if (off_engine_deviate(e, &why) != 0)
+				logf_add(t, "! %s", why.detail);
+			continue;
 		}
 		if (ret != 0)
 			return off_err_set(err, ret, NULL, _("the ceremony was "

@@ -7,6 +7,7 @@
 #include "frontend.h"
 
 struct off_engine;
+struct off_slot;
 struct tui;
 
 /* Take the terminal: curses on, colours unless NO_COLOR. fe receives
@@ -17,6 +18,9 @@ struct tui	*tui_open(int training, struct off_frontend *fe);
  * off_engine_run would, with err set the same way. */
 int		 tui_run(struct tui *t, struct off_engine *e,
 		    struct off_err *err);
+/* While slot waits for a card, the screen stays responsive: resize,
+ * help, Ctrl-C (see struct off_slot's wake). */
+void		 tui_slot(struct tui *t, struct off_slot *slot);
 /* 1 when the terminal has gone away (hang-up). */
 int		 tui_term_gone(void);
 /* The terminal back as it was. */
