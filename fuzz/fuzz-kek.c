@@ -36,11 +36,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct off_package_params params[] = {
 		{ "azure-byok", NULL, "https://example.invalid/keys/kek/1",
-		    NULL },
-		{ "aws-kms", NULL, NULL, NULL },
-		{ "aws-kms", "RSAES_OAEP_SHA_256", NULL, NULL },
-		{ "gcp-kms", NULL, NULL, NULL },
-		{ "gcp-kms", "RSA_OAEP_4096_SHA256_AES_256", NULL, NULL },
+		    NULL, NULL },
+		{ "aws-kms", NULL, NULL, NULL, NULL },
+		{ "aws-kms", "RSAES_OAEP_SHA_256", NULL, NULL, NULL },
+		{ "gcp-kms", NULL, NULL, NULL, NULL },
+		{ "gcp-kms", "RSA_OAEP_4096_SHA256_AES_256", NULL, NULL, NULL },
 	};
 	struct off_err	 err;
 	EVP_PKEY	*kek;

@@ -460,6 +460,7 @@ act_package_create(struct off_action_ctx *c, struct off_err *err)
 		    off_key_ident(k), outbuf, sizeof(outbuf));
 		out = outbuf;
 	}
+	p.fe = c->fe;
 	if ((ret = off_package_create(c->kmdata, *c->world, k, kek, &p, &pkg,
 	    err)) != 0 || (ret = off_file_write(out, pkg.data, pkg.len,
 	    OFF_WRITE_NOREPLACE, err)) != 0)

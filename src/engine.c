@@ -77,6 +77,7 @@ struct off_engine {
 	json_t				*holders;	/* card id -> officer */
 	unsigned			 auth_tries;
 	json_t				*fired;		/* drills done */
+	json_t				*files;		/* paths written */
 	int				 drill_pin;	/* 1 wrong, 2 pulled */
 	int				 no_answer;	/* input ended */
 	char				 drill_file[PATH_MAX];
@@ -111,6 +112,15 @@ officer_name(const struct off_engine *e, const char *id)
 	    (o = off_roster_find(e->roster, id)) == NULL)
 		return id;
 	return off_officer_name(o);
+}
+
+/* A role as people read it: its title (translated), else its id. */
+static const char *
+role_title(const struct off_engine *e, const char *id)
+{
+	const struct off_role	*r = off_script_role(e->s, id);
+
+	return r != NULL ? r->title : id;
 }
 
 static const char *
@@ -173,6 +183,19 @@ lookup(void *arg, const char *name)
 		return e->world_hex;
 	}
 	return NULL;
+}
+
+/* A file the ceremony wrote, for the list at its end (once each). */
+static void
+written(struct off_engine *e, const char *path)
+{
+	size_t	i;
+	json_t	*v;
+
+	json_array_foreach(e->files, i, v)
+		if (strcmp(json_string_value(v), path) == 0)
+			return;
+	json_array_append_new(e->files, json_string(path));
 }
 
 /* The request set: wait for its answer, on record before it is shown. */
@@ -274,7 +297,8 @@ engine_new(const struct off_script *s, const struct off_engine_opts *o,
 	    (e->results = json_object()) == NULL ||
 	    (e->officers = json_object()) == NULL ||
 	    (e->holders = json_object()) == NULL ||
-	    (e->fired = json_object()) == NULL) {
+	    (e->fired = json_object()) == NULL ||
+	    (e->files = json_array()) == NULL) {
 		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 		goto fail;
 	}
@@ -552,10 +576,12 @@ run_action(struct off_engine *e, struct off_err *err)
 	    "result", r == 0 ? c.result : NULL, "error", r != 0 ? msg : NULL,
 	    "adopted", adopted ? json_true() : NULL), err)) != 0)
 		goto out;
-	for (i = 0; i < c.nfiles; i++)
+	for (i = 0; i < c.nfiles; i++) {
 		if ((ret = off_transcript_file(e->t, st->id, actor(e),
 		    c.files[i], err)) != 0)
 			goto out;
+		written(e, c.files[i]);
+	}
 	if (c.world_created && (ret = off_transcript_bind(e->t, e->world,
 	    e->o.kmdata, st->id, err)) != 0)
 		goto out;
@@ -768,8 +794,10 @@ identify(struct off_engine *e, const char *role, const char *given,
 		    _("path too long"));
 	if ((ret = off_roster_authenticate(e->roster, otp, state, &o, &status,
 	    why)) == 0 && !off_officer_has_role(o, role))
+		/* TRANSLATORS: an officer's name, a role's title. */
 		ret = off_err_set(why, OFF_ERR_DENIED, NULL, _("%s does not "
-		    "hold the role %s"), off_officer_name(o), role);
+		    "hold the role %s"), off_officer_name(o),
+		    role_title(e, role));
 	/* One person, one role, unless the script allows it. */
 	json_object_foreach(e->officers, key, ids) {
 		if (ret != 0 || may_coincide(e->s, key, role))
@@ -777,10 +805,14 @@ identify(struct off_engine *e, const char *role, const char *given,
 		json_array_foreach(ids, i, v)
 			if (strcmp(json_string_value(v), off_officer_id(o)) ==
 			    0)
+				/* TRANSLATORS: an officer's name, then
+				   role titles: the role held, the role held
+				   again, the role asked for. */
 				ret = off_err_set(why, OFF_ERR_DUPLICATE, NULL,
 				    _("%s already acts as %s; %s and %s must "
 				    "be different people"), off_officer_name(o),
-				    key, key, role);
+				    role_title(e, key), role_title(e, key),
+				    role_title(e, role));
 	}
 	if (ret == 0 && check_count && r != NULL &&
 	    (ids = json_object_get(e->officers,
@@ -790,9 +822,10 @@ identify(struct off_engine *e, const char *role, const char *given,
 			    0)
 				break;
 		if (i == json_array_size(ids))
+			/* TRANSLATORS: a role's title. */
 			ret = off_err_set(why, OFF_ERR_DENIED, NULL, _("the "
-			    "role %s is already held by %u people"), role,
-			    r->count);
+			    "role %s is already held by %u people"),
+			    role_title(e, role), r->count);
 	}
 	id = o != NULL ? off_officer_id(o) : NULL;
 	if ((ret == 0 ? append(e, OFF_T_OFFICER, json_pack("{s:s, s:s, s:s, "
@@ -1542,8 +1575,9 @@ off_engine_run(struct off_engine *e, struct off_err *err)
 				    r->items, r->text);
 			else if (r->role != NULL)
 				snprintf(q, sizeof(q), "%s (%s%s%s)", r->text,
-				    r->role, r->officer != NULL ? ": " : "",
-				    r->officer != NULL ? r->officer : "");
+				    role_title(e, r->role), r->officer != NULL ?
+				    ": " : "", r->officer != NULL ? r->officer :
+				    "");
 			else
 				snprintf(q, sizeof(q), "%s", r->text);
 			ret = e->o.fe->confirm != NULL ?
@@ -1599,6 +1633,7 @@ off_engine_free(struct off_engine **ep)
 	json_decref(e->officers);
 	json_decref(e->holders);
 	json_decref(e->fired);
+	json_decref(e->files);
 	off_roster_free(&e->own_roster);
 	json_decref(e->intent);
 	free(e->req_text);
@@ -1606,6 +1641,18 @@ off_engine_free(struct off_engine **ep)
 	free(e->saved_text);
 	free(e);
 	*ep = NULL;
+}
+
+const char *
+off_engine_file(const struct off_engine *e, size_t i)
+{
+	return json_string_value(json_array_get(e->files, i));
+}
+
+const char *
+off_engine_param(const struct off_engine *e, const char *id)
+{
+	return json_string_value(json_object_get(e->params, id));
 }
 
 const char *
@@ -1710,6 +1757,10 @@ replay(struct off_engine *e, const struct off_tlog *log, struct off_err *err)
 		else if (strcmp(t->type, OFF_T_EXCEPTION) == 0 &&
 		    json_is_string(json_object_get(d, "drill")))
 			json_object_set_new(e->fired, t->step, json_true());
+		else if (strcmp(t->type, OFF_T_FILE) == 0 &&
+		    json_is_string(json_object_get(d, "path")))
+			written(e, json_string_value(json_object_get(d,
+			    "path")));
 		/* The last action-begun of the step, whether its result
 		 * and its file are on record. */
 		if (strcmp(t->type, OFF_T_ACTION_BEGUN) == 0) {

@@ -111,6 +111,12 @@ int		 off_engine_checkpoint(const struct off_engine *e,
 		    off_hash root);
 /* The script the engine runs. */
 const struct off_script *off_engine_script(const struct off_engine *e);
+/* A parameter's value once it is set (given, answered or resumed),
+ * else NULL. */
+const char	*off_engine_param(const struct off_engine *e, const char *id);
+/* The files the ceremony wrote (before a resume too), in order:
+ * the ith path, or NULL past the last. */
+const char	*off_engine_file(const struct off_engine *e, size_t i);
 /* The step being run (id), or NULL at the end. */
 const char	*off_engine_current(const struct off_engine *e);
 

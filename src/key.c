@@ -61,7 +61,11 @@ struct off_key {
 	char			 created[21];
 	uint8_t			*pub;		/* DER SPKI; NULL for aes */
 	size_t			 publen;
-	struct off_sealed	 priv;
+	struct off_sealed	 priv;		/* empty when on a token */
+	int			 on_token;	/* pkcs11: the key is there */
+	char			 tlabel[8 + OFF_KEY_APP_MAX + OFF_KEY_IDENT_MAX
+				    + 2];	/* its CKA_LABEL */
+	uint8_t			 tid[OFF_TOKEN_ID_LEN];	/* its CKA_ID */
 	struct off_acl		 acl;
 	struct key_event	 history[KEY_HISTORY_MAX];
 	size_t			 nhistory;
@@ -126,8 +130,10 @@ off_acl_words(const struct off_acl *acl, char *out, size_t len)
 		if (acl->groups & acl_names[i].bit)
 			o += (size_t)snprintf(out + o, len - o, "%s%s",
 			    o ? ", " : "", acl_names[i].name);
+	/* The ACL's vocabulary (officiant-key(5)), untranslated as the
+	 * group names are: it goes into JSON and transcripts. */
 	if (o == 0)
-		snprintf(out, len, "%s", _("nothing"));
+		snprintf(out, len, "%s", "nothing");
 }
 
 static void
@@ -173,6 +179,12 @@ key_acl_tbs(const struct off_key *k, struct off_tbs *t)
 	off_tbs_bytes(t, k->priv.nonce, sizeof(k->priv.nonce));
 	off_tbs_bytes(t, k->priv.tag, sizeof(k->priv.tag));
 	off_tbs_bytes(t, k->priv.ct, k->priv.len);
+	/* Only keys on a token: the signatures of the others stay. */
+	if (k->on_token) {
+		off_tbs_str(t, "pkcs11 token object");
+		off_tbs_str(t, k->tlabel);
+		off_tbs_bytes(t, k->tid, sizeof(k->tid));
+	}
 	off_tbs_u32(t, k->acl.groups);
 	off_tbs_bytes(t, k->acl.kek, sizeof(k->acl.kek));
 	off_tbs_str(t, k->acl.target);
@@ -311,6 +323,13 @@ seal_key(const char *kmdata, const struct off_world *w, struct off_key *k,
 	memset(&aad, 0, sizeof(aad));
 	if ((ret = off_world_open_module(w, 0, kmdata, &m, err)) != 0)
 		return ret;
+	if (m->ops->keygen != NULL) {
+		off_module_free(&m);
+		return off_err_set(err, OFF_ERR_UNSUPPORTED, k->file,
+		    _("the world's module keeps its keys on a PKCS#11 token; a "
+		    "key from outside cannot be sealed into it (generate keys "
+		    "on the token)"));
+	}
 	memcpy(k->module, m->id, sizeof(k->module));
 	if ((skey = off_secalloc(OFF_KEY_LEN)) == NULL) {
 		ret = off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
@@ -335,6 +354,23 @@ out:
 	return ret;
 }
 
+int
+off_key_open_module(const char *kmdata, const struct off_world *w,
+    const struct off_key *k, struct off_module **m, struct off_err *err)
+{
+	const char	*backend, *status;
+	const uint8_t	*id;
+	unsigned	 i;
+
+	for (i = 0; ; i++) {
+		if (off_world_module(w, i, NULL, &backend, &id, &status) != 0)
+			return off_err_set(err, OFF_ERR_NOT_FOUND, k->file,
+			    _("the key's module is not in this world"));
+		if (memcmp(id, k->module, sizeof(k->module)) == 0)
+			return off_world_open_module(w, i, kmdata, m, err);
+	}
+}
+
 /* The private material, in locked memory (*len bytes). */
 static int
 open_key(const char *kmdata, const struct off_world *w,
@@ -343,23 +379,15 @@ open_key(const char *kmdata, const struct off_world *w,
 	struct off_module	*m = NULL;
 	struct off_tbs		 aad;
 	uint8_t			*skey = NULL;
-	unsigned		 i;
 	int			 ret;
 
 	*priv = NULL;
 	memset(&aad, 0, sizeof(aad));
-	/* The module this key was sealed in. */
-	for (i = 0; ; i++) {
-		const char	*backend, *status;
-		const uint8_t	*id;
-
-		if (off_world_module(w, i, NULL, &backend, &id, &status) != 0)
-			return off_err_set(err, OFF_ERR_NOT_FOUND, k->file,
-			    _("the key's module is not in this world"));
-		if (memcmp(id, k->module, sizeof(k->module)) == 0)
-			break;
-	}
-	if ((ret = off_world_open_module(w, i, kmdata, &m, err)) != 0)
+	if (k->on_token)
+		return off_err_set(err, OFF_ERR_DENIED, k->file,
+		    _("the key lives on a PKCS#11 token and leaves it only "
+		    "wrapped under a KEK; this cannot be done with it"));
+	if ((ret = off_key_open_module(kmdata, w, k, &m, err)) != 0)
 		return ret;
 	if ((skey = off_secalloc(OFF_KEY_LEN)) == NULL ||
 	    (*priv = off_secalloc(k->priv.len)) == NULL) {
@@ -466,7 +494,9 @@ key_write(const char *kmdata, const struct off_key *k, int flags,
 	    "created", k->created,
 	    "public_key", k->pub != NULL ? off_json_new_b64(k->pub,
 	    k->publen) : NULL,
-	    "private", sealed_json(&k->priv),
+	    k->on_token ? "token" : "private", k->on_token ? json_pack(
+	    "{s:s, s:o}", "label", k->tlabel, "id", off_json_new_hex(k->tid,
+	    sizeof(k->tid))) : sealed_json(&k->priv),
 	    "acl", acl_json(&k->acl),
 	    "history", history_json(k),
 	    "acl_signer", k->signer,
@@ -670,6 +700,36 @@ out:
 	return ret;
 }
 
+/* The key made on the module's token: named after its key file
+ * (CKA_LABEL) and a fresh CKA_ID; the file records both. */
+static int
+token_generate(struct off_module *m, const struct off_key_params *p,
+    struct off_key *k, const struct off_frontend *fe, struct off_err *err)
+{
+	struct off_module_keyspec	s;
+	int				ret;
+
+	memset(&s, 0, sizeof(s));
+	if (p->exportable)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("a key on a PKCS#11 token never leaves it in the clear; "
+		    "leave out --exportable"));
+	memcpy(k->module, m->id, sizeof(k->module));
+	snprintf(k->tlabel, sizeof(k->tlabel), "%s", k->file);
+	if ((ret = off_random(k->tid, sizeof(k->tid), err)) != 0)
+		return ret;
+	s.type = k->type;
+	s.size = k->size;
+	s.curve = k->curve;
+	s.pubexp = p->pubexp;
+	s.label = k->tlabel;
+	s.id = k->tid;
+	if ((ret = m->ops->keygen(m, &s, fe, &k->pub, &k->publen, err)) != 0)
+		return ret;
+	k->on_token = 1;
+	return 0;
+}
+
 int
 off_key_params_check(const struct off_key_params *p, struct off_err *err)
 {
@@ -717,8 +777,17 @@ off_key_generate(const char *kmdata, const struct off_world *w,
 	}
 	memcpy(k->world, off_world_id(w), sizeof(k->world));
 	off_utc_now(k->created);
-	if ((ret = make_material(p, k, group, fe, &priv, &len, err)) != 0 ||
-	    (ret = seal_key(kmdata, w, k, priv, len, &m, err)) != 0)
+	if ((ret = off_world_open_module(w, 0, kmdata, &m, err)) != 0)
+		goto out;
+	if (m->ops->keygen != NULL)
+		ret = token_generate(m, p, k, fe, err);
+	else {
+		off_module_free(&m);
+		if ((ret = make_material(p, k, group, fe, &priv, &len,
+		    err)) == 0)
+			ret = seal_key(kmdata, w, k, priv, len, &m, err);
+	}
+	if (ret != 0)
 		goto out;
 	/* Born with use, recovery and change of ACL; never plain export
 	 * unless asked for at birth. */
@@ -754,8 +823,9 @@ off_key_free(struct off_key **kp)
 
 static const char *const key_keys[] = { "format", "version", "app", "ident",
     "plainname", "world", "module", "type", "size", "curve", "created",
-    "public_key", "private", "acl", "history", "acl_signer",
+    "public_key", "private", "token", "acl", "history", "acl_signer",
     "acl_signature", NULL };
+static const char *const token_keys[] = { "label", "id", NULL };
 static const char *const sealed_keys[] = { "nonce", "ciphertext", "tag",
     NULL };
 static const char *const acl_keys[] = { "groups", "kek", "target", NULL };
@@ -868,21 +938,41 @@ key_parse(const char *data, size_t len, const char *name, struct off_key **out,
 		    _("an AES key has no public key"));
 		goto out;
 	}
-	if (off_json_obj(root, "private", &o, name, err) ||
+	if (json_object_get(root, "token") != NULL) {
+		if (json_object_get(root, "private") != NULL) {
+			off_err_set(err, OFF_ERR_FORMAT, name,
+			    _("a key both sealed and on a token"));
+			goto out;
+		}
+		if (off_json_obj(root, "token", &o, name, err) ||
+		    off_json_only(o, token_keys, name, "token.", err) ||
+		    copy_str(o, "label", k->tlabel, sizeof(k->tlabel), name,
+		    err) ||
+		    off_json_hex(o, "id", k->tid, sizeof(k->tid), name, err))
+			goto out;
+		if (!printable(k->tlabel)) {
+			off_err_set(err, OFF_ERR_FORMAT, name,
+			    _("the token label holds control characters"));
+			goto out;
+		}
+		k->on_token = 1;
+	} else if (off_json_obj(root, "private", &o, name, err) ||
 	    off_json_only(o, sealed_keys, name, "private.", err) ||
 	    off_json_b64(o, "nonce", k->priv.nonce, sizeof(k->priv.nonce),
 	    sizeof(k->priv.nonce), NULL, name, err) ||
 	    off_json_b64(o, "tag", k->priv.tag, sizeof(k->priv.tag),
 	    sizeof(k->priv.tag), NULL, name, err))
 		goto out;
-	if ((k->priv.ct = malloc(KEY_PRIV_MAX)) == NULL) {
-		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-		goto out;
+	if (!k->on_token) {
+		if ((k->priv.ct = malloc(KEY_PRIV_MAX)) == NULL) {
+			ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+			goto out;
+		}
+		if (off_json_b64(o, "ciphertext", k->priv.ct, 16,
+		    KEY_PRIV_MAX, &n, name, err))
+			goto out;
+		k->priv.len = n;
 	}
-	if (off_json_b64(o, "ciphertext", k->priv.ct, 16, KEY_PRIV_MAX, &n,
-	    name, err))
-		goto out;
-	k->priv.len = n;
 	if (off_json_obj(root, "acl", &o, name, err) ||
 	    parse_acl(k, o, name, err) ||
 	    off_json_array(root, "history", KEY_HISTORY_MAX, &h, name, err))
@@ -1133,11 +1223,15 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 	 * the key stays sealed until the quorum is there. */
 	if ((ret = add_event(k, "acl-reduced", key->file, err)) != 0 ||
 	    (ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
-	    (ret = off_world_signing_key(w, secret, &wkey, err)) != 0 ||
-	    (ret = open_key(kmdata, w, key, &priv, err)) != 0 ||
+	    (ret = off_world_signing_key(w, secret, &wkey, err)) != 0)
+		goto out;
+	/* A key on a token stays there: the copy names the same object. */
+	if (!key->on_token &&
+	    ((ret = open_key(kmdata, w, key, &priv, err)) != 0 ||
 	    (ret = seal_key(kmdata, w, k, priv, key->priv.len, NULL,
-	    err)) != 0 ||
-	    (ret = acl_sign(k, "world", wkey, w, err)) != 0 ||
+	    err)) != 0))
+		goto out;
+	if ((ret = acl_sign(k, "world", wkey, w, err)) != 0 ||
 	    (ret = key_write(kmdata, k, OFF_WRITE_NOREPLACE, err)) != 0)
 		goto out;
 	*out = k;
@@ -1200,13 +1294,17 @@ off_key_info_json(const struct off_key *k, char **out, struct off_err *err)
 	    "size", (json_int_t)k->size,
 	    "curve", k->curve,
 	    "created", k->created,
-	    "protection", "module",
+	    "protection", k->on_token ? "pkcs11" : "module",
 	    "world", off_json_new_hex(k->world, sizeof(k->world)),
 	    "module", off_json_new_hex(k->module, sizeof(k->module)),
 	    "acl", acl_json(&k->acl),
 	    "acl_words", words,
 	    "history", history_json(k),
 	    "acl_signer", k->signer);
+	if (root != NULL && k->on_token)
+		json_object_set_new(root, "token", json_pack("{s:s, s:o}",
+		    "label", k->tlabel, "id", off_json_new_hex(k->tid,
+		    sizeof(k->tid))));
 	if (root != NULL && k->pub != NULL) {
 		EVP_Digest(k->pub, k->publen, fp, NULL, EVP_sha256(), NULL);
 		json_object_set_new(root, "fingerprint",
@@ -1229,6 +1327,18 @@ const char *
 off_key_type(const struct off_key *k)
 {
 	return k->type;
+}
+
+unsigned
+off_key_bits(const struct off_key *k)
+{
+	return k->size;
+}
+
+const uint8_t *
+off_key_token_id(const struct off_key *k)
+{
+	return k->on_token ? k->tid : NULL;
 }
 
 const char *

@@ -120,8 +120,16 @@ int	off_key_export_plain(const char *kmdata, const struct off_world *w,
 int	off_key_material(const char *kmdata, const struct off_world *w,
 	    const struct off_key *key, uint8_t **material, size_t *len,
 	    struct off_err *err);
-/* The key's type: "rsa", "ec" or "aes". */
+/* The key's type: "rsa", "ec" or "aes", and its size in bits. */
 const char *off_key_type(const struct off_key *key);
+unsigned off_key_bits(const struct off_key *key);
+/* The CKA_ID (OFF_TOKEN_ID_LEN bytes) of a key kept on a PKCS#11
+ * token, NULL for a key sealed in its file. */
+const uint8_t *off_key_token_id(const struct off_key *key);
+/* The module of the world that holds the key, loaded from kmdata. */
+int	off_key_open_module(const char *kmdata, const struct off_world *w,
+	    const struct off_key *key, struct off_module **m,
+	    struct off_err *err);
 /* The private key (EVP_PKEY for rsa/ec) from its seal. */
 int	off_key_private(const char *kmdata, const struct off_world *w,
 	    const struct off_key *key, EVP_PKEY **pkey, struct off_err *err);

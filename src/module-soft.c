@@ -4,6 +4,8 @@
  * internal storage: anyone who can read KMDATA can use module-protected
  * keys, so production worlds belong on an encrypted, air-gapped disk or
  * on the pkcs11 module. The key is held in locked memory while loaded.
+ * The module file's functions serve the pkcs11 backend too, whose
+ * module key signs but seals nothing.
  */
 #include "config.h"
 
@@ -43,8 +45,9 @@ soft_create(struct off_module *m, struct off_err *err)
 	return off_random(m->key, OFF_KEY_LEN, err);
 }
 
-static int
-soft_save(const struct off_module *m, const char *kmdata, struct off_err *err)
+int
+off_module_file_save(const struct off_module *m, const char *kmdata,
+    struct off_err *err)
 {
 	char	 path[PATH_MAX], *data = NULL;
 	size_t	 len = 0;
@@ -57,7 +60,7 @@ soft_save(const struct off_module *m, const char *kmdata, struct off_err *err)
 	root = json_pack("{s:s, s:i, s:s, s:o, s:o, s:s, s:o}",
 	    "format", MODULE_FORMAT,
 	    "version", 1,
-	    "backend", "soft",
+	    "backend", m->ops->name,
 	    "module", off_json_new_hex(m->id, sizeof(m->id)),
 	    "world", off_json_new_hex(m->world, sizeof(m->world)),
 	    "created", m->created,
@@ -78,8 +81,9 @@ soft_save(const struct off_module *m, const char *kmdata, struct off_err *err)
 static const char *const module_keys[] = { "format", "version", "backend",
     "module", "world", "created", "module_key", NULL };
 
-static int
-soft_load(struct off_module *m, const char *kmdata, struct off_err *err)
+int
+off_module_file_load(struct off_module *m, const char *kmdata,
+    struct off_err *err)
 {
 	char		 path[PATH_MAX], *data = NULL;
 	size_t		 len = 0;
@@ -106,9 +110,10 @@ soft_load(struct off_module *m, const char *kmdata, struct off_err *err)
 	if (off_json_only(root, module_keys, path, "", err) ||
 	    off_json_str(root, "backend", 16, &s, path, err))
 		goto out;
-	if (strcmp(s, "soft") != 0) {
+	if (strcmp(s, m->ops->name) != 0) {
 		off_err_set(err, OFF_ERR_FORMAT, path,
-		    _("module backend is \"%s\", expected \"soft\""), s);
+		    _("module backend is \"%s\", expected \"%s\""), s,
+		    m->ops->name);
 		goto out;
 	}
 	if (off_json_hex(root, "module", id, sizeof(id), path, err) ||
@@ -133,8 +138,8 @@ out:
 	return ret;
 }
 
-static void
-soft_unsave(const struct off_module *m, const char *kmdata)
+void
+off_module_file_unsave(const struct off_module *m, const char *kmdata)
 {
 	char	path[PATH_MAX];
 
@@ -145,8 +150,10 @@ soft_unsave(const struct off_module *m, const char *kmdata)
 const struct off_module_ops off_module_soft_ops = {
 	.name = "soft",
 	.create = soft_create,
-	.save = soft_save,
-	.load = soft_load,
-	.unsave = soft_unsave,
+	.save = off_module_file_save,
+	.load = off_module_file_load,
+	.unsave = off_module_file_unsave,
 	.free = NULL,
+	.keygen = NULL,
+	.wrap = NULL,
 };

@@ -18,6 +18,7 @@
 
 static const struct off_module_ops *const module_backends[] = {
 	&off_module_soft_ops,
+	&off_module_pkcs11_ops,
 };
 
 static int
@@ -50,12 +51,15 @@ module_alloc(const char *backend, const uint8_t world[32],
 
 int
 off_module_create(const char *backend, const uint8_t world[32],
-    struct off_module **out, struct off_err *err)
+    const struct off_module_token *token, struct off_module **out,
+    struct off_err *err)
 {
 	int	ret;
 
 	if ((ret = module_alloc(backend, world, out, err)) != 0)
 		return ret;
+	if (token != NULL)
+		(*out)->token = *token;
 	off_utc_now((*out)->created);
 	if ((ret = (*out)->ops->create(*out, err)) != 0)
 		off_module_free(out);

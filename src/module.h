@@ -1,7 +1,10 @@
 /* Modules: where keys are used. Each backend sits behind struct
- * off_module_ops. The "soft" module keeps an AES-256 module key in
- * KMDATA/module_<id>; a copy sealed under the world's recovery secret
- * travels in the world file so that a quorum can restore it. */
+ * off_module_ops. Every module keeps an AES-256 module key in
+ * KMDATA/module_<id> (it signs ACLs and transcripts; the "soft" module
+ * also seals keys under it); a copy sealed under the world's recovery
+ * secret travels in the world file so that a quorum can restore it.
+ * The "pkcs11" module keeps its keys on a PKCS#11 token instead: they
+ * are generated there and leave it only wrapped. */
 #ifndef OFF_MODULE_H
 #define OFF_MODULE_H
 
@@ -13,10 +16,41 @@
 #include "crypto.h"
 
 struct off_err;
+struct off_frontend;
 struct off_module;
 
 #define OFF_MODULE_ID_LEN	16
 #define OFF_KEY_CHECK_LEN	32
+#define OFF_TOKEN_ID_LEN	16	/* CKA_ID of a key on a token */
+
+/* The token of a pkcs11 module, as the world records it (signed). */
+struct off_module_token {
+	char	library[256];		/* the PKCS#11 module's path */
+	char	label[33];
+	char	serial[17];
+	char	manufacturer[33];
+	char	model[17];
+};
+
+/* A key to make on the module's token. */
+struct off_module_keyspec {
+	const char	*type;		/* "rsa", "ec", "aes" */
+	unsigned	 size;		/* bits */
+	const char	*curve;		/* ec: p256, p384, p521, secp256k1 */
+	unsigned long	 pubexp;	/* rsa: 0 for 65537 */
+	const char	*label;		/* CKA_LABEL: key_<app>_<ident> */
+	const uint8_t	*id;		/* CKA_ID, OFF_TOKEN_ID_LEN bytes */
+};
+
+/* A key on the token to wrap under a cloud's KEK. */
+struct off_module_wrap {
+	const char	*type;		/* the key's type */
+	const uint8_t	*id;		/* its CKA_ID */
+	EVP_PKEY	*kek;		/* RSA public key */
+	const char	*md;		/* OAEP and MGF1 digest: SHA1, SHA256 */
+	int		 aes;		/* RSA-AES key wrap, else OAEP alone */
+	char		 mechanisms[160];	/* out: the ones used */
+};
 
 struct off_module_ops {
 	const char	*name;
@@ -30,6 +64,16 @@ struct off_module_ops {
 	/* Remove what save() wrote (failed creation or restore). */
 	void	(*unsave)(const struct off_module *m, const char *kmdata);
 	void	(*free)(struct off_module *m);
+	/* Keys kept on the module itself; NULL when keys are sealed in
+	 * their key files. pub gets the DER SubjectPublicKeyInfo (NULL
+	 * for aes). Both ask for the token's PIN through fe. */
+	int	(*keygen)(struct off_module *m,
+		    const struct off_module_keyspec *spec,
+		    const struct off_frontend *fe, uint8_t **pub,
+		    size_t *publen, struct off_err *err);
+	int	(*wrap)(struct off_module *m, struct off_module_wrap *wr,
+		    const struct off_frontend *fe, uint8_t **out,
+		    size_t *outlen, struct off_err *err);
 };
 
 struct off_module {
@@ -38,11 +82,15 @@ struct off_module {
 	uint8_t				 world[32];
 	char				 created[21];
 	uint8_t				*key;	/* locked, OFF_KEY_LEN */
+	struct off_module_token		 token;	/* pkcs11 */
 	void				*state;
 };
 
+/* token: for pkcs11, the library and the token's label and/or serial
+ * (the rest is filled in from the token); NULL for soft. */
 int	off_module_create(const char *backend, const uint8_t world[32],
-	    struct off_module **m, struct off_err *err);
+	    const struct off_module_token *token, struct off_module **m,
+	    struct off_err *err);
 int	off_module_load(const char *backend, const char *kmdata,
 	    const uint8_t world[32], const uint8_t id[OFF_MODULE_ID_LEN],
 	    struct off_module **m, struct off_err *err);
@@ -69,6 +117,14 @@ int	off_module_from_recovery(const char *backend, const uint8_t world[32],
 	    const uint8_t check[OFF_KEY_CHECK_LEN], struct off_module **m,
 	    struct off_err *err);
 
+/* The module file KMDATA/module_<id> that every backend keeps. */
+int	off_module_file_save(const struct off_module *m, const char *kmdata,
+	    struct off_err *err);
+int	off_module_file_load(struct off_module *m, const char *kmdata,
+	    struct off_err *err);
+void	off_module_file_unsave(const struct off_module *m, const char *kmdata);
+
 extern const struct off_module_ops off_module_soft_ops;
+extern const struct off_module_ops off_module_pkcs11_ops;
 
 #endif

@@ -186,8 +186,13 @@ azure_json(const struct off_package_params *p, const uint8_t *wrapped,
     size_t len, struct off_package *out, struct off_err *err)
 {
 	json_t	*root;
-	char	*ct, *s;
+	char	*ct, *s, gen[128];
 
+	if (*out->token.library != '\0')
+		snprintf(gen, sizeof(gen), "%s; PKCS#11 token %s %s",
+		    PACKAGE_STRING, out->token.manufacturer, out->token.model);
+	else
+		snprintf(gen, sizeof(gen), "%s; soft module", PACKAGE_STRING);
 	if ((ct = b64url(wrapped, len)) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	root = json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s}",
@@ -195,8 +200,7 @@ azure_json(const struct off_package_params *p, const uint8_t *wrapped,
 	    "header", "kid", p->kid, "alg", "dir", "enc",
 	    "CKM_RSA_AES_KEY_WRAP",
 	    "ciphertext", ct,
-	    "generator", p->generator != NULL ? p->generator :
-	    PACKAGE_STRING "; soft module");
+	    "generator", p->generator != NULL ? p->generator : gen);
 	free(ct);
 	if (root == NULL || off_json_dump(root, &s, &out->len, err) != 0) {
 		json_decref(root);
@@ -272,6 +276,44 @@ off_package_check(const struct off_package_params *p, EVP_PKEY *kek,
 	return 0;
 }
 
+/* The key wrapped on its token, by the module that holds it. */
+static int
+token_wrap(const char *kmdata, const struct off_world *w,
+    const struct off_key *key, EVP_PKEY *kek,
+    const struct off_package_params *p, const struct algo *a,
+    struct off_package *out, uint8_t **wrapped, size_t *wlen,
+    struct off_err *err)
+{
+	struct off_module	*m = NULL;
+	struct off_module_wrap	 wr;
+	int			 ret;
+
+	if (!a->aes && off_key_bits(key) != 256 &&
+	    strncmp(p->format, "aws", 3) == 0)
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("%s carries 32-byte keys only"), a->name);
+	if ((ret = off_key_open_module(kmdata, w, key, &m, err)) != 0)
+		return ret;
+	if (m->ops->wrap == NULL) {
+		off_module_free(&m);
+		return off_err_set(err, OFF_ERR_FORMAT,
+		    off_key_file_name(key), _("the key names a token object, "
+		    "but its module keeps no token"));
+	}
+	memset(&wr, 0, sizeof(wr));
+	wr.type = off_key_type(key);
+	wr.id = off_key_token_id(key);
+	wr.kek = kek;
+	wr.md = a->md;
+	wr.aes = a->aes;
+	out->token = m->token;
+	ret = m->ops->wrap(m, &wr, p->fe, wrapped, wlen, err);
+	snprintf(out->mechanisms, sizeof(out->mechanisms), "%s",
+	    wr.mechanisms);
+	off_module_free(&m);
+	return ret;
+}
+
 int
 off_package_create(const char *kmdata, const struct off_world *w,
     const struct off_key *key, EVP_PKEY *kek,
@@ -302,6 +344,11 @@ off_package_create(const char *kmdata, const struct off_world *w,
 		return off_err_set(err, OFF_ERR_DENIED, off_key_file_name(key),
 		    _("the key's ACL allows export to %s only, not to %s"),
 		    acl->target, format_target(p->format));
+	if (off_key_token_id(key) != NULL) {
+		ret = token_wrap(kmdata, w, key, kek, p, a, out, &wrapped,
+		    &wlen, err);
+		goto wrapped;
+	}
 	if ((ret = off_key_material(kmdata, w, key, &material, &mlen,
 	    err)) != 0)
 		goto out;
@@ -319,6 +366,7 @@ off_package_create(const char *kmdata, const struct off_world *w,
 		wlen = (size_t)EVP_PKEY_get_size(kek);
 		ret = oaep(kek, a->md, material, mlen, wrapped, &wlen, err);
 	}
+wrapped:
 	if (ret != 0)
 		goto out;
 	if (strcmp(p->format, "azure-byok") == 0)

@@ -11,7 +11,10 @@
 
 #include <openssl/evp.h>
 
+#include "module.h"
+
 struct off_err;
+struct off_frontend;
 struct off_key;
 struct off_world;
 
@@ -20,6 +23,9 @@ struct off_package_params {
 	const char	*algorithm;	/* NULL: the format's default */
 	const char	*kid;		/* azure-byok: the KEK's key id */
 	const char	*generator;	/* azure-byok: who made it */
+	/* Asks for the token's PIN when the key is on a PKCS#11 token
+	 * (may be NULL otherwise). */
+	const struct off_frontend *fe;
 };
 
 struct off_package {
@@ -28,6 +34,10 @@ struct off_package {
 	uint8_t		 sha256[32];	/* of data */
 	uint8_t		 kek_fp[32];	/* SHA-256 of the KEK's SPKI */
 	const char	*algorithm;	/* the one used */
+	/* A key on a PKCS#11 token: the token, and the mechanisms that
+	 * wrapped the key there (for the transcript); else all empty. */
+	struct off_module_token token;
+	char		 mechanisms[160];
 };
 
 /* A KEK's public key from PEM or DER (SubjectPublicKeyInfo or a

@@ -109,6 +109,10 @@ static const char *const param_types[] = { "string", "choice", "integer",
 static const char *const builtins[] = { "kmdata", "world", "workdir",
 	"training", NULL };
 
+/* What translates a script's texts; NULL: the message catalogue. */
+static off_script_translate_fn	 translator;
+static void			*translator_arg;
+
 struct lint {
 	struct off_script		*s;
 	struct off_script_problems	*probs;
@@ -906,6 +910,139 @@ schema_problem(struct off_script_problems *probs, const char *path,
 		probs->n = 1;
 }
 
+void
+off_script_texts(struct off_script *s, off_script_text_fn fn, void *arg)
+{
+	struct off_script_place	 w;
+	struct off_step		*st;
+	size_t			 i, j;
+
+	memset(&w, 0, sizeof(w));
+	w.of = "script";
+	w.field = "title";
+	fn(arg, &w, &s->title);
+	w.field = "description";
+	if (s->description != NULL)
+		fn(arg, &w, &s->description);
+	w.of = "role";
+	w.field = "title";
+	for (i = 0; i < s->nroles; i++) {
+		w.id = s->roles[i].id;
+		fn(arg, &w, &s->roles[i].title);
+	}
+	w.of = "parameter";
+	for (i = 0; i < s->nparams; i++) {
+		w.id = s->params[i].id;
+		w.field = "prompt";
+		fn(arg, &w, &s->params[i].prompt);
+		w.field = "help";
+		if (s->params[i].help != NULL)
+			fn(arg, &w, &s->params[i].help);
+	}
+	w.of = "step";
+	for (i = 0; i < s->nsteps; i++) {
+		st = &s->steps[i];
+		w.id = st->id;
+		w.field = "title";
+		if (st->title != NULL)
+			fn(arg, &w, &st->title);
+		w.field = "text";
+		if (st->text != NULL)
+			fn(arg, &w, &st->text);
+		w.field = "items";
+		for (j = 0; j < st->nitems; j++) {
+			w.item = j + 1;
+			fn(arg, &w, &st->items[j]);
+		}
+		w.item = 0;
+	}
+}
+
+void
+off_script_set_translator(off_script_translate_fn fn, void *arg)
+{
+	translator = fn;
+	translator_arg = arg;
+}
+
+/* The next ${name} from *p on, read as off_expand reads it ("$$" is no
+ * reference): 1 with name and len set, 0 at the end, -1 at a "${" that
+ * is no reference. */
+static int
+next_ref(const char **p, const char **name, size_t *len)
+{
+	const char	*s = *p, *end;
+
+	while ((s = strchr(s, '$')) != NULL) {
+		if (s[1] == '$')
+			s += 2;
+		else if (s[1] != '{')
+			s++;
+		else {
+			if ((end = strchr(s + 2, '}')) == NULL ||
+			    end == s + 2 || (size_t)(end - s - 2) >= REF_MAX)
+				return -1;
+			*name = s + 2;
+			*len = (size_t)(end - s - 2);
+			*p = end + 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static size_t
+ref_count(const char *s, const char *name, size_t len)
+{
+	const char	*n;
+	size_t		 l, c = 0;
+
+	while (next_ref(&s, &n, &l) == 1)
+		if (l == len && memcmp(n, name, len) == 0)
+			c++;
+	return c;
+}
+
+int
+off_script_refs_same(const char *a, const char *b)
+{
+	const char	*p, *name;
+	size_t		 len, na = 0, nb = 0;
+	int		 r;
+
+	for (p = b; (r = next_ref(&p, &name, &len)) == 1; )
+		nb++;
+	if (r != 0)
+		return 0;
+	for (p = a; (r = next_ref(&p, &name, &len)) == 1; na++)
+		if (ref_count(a, name, len) != ref_count(b, name, len))
+			return 0;
+	return r == 0 && na == nb;
+}
+
+/* A text in its translation, where that is safe to show instead: the
+ * same references (what the ceremony expands cannot change), text fit
+ * to show, and on one line where the original is. Else as it is. */
+static void
+translate_one(void *arg, const struct off_script_place *where,
+    const char **text)
+{
+	const char	*t, *o = *text;
+
+	(void)arg;
+	(void)where;
+	/* The translation of "" is the catalogue's header. */
+	if (*o == '\0')
+		return;
+	t = translator != NULL ? translator(translator_arg, o) :
+	    dgettext(PACKAGE, o);
+	if (t == NULL || t == o || *t == '\0' || !text_ok(t) ||
+	    (strchr(o, '\n') == NULL && strchr(t, '\n') != NULL) ||
+	    !off_script_refs_same(o, t))
+		return;
+	*text = t;
+}
+
 int
 off_script_load(const char *path, struct off_script **out,
     struct off_script_problems *probs, struct off_err *err)
@@ -999,6 +1136,8 @@ done:
 		off_script_free(&s);
 		return OFF_ERR_FORMAT;
 	}
+	/* Checked as written; shown as translated. */
+	off_script_texts(s, translate_one, NULL);
 	*out = s;
 	return 0;
 }

@@ -137,6 +137,36 @@ int	off_text_line_ok(const char *s);
 int	off_param_check(const struct off_param *p, const char *value,
 	    struct off_err *err);
 
+/* Where a text that people read sits in a script: of the script itself
+ * (id NULL), of a role, a parameter or a step. */
+struct off_script_place {
+	const char	*of;	/* "script", "role", "parameter", "step" */
+	const char	*id;
+	const char	*field;	/* "title", "description", "prompt", "help",
+				   "text", "items" */
+	size_t		 item;	/* items: 1, 2, ...; else 0 */
+};
+typedef void (*off_script_text_fn)(void *arg,
+	    const struct off_script_place *where, const char **text);
+/* Each text of s that people read (titles, description, role titles,
+ * parameter prompts and help, step texts, checklist items), in the
+ * order of the file; fn may put another text in its place. */
+void	off_script_texts(struct off_script *s, off_script_text_fn fn,
+	    void *arg);
+
+/* Translation of those texts (officiant-ceremony(5), TRANSLATION):
+ * off_script_load shows each in the translation fn gives (NULL: the
+ * program's message catalogue, as _() does), but only where that is
+ * safe: see off_script_refs_same. The file's bytes, its SHA-256 and its
+ * ids stay as they are. */
+typedef const char *(*off_script_translate_fn)(void *arg, const char *text);
+void	off_script_set_translator(off_script_translate_fn fn, void *arg);
+/* 1 when b holds the same ${...} references as a, as many times each
+ * and in any order, and no "${" that is not a reference: a translation
+ * b of a is used only then, so that it cannot change what a ceremony
+ * expands. */
+int	off_script_refs_same(const char *a, const char *b);
+
 /* Callback resolving a reference name ("ident", "generate.key_file"):
  * its value, or NULL when it has none (yet). */
 typedef const char *(*off_lookup_fn)(void *arg, const char *name);

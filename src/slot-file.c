@@ -272,10 +272,12 @@ file_open(struct off_slot *slot, const char *where, struct off_err *err,
 	/* Read-only media may be inspected; writing says so when it
 	 * fails, and world creation checks first. */
 	if (off_dir_writable(where, &why) != 0 && why.code != OFF_ERR_IO)
-		/* TRANSLATORS: the second %s is "drawer" or "slot". */
-		return off_err_set(err, OFF_ERR_SLOT, where,
-		    _("%s; the card %s must be an existing directory"),
-		    why.detail, drawer ? _("drawer") : _("slot"));
+		return off_err_set(err, OFF_ERR_SLOT, where, drawer ?
+		    /* TRANSLATORS: %s is why the directory will not do. */
+		    _("%s; the card drawer must be an existing directory") :
+		    /* TRANSLATORS: %s is why the directory will not do. */
+		    _("%s; the card slot must be an existing directory"),
+		    why.detail);
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	st->drawer = drawer;

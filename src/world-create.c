@@ -358,6 +358,11 @@ off_world_check_params(const char *kmdata, const struct off_world_params *p,
 		return off_err_set(err, OFF_ERR_INVALID, NULL,
 		    _("unknown cipher suite \"%s\"; see 'officiant world "
 		    "suites'"), p->suite);
+	if (p->module != NULL && strcmp(p->module, "pkcs11") == 0 &&
+	    (p->token == NULL || *p->token->library != '/'))
+		return off_err_set(err, OFF_ERR_INVALID, NULL,
+		    _("the pkcs11 module needs the absolute path of a PKCS#11 "
+		    "library (--pkcs11)"));
 	if (off_path_join(path, sizeof(path), kmdata, OFF_WORLD_FILE) != 0)
 		return off_err_set(err, OFF_ERR_TOO_LARGE, kmdata,
 		    _("path too long"));
@@ -406,8 +411,10 @@ make_world(struct create *c, EVP_PKEY **key, uint8_t *secret,
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	w->ncards = w->n;
 	if ((ret = off_module_create(c->p->module != NULL ? c->p->module :
-	    "soft", w->id, mod, err)) != 0)
+	    "soft", w->id, c->p->token, mod, err)) != 0)
 		return ret;
+	if ((*mod)->ops->keygen != NULL)
+		w->modules[0].token = (*mod)->token;
 	w->nmodules = 1;
 	snprintf(w->modules[0].backend, sizeof(w->modules[0].backend), "%s",
 	    (*mod)->ops->name);

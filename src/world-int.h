@@ -24,6 +24,7 @@ struct world_module {
 	uint8_t			check[OFF_KEY_CHECK_LEN];
 	uint8_t			public_key[32];	/* Ed25519 */
 	struct off_sealed	recovery;
+	struct off_module_token	token;		/* pkcs11 only */
 };
 
 struct off_world {

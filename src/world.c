@@ -34,6 +34,17 @@ tbs_sealed(struct off_tbs *t, const struct off_sealed *s)
 	off_tbs_bytes(t, s->ct, s->len);
 }
 
+static void
+tbs_token(struct off_tbs *t, const struct off_module_token *tok)
+{
+	off_tbs_str(t, "pkcs11 token");
+	off_tbs_str(t, tok->library);
+	off_tbs_str(t, tok->label);
+	off_tbs_str(t, tok->serial);
+	off_tbs_str(t, tok->manufacturer);
+	off_tbs_str(t, tok->model);
+}
+
 /* Every field of the world but the signature, unambiguously. */
 static int
 world_tbs(const struct off_world *w, struct off_tbs *t)
@@ -68,6 +79,9 @@ world_tbs(const struct off_world *w, struct off_tbs *t)
 		off_tbs_bytes(t, w->modules[i].public_key,
 		    sizeof(w->modules[i].public_key));
 		tbs_sealed(t, &w->modules[i].recovery);
+		/* Only a module with a token: other worlds sign as before. */
+		if (*w->modules[i].token.library != '\0')
+			tbs_token(t, &w->modules[i].token);
 	}
 	return off_tbs_ok(t);
 }
@@ -201,6 +215,14 @@ sealed_json(const struct off_sealed *s)
 	    "tag", off_json_new_b64(s->tag, sizeof(s->tag)));
 }
 
+static json_t *
+token_json(const struct off_module_token *t)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "library", t->library,
+	    "label", t->label, "serial", t->serial, "manufacturer",
+	    t->manufacturer, "model", t->model);
+}
+
 int
 world_serialize(const struct off_world *w, char **out, size_t *len,
     struct off_err *err)
@@ -232,6 +254,9 @@ world_serialize(const struct off_world *w, char **out, size_t *len,
 		    "public_key", off_json_new_b64(w->modules[i].public_key,
 		    sizeof(w->modules[i].public_key)),
 		    "recovery", sealed_json(&w->modules[i].recovery));
+		if (v != NULL && *w->modules[i].token.library != '\0')
+			bad |= json_object_set_new(v, "token",
+			    token_json(&w->modules[i].token)) != 0;
 		bad |= json_array_append_new(mods, v) != 0;
 	}
 	root = json_pack("{s:s, s:i, s:o, s:s, s:s, s:{s:I, s:I}, s:I, s:o, "
@@ -270,7 +295,9 @@ static const char *const sealed_keys[] = { "nonce", "ciphertext", "tag",
 static const char *const wcard_keys[] = { "index", "card_id", "share_tag",
     "state", NULL };
 static const char *const wmod_keys[] = { "backend", "module", "created",
-    "key_check", "public_key", "recovery", NULL };
+    "key_check", "public_key", "recovery", "token", NULL };
+static const char *const token_keys[] = { "library", "label", "serial",
+    "manufacturer", "model", NULL };
 
 static int
 parse_sealed(json_t *obj, const char *key, size_t max, struct off_sealed *s,
@@ -356,6 +383,45 @@ parse_cards(struct off_world *w, json_t *arr, const char *name,
 	return 0;
 }
 
+/* The token of a pkcs11 module: printable strings of its sizes. */
+static int
+parse_token(json_t *m, struct off_module_token *t, const char *name,
+    struct off_err *err)
+{
+	json_t		*o;
+	const char	*s;
+	struct {
+		const char	*key;
+		char		*buf;
+		size_t		 len;
+	} f[] = {
+		{ "library", t->library, sizeof(t->library) },
+		{ "label", t->label, sizeof(t->label) },
+		{ "serial", t->serial, sizeof(t->serial) },
+		{ "manufacturer", t->manufacturer, sizeof(t->manufacturer) },
+		{ "model", t->model, sizeof(t->model) },
+	};
+	size_t		 i, j;
+
+	if (off_json_obj(m, "token", &o, name, err) != 0 ||
+	    off_json_only(o, token_keys, name, "modules[].token.", err) != 0)
+		return OFF_ERR_FORMAT;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (off_json_str(o, f[i].key, f[i].len - 1, &s, name, err) != 0)
+			return OFF_ERR_FORMAT;
+		for (j = 0; s[j] != '\0'; j++)
+			if ((unsigned char)s[j] < 0x20 || s[j] == 0x7f)
+				return off_err_set(err, OFF_ERR_FORMAT, name,
+				    _("the module's token %s holds control "
+				    "characters"), f[i].key);
+		snprintf(f[i].buf, f[i].len, "%s", s);
+	}
+	if (*t->library != '/')
+		return off_err_set(err, OFF_ERR_FORMAT, name,
+		    _("the module's token library is not an absolute path"));
+	return 0;
+}
+
 static int
 parse_modules(struct off_world *w, json_t *arr, const char *name,
     struct off_err *err)
@@ -396,6 +462,14 @@ parse_modules(struct off_world *w, json_t *arr, const char *name,
 		    name, err))
 			return OFF_ERR_FORMAT;
 		w->nmodules++;
+		if ((strcmp(wm->backend, "pkcs11") == 0) !=
+		    (json_object_get(m, "token") != NULL))
+			return off_err_set(err, OFF_ERR_FORMAT, name,
+			    _("a pkcs11 module needs its token, and only it has "
+			    "one"));
+		if (json_object_get(m, "token") != NULL &&
+		    parse_token(m, &wm->token, name, err) != 0)
+			return OFF_ERR_FORMAT;
 	}
 	return 0;
 }
@@ -706,11 +780,15 @@ module_status(const struct off_world *w, unsigned i, const char *kmdata)
 
 	/* Untranslated: these also go into JSON for programs. */
 	if (kmdata == NULL)
+		/* TRANSLATORS: the state of a module, last column of the
+		   Modules table of 'world info' (also below). */
 		return N_("not checked");
 	ret = off_world_open_module(w, i, kmdata, &m, &err);
 	off_module_free(&m);
 	if (ret == OFF_ERR_AUTH)
+		/* TRANSLATORS: a module's state in 'world info'. */
 		return N_("key does not match the world");
+	/* TRANSLATORS: a module's state in 'world info'. */
 	return ret == 0 ? N_("ok") : N_("missing or unreadable");
 }
 
@@ -753,6 +831,7 @@ off_world_open_module(const struct off_world *w, unsigned i,
 	if ((ret = off_module_load(w->modules[i].backend, kmdata, w->id,
 	    w->modules[i].id, m, err)) != 0)
 		return ret;
+	(*m)->token = w->modules[i].token;
 	if ((ret = off_module_key_check(*m, check, err)) != 0 ||
 	    (ret = off_module_public_key(*m, pub, err)) != 0)
 		goto fail;
@@ -766,6 +845,14 @@ off_world_open_module(const struct off_world *w, unsigned i,
 fail:
 	off_module_free(m);
 	return ret;
+}
+
+const struct off_module_token *
+off_world_module_token(const struct off_world *w, unsigned i)
+{
+	if (i >= w->nmodules || *w->modules[i].token.library == '\0')
+		return NULL;
+	return &w->modules[i].token;
 }
 
 int
@@ -804,6 +891,10 @@ off_world_info_json(const struct off_world *w, const char *kmdata,
 		    "backend", w->modules[i].backend,
 		    "created", w->modules[i].created,
 		    "status", module_status(w, i, kmdata))) != 0;
+	for (i = 0; mods != NULL && i < w->nmodules; i++)
+		if (*w->modules[i].token.library != '\0')
+			bad |= json_object_set_new(json_array_get(mods, i),
+			    "token", token_json(&w->modules[i].token)) != 0;
 	root = json_pack("{s:o, s:s, s:{s:I, s:I}, s:o, s:I, s:s, s:s?, "
 	    "s:o, s:o}",
 	    "world", off_json_new_hex(w->id, sizeof(w->id)),

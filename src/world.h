@@ -18,6 +18,7 @@
 struct off_err;
 struct off_frontend;
 struct off_module;
+struct off_module_token;
 struct off_slot;
 struct off_world;
 
@@ -28,6 +29,8 @@ struct off_world_params {
 	unsigned	 k, n;
 	const char	*suite;		/* NULL: OFF_SUITE_DEFAULT */
 	const char	*module;	/* NULL: "soft" */
+	/* pkcs11: the library and the token's label and/or serial. */
+	const struct off_module_token *token;
 	unsigned	 pin_tries;	/* 0: OFF_CARD_TRIES_DEFAULT */
 	unsigned	 kdf_log2_n;	/* 0: default scrypt cost */
 	int		 allow_single;	/* permit K = 1 */
@@ -77,6 +80,10 @@ int		 off_world_card(const struct off_world *w, unsigned i,
 int		 off_world_module(const struct off_world *w, unsigned i,
 		    const char *kmdata, const char **backend,
 		    const uint8_t **id, const char **status);
+/* The token that module i keeps its keys on; NULL for a module that
+ * keeps none (soft). */
+const struct off_module_token *off_world_module_token(
+		    const struct off_world *w, unsigned i);
 /* Sign msg with the world key (from off_world_signing_key) and verify
  * a world signature: what only a quorum can authorise. */
 int		 off_world_sign(const struct off_world *w, EVP_PKEY *key,

@@ -39,6 +39,14 @@ offers "options" --drill -- officiant training run --dr
 offers "format" gcp-kms -- officiant package create --format g
 offers "ceremonies" byok-azure -- officiant run byok
 offers "ceremonies after training" create-world -- officiant training create
+offers "commands" replay -- officiant rep
+# replay: transcripts (and directories), not other files.
+mkdir -p "$T/tr/sub"
+: >"$T/tr/a.transcript"
+: >"$T/tr/notes.txt"
+offers "transcripts" "$T/tr/a.transcript" -- officiant replay "$T/tr/"
+complete_words officiant replay "$T/tr/" | grep -q 'notes\.txt' &&
+    fail "replay: a file that is no transcript offered"
 [ "$(complete_words officiant world "")" = "$(printf 'backup\ncreate\ninfo\nrestore\nsuites')" ] ||
     fail "world subcommands: $(complete_words officiant world "" | tr '\n' ' ')"
 

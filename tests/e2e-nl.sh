@@ -7,6 +7,10 @@
 # switched by LC_ALL and by LANG alone; LC_ALL=C stays English. The
 # full-screen front end (through tmux, as in e2e-tui.sh) shows its
 # banner, status lines, yes/no keys and help screen in Dutch.
+# The ceremony's own texts (ceremony/create-world.ceremony: checklist
+# items, instructions, the witness's statement, role titles) are shown
+# in Dutch and German too, as is 'script print'; a catalogue whose
+# translation changes a ${...} reference is not used for that text.
 # The catalogues are compiled from po/*.po (msgfmt, else the built
 # .gmo) into a temporary directory that OFFICIANT_LOCALEDIR names, so
 # the uninstalled build is tested. Skipped (77) without the nl_NL.UTF-8
@@ -87,7 +91,7 @@ sealed() {
 if rehearse "nl" nl_NL.UTF-8 "$T/nl"; then
 	for t in \
 	    "*** TRAINING: een repetitie op een wegwerpwereld; niets hiervan is echt ***" \
-	    "Ceremonie: Create a security world (create-world, versie 1)" \
+	    "Ceremonie: Een beveiligingswereld aanmaken (create-world, versie 1)" \
 	    "[1] TRAINING Druk op Enter om de gesimuleerde YubiKey aan te raken: " \
 	    "TRAINING Kaart 1 van 3: kies een PIN: " \
 	    "TRAINING Kaart 3 van 3: typ de PIN nogmaals: " \
@@ -99,16 +103,75 @@ if rehearse "nl" nl_NL.UTF-8 "$T/nl"; then
 	    "De trainingswereld blijft in $T/nl tot u haar verwijdert."; do
 		expect_in "$T/out" "$t" "nl: Dutch text"
 	done
+	# The script's texts, from po/ceremony-strings.c.
+	for t in \
+	    "[3] TRAINING [1/3] Het werkstation is van elk netwerk losgekoppeld [y/N] y" \
+	    "[4] TRAINING [2/3] 3 lege kaarten liggen klaar, één per bewaarder" \
+	    "Willekeurige 2 bewaarders voeren hun kaarten in en typen hun PIN's." \
+	    "(Ceremoniebeheerder: Functionaris 1) [y/N] y" \
+	    "[7] TRAINING Ik heb gezien dat wereld " \
+	    "is aangemaakt met een quorum van 2 van 3 kaarten. (Getuige: " \
+	    "De wereld is klaar."; do
+		expect_in "$T/out" "$t" "nl: a Dutch ceremony text"
+	done
 	for t in "Press Enter" "choose a PIN" "type the PIN again" \
-	    "The ceremony is complete." "Final root:" "Officer "; do
+	    "The ceremony is complete." "Final root:" "Officer " \
+	    "The workstation is disconnected" "blank cards are at hand" \
+	    "I saw world" "The world is ready." "(admin" "(witness"; do
 		not_in "$T/out" "$t" "nl: English text"
 	done
+	# The transcript holds what was shown: the Dutch statement.
+	grep -q 'Ik heb gezien dat wereld [0-9a-f]* is aangemaakt' \
+	    "$T"/nl/kmdata/transcripts/*-create-world.transcript ||
+	    fail "nl: the transcript lacks the Dutch statement shown"
 	sealed "nl" "$T/nl"
 	# The transcript's own words stay as they are: verify in Dutch.
 	tr=$(ls "$T"/nl/kmdata/transcripts/*-create-world.transcript)
 	expect 0 "nl: verify" -- env LC_ALL=nl_NL.UTF-8 "$OFFICIANT" verify --kmdata "$T/nl/kmdata" "$tr"
 	expect_in "$T/out" "OK: transcript van ceremonie create-world (TRAINING): " "nl: verify in Dutch"
 	expect_in "$T/out" ", verzegeld" "nl: verify in Dutch"
+fi
+
+# The paper document in Dutch: the step titles and kinds too.
+expect 0 "nl: script print" -- env LC_ALL=nl_NL.UTF-8 "$OFFICIANT" script print create-world
+for t in "CEREMONIE  Een beveiligingswereld aanmaken" \
+    "De ruimte voorbereiden  (checklist, door admin, ca. 5 min)" \
+    "      [ ] Het werkstation is van elk netwerk losgekoppeld" \
+    "De kaarten overhandigen  (instructie, door admin, ca. 3 min)" \
+    "Kaarten nodig voor toestemming (K) (geheel getal, standaard 2)" \
+    "  custodian        Kaartbewaarder (3)"; do
+	expect_in "$T/out" "$t" "nl: script print"
+done
+not_in "$T/out" "Prepare the room" "nl: script print"
+# Its script is the file's: the same SHA-256 in any language.
+grep -o '[0-9a-f]\{64\}' "$T/out" >"$T/sha-nl"
+expect 0 "C: script print" -- env LC_ALL=C "$OFFICIANT" script print create-world
+grep -o '[0-9a-f]\{64\}' "$T/out" >"$T/sha-c"
+[ -s "$T/sha-c" ] && cmp -s "$T/sha-nl" "$T/sha-c" ||
+    fail "script print: the SHA-256 depends on the language"
+expect_in "$T/out" "Prepare the room  (checklist, by admin, about 5 min)" "C: script print"
+
+# A translation that changes a reference is not used: a catalogue whose
+# witness statement names ${kmdata} instead of the world leaves that text
+# as written, while its other translation is used.
+if command -v msgfmt >/dev/null 2>&1; then
+	mkdir -p "$T/bad/nl/LC_MESSAGES"
+	printf '%s\n' 'msgid ""' \
+	    'msgstr "Content-Type: text/plain; charset=UTF-8\n"' '' \
+	    'msgid "The workstation is disconnected from every network"' \
+	    'msgstr "GOED: het werkstation is los"' '' \
+	    'msgid "I saw world ${create.world_id} created with a quorum of ${k} of ${n} cards."' \
+	    'msgstr "SLECHT: ${kmdata} met een quorum van ${k} van ${n} kaarten."' \
+	    >"$T/bad.po"
+	msgfmt -o "$T/bad/nl/LC_MESSAGES/officiant.mo" "$T/bad.po" ||
+	    fail "msgfmt bad.po"
+	OFFICIANT_LOCALEDIR=$T/bad
+	if rehearse "bad catalogue" nl_NL.UTF-8 "$T/bad-run"; then
+		expect_in "$T/out" "[1/3] GOED: het werkstation is los" "bad catalogue: a good translation"
+		expect_in "$T/out" "] TRAINING I saw world " "bad catalogue: the text as written"
+		not_in "$T/out" "SLECHT" "bad catalogue: a translation that changes a reference"
+	fi
+	OFFICIANT_LOCALEDIR=$T/locale
 fi
 
 # 2. LANG alone switches too (help, and an error on stderr); C does not.
@@ -126,7 +189,8 @@ expect 0 "C: --help" -- env LC_ALL=C LANG=nl_NL.UTF-8 "$OFFICIANT" --help
 expect_in "$T/out" "Usage: officiant COMMAND [ARGS]..." "C: --help in English"
 
 # 3. The full-screen front end in Dutch, through tmux as in e2e-tui.sh:
-# the banner, the status lines, a yes/no prompt and the help screen.
+# the banner, the status lines, the script's texts (title, step outline,
+# parameter form, checklist item), a yes/no prompt and the help screen.
 if command -v tmux >/dev/null 2>&1; then
 	SOCK=$T/tmux.sock
 	trap 'tmux -S "$SOCK" kill-server 2>/dev/null; rm -rf "$T"' EXIT
@@ -146,17 +210,21 @@ if command -v tmux >/dev/null 2>&1; then
 		return 1
 	}
 	on_screen "TRAINING - een repetitie op een wegwerpwereld" &&
-	    on_screen "F1 of ? hulp   Ctrl-C stoppen" &&
+	    on_screen "F1/? hulp   F2 afwijking vastleggen   Ctrl-C stoppen" &&
 	    on_screen " verstreken, ca. " &&
-	    on_screen "(Enter: 2)" && {
+	    on_screen "Een beveiligingswereld aanmaken" &&
+	    on_screen "De ruimte voorbereiden" &&
+	    on_screen "Kaarten nodig voor toestemming (K)" && {
 		# K and N by default, then the two simulated YubiKeys.
 		tmux -S "$SOCK" send-keys -t nl Enter
-		on_screen "(Enter: 3)"
+		sleep 0.3
 		tmux -S "$SOCK" send-keys -t nl Enter
 		on_screen "Druk op Enter om de gesimuleerde YubiKey"
 		tmux -S "$SOCK" send-keys -t nl Enter
 		sleep 0.3
 		tmux -S "$SOCK" send-keys -t nl Enter
+		on_screen "[1/3] Het werkstation is van elk netwerk" &&
+		    on_screen "Door: Ceremoniebeheerder - "
 		on_screen "[y] ja    [n] nee"
 		tmux -S "$SOCK" send-keys -t nl F1
 		on_screen "Toetsen" &&
@@ -179,10 +247,14 @@ else
 		    "TRAINING Karte 1 von 3: wählen Sie eine PIN: " \
 		    "Karte 2 angenommen (2 von 2)" \
 		    "Die Zeremonie ist abgeschlossen." \
-		    "Endwurzel: "; do
+		    "Endwurzel: " \
+		    "[1/3] Der Rechner ist von jedem Netzwerk getrennt [y/N] y" \
+		    "Beliebige 2 verwahrende Personen stecken ihre Karten ein" \
+		    "Die Welt ist bereit."; do
 			expect_in "$T/out" "$t" "de: German text"
 		done
-		for t in "Press Enter" "choose a PIN" "The ceremony is complete."; do
+		for t in "Press Enter" "choose a PIN" "The ceremony is complete." \
+		    "The workstation is disconnected" "The world is ready."; do
 			not_in "$T/out" "$t" "de: English text"
 		done
 		sealed "de" "$T/de"

@@ -108,11 +108,19 @@ agree 3 "cosigned, but not by the witness asked for" witness2 "$T/cosigned"
 agree 3 "not cosigned, --witness" witness "$wc"
 
 # Tampered copies.  Line 1 is entry 0, line 2 its checkpoint, lines 3
-# to 11 are entries 1 to 9, line 12 a checkpoint.
+# to cp2 - 1 are the next entries (the parameters), line cp2 a
+# checkpoint; line seal is the seal, which counts ents entries and cps
+# checkpoint lines, and the final checkpoint follows it.
+cp2=$(awk 'NR > 2 && /^\{"checkpoint"/ { print NR; exit }' "$wc")
+seal=$(grep -n '"type":"ceremony-sealed"' "$wc" | cut -d: -f1)
+ents=$(sed -n "${seal}s/.*\"entries\":\([0-9]*\).*/\1/p" "$wc")
+cps=$(sed -n "${seal}s/.*\"checkpoints\":\([0-9]*\).*/\1/p" "$wc")
+[ -n "$cp2" ] && [ -n "$seal" ] && [ -n "$ents" ] && [ -n "$cps" ] ||
+    fail "the world create transcript is not laid out as expected"
 sed '3s/"quorum"/"quorun"/' "$wc" >"$T/t-byte"
 cmp -s "$wc" "$T/t-byte" && fail "t-byte is unchanged"
 agree 3 "one byte changed in an entry" world "$T/t-byte"
-grep -q '^BAD: line 12:' "$T/py.out" || fail "the changed entry is reported at the next checkpoint"
+grep -q "^BAD: line $cp2:" "$T/py.out" || fail "the changed entry is reported at the next checkpoint"
 sed '5d' "$wc" >"$T/t-removed"
 agree 3 "an entry removed" world "$T/t-removed"
 awk 'NR==4 { l = $0; next } NR==5 { print; print l; next } { print }' "$wc" >"$T/t-swapped"
@@ -122,8 +130,8 @@ head -n $((n - 2)) "$wc" >"$T/t-unsealed"
 agree 6 "the last two lines removed" world "$T/t-unsealed"
 grep -q '^UNSEALED' "$T/py.out" || fail "python does not say UNSEALED"
 agree 6 "the last two lines removed, no anchor" none "$T/t-unsealed"
-head -n 11 "$wc" >"$T/t-early"
-agree 6 "cut after entry 9" world "$T/t-early"
+head -n $((cp2 - 1)) "$wc" >"$T/t-early"
+agree 6 "cut before the second checkpoint" world "$T/t-early"
 # One base64 digit of the signature of the checkpoint on line 2 changed.
 sig='\(— [^ ]* [A-Za-z0-9+/]\{20\}\)'
 sed "2s|${sig}[^A]|\\1A|" "$wc" >"$T/t-sig"
@@ -134,7 +142,7 @@ grep -q '^BAD: line 2:' "$T/py.out" || fail "the altered signature is not report
 # And a few more that a verifier must not miss.
 { cat "$wc"; sed -n 3p "$wc"; } >"$T/t-appended"
 agree 3 "an entry appended after the seal" world "$T/t-appended"
-{ cat "$wc"; printf '{"seq":26'; } >"$T/t-unfinished"
+{ cat "$wc"; printf '{"seq":%s' "$ents"; } >"$T/t-unfinished"
 agree 3 "an unfinished line after the seal" world "$T/t-unfinished"
 sed '$d' "$wc" >"$T/t-nofinal"
 agree 6 "the final checkpoint removed" world "$T/t-nofinal"
@@ -150,23 +158,21 @@ sed 's/"pin_tries": 5/"pin_tries": 6/' "$K/world" >"$T/world-altered"
 "$PY" "$VT" --world "$T/world-altered" "$wc" >"$T/py.out" 2>&1; py=$?
 OFFICIANT_KMDATA=$T/none "$OFFICIANT" verify --world "$T/world-altered" "$wc" >"$T/c.out" 2>&1; c=$?
 [ "$py" -eq 3 ] && [ "$c" -eq 3 ] || fail "an altered world file: python $py, officiant $c, expected 3"
-# The rules of the seal, of the checkpoints and of their copies.  Line 12
-# is the checkpoint over entries 0 to 9, line 29 the seal, line 30 the
-# final checkpoint.
-sed '12d' "$wc" >"$T/t-cpremoved"
+# The rules of the seal, of the checkpoints and of their copies.
+sed "${cp2}d" "$wc" >"$T/t-cpremoved"
 agree 3 "an intermediate checkpoint line removed" world "$T/t-cpremoved"
-grep -q '^BAD: line 28: the seal counts 3 checkpoints' "$T/py.out" ||
+grep -q "^BAD: line $((seal - 1)): the seal counts $cps checkpoints" "$T/py.out" ||
 	fail "the removed checkpoint line is not caught by the seal's count"
-sed '12p' "$wc" >"$T/t-cprepeated"
+sed "${cp2}p" "$wc" >"$T/t-cprepeated"
 agree 3 "a checkpoint line repeated" world "$T/t-cprepeated"
-grep -q '^BAD: line 13:' "$T/py.out" || fail "the repeated checkpoint is not reported at line 13"
+grep -q "^BAD: line $((cp2 + 1)):" "$T/py.out" || fail "the repeated checkpoint is not reported at line $((cp2 + 1))"
 { cat "$wc"; tail -n 1 "$wc"; } >"$T/t-copy"
 agree 3 "a copy of the final checkpoint that adds nothing" world "$T/t-copy"
 { cat "$T/cosigned"; tail -n 1 "$T/cosigned"; } >"$T/t-copy2"
 agree 3 "a cosigned copy repeated, adding nothing" world "$T/t-copy2"
-sed '29s/"entries":26/"entries":25/' "$wc" >"$T/t-entries"
+sed "${seal}s/\"entries\":$ents/\"entries\":$((ents - 1))/" "$wc" >"$T/t-entries"
 agree 3 "the seal miscounts its entries" world "$T/t-entries"
-sed '29s/"checkpoints":3/"checkpoints":4/' "$wc" >"$T/t-cpcount"
+sed "${seal}s/\"checkpoints\":$cps/\"checkpoints\":$((cps + 1))/" "$wc" >"$T/t-cpcount"
 agree 3 "the seal miscounts the checkpoint lines" world "$T/t-cpcount"
 
 # Cosignatures: a second witness cosigns the cosigned copy.
@@ -178,7 +184,7 @@ agree 0 "cosigned twice, w2 asked for" witness2 "$T/cosigned2"
 sed '$d' "$T/cosigned2" >"$T/t-lastcopy"
 agree 3 "the last cosigned copy removed, w2 asked for" witness2 "$T/t-lastcopy"
 agree 0 "the last cosigned copy removed, w1 asked for" witness "$T/t-lastcopy"
-sed '30d' "$T/cosigned" >"$T/t-copyonly"
+sed "$((seal + 1))d" "$T/cosigned" >"$T/t-copyonly"
 agree 0 "the final checkpoint removed, its cosigned copy kept" witness "$T/t-copyonly"
 # The witness's signature line moved before the ceremony key's: the copy
 # no longer begins with the whole note of the line before it.
@@ -215,11 +221,11 @@ size=$(wc -c <"$wc")
 lastlen=$(tail -n 1 "$wc" | wc -c)
 head -c $((size - lastlen / 2)) "$wc" >"$T/t-crash"
 agree 6 "a crash while sealing: the final checkpoint cut in half" world "$T/t-crash"
-grep -q '^UNSEALED: .* at entry 25 of 26' "$T/py.out" || fail "python is not intact up to entry 25 of 26"
+grep -q "^UNSEALED: .* at entry $((ents - 1)) of $ents" "$T/py.out" || fail "python is not intact up to entry $((ents - 1)) of $ents"
 agree 6 "a crash while sealing, no anchor" none "$T/t-crash"
-{ head -n 29 "$wc"; sed -n 12p "$wc"; } >"$T/t-afterseal"
+{ head -n "$seal" "$wc"; sed -n "${cp2}p" "$wc"; } >"$T/t-afterseal"
 agree 3 "a checkpoint line after the seal that does not cover it" world "$T/t-afterseal"
-{ head -n 29 "$wc"; sed -n 11p "$wc" | sed 's/"seq":9,/"seq":26,/'; } >"$T/t-pending"
+{ head -n "$seal" "$wc"; sed -n "$((cp2 - 1))p" "$wc" | sed "s/\"seq\":$((cp2 - 3)),/\"seq\":$ents,/"; } >"$T/t-pending"
 agree 3 "an entry after a seal that no checkpoint covers" world "$T/t-pending"
 
 # Resuming, as officiant's library does it (no command of this version
@@ -293,7 +299,7 @@ agree 0 "resumed after a crash while sealing, the world and the new key" world "
 agree 3 "resumed after a crash while sealing, only the first key given" key "$T/t-resumed"
 "$PY" "$T/resume.py" "$T/t-crash" "$T/t-resumed6" noseal >/dev/null
 agree 6 "resumed after a crash while sealing, not sealed again" world "$T/t-resumed6"
-{ cat "$T/t-resumed6"; printf '{"seq":27,'; } >"$T/t-resumed6u"
+{ cat "$T/t-resumed6"; printf '{"seq":%s,' $((ents + 1)); } >"$T/t-resumed6u"
 agree 6 "resumed, not sealed again, an unfinished line" world "$T/t-resumed6u"
 "$PY" "$T/resume.py" "$T/t-early" "$T/t-resumed9" >/dev/null
 agree 7 "resumed after entry 9, 9 entries unsigned" world "$T/t-resumed9"
@@ -303,7 +309,7 @@ agree 3 "resumed: checkpoints miscounted" world "$T/t-rcp"
 agree 3 "resumed: unsigned_entries plus previous_size is not its seq" world "$T/t-runs"
 "$PY" "$T/resume.py" "$T/t-crash" "$T/t-rdisc" discarded_bytes=-1 >/dev/null
 agree 3 "resumed: discarded_bytes negative" world "$T/t-rdisc"
-"$PY" "$T/resume.py" "$T/t-crash" "$T/t-rsize" previous_size=26 unsigned_entries=0 >/dev/null
+"$PY" "$T/resume.py" "$T/t-crash" "$T/t-rsize" previous_size=$ents unsigned_entries=0 >/dev/null
 agree 3 "resumed: previous_size is not the last checkpoint's" world "$T/t-rsize"
 "$PY" "$T/resume.py" "$T/t-crash" "$T/t-rseg" segment=2 >/dev/null
 agree 3 "resumed: segment 2 after segment 0" world "$T/t-rseg"
@@ -312,10 +318,10 @@ agree 3 "resumed after the final checkpoint" world "$T/t-rsealed"
 
 # Encoding limits, on a line after the last checkpoint of the unsealed
 # t-early: unsigned but well formed is unsealed (6), malformed is bad (3).
-# deep LEVEL: entry 10 with an empty array at LEVEL (data is at level 2).
+# deep LEVEL: the next entry with an empty array at LEVEL (data is at level 2).
 deep() {
-	awk -v n=$(($1 - 3)) 'BEGIN {
-		printf "{\"seq\":10,\"time\":\"2026-01-01T00:00:00Z\",\"type\":\"step-begun\",\"step\":\"\",\"actor\":\"\",\"data\":{\"a\":"
+	awk -v n=$(($1 - 3)) -v s=$((cp2 - 2)) 'BEGIN {
+		printf "{\"seq\":" s ",\"time\":\"2026-01-01T00:00:00Z\",\"type\":\"step-begun\",\"step\":\"\",\"actor\":\"\",\"data\":{\"a\":"
 		for (i = 0; i < n; i++) printf "["
 		printf "[]"
 		for (i = 0; i < n; i++) printf "]"
@@ -326,7 +332,7 @@ agree 6 "an empty array at level 2048" world "$T/t-deep"
 { cat "$T/t-early"; deep 2049; } >"$T/t-deep"
 agree 3 "an empty array at level 2049" world "$T/t-deep"
 tail10() {
-	{ cat "$T/t-early"; printf '{"seq":10,"time":"2026-01-01T00:00:00Z","type":"step-begun","step":"","actor":"","data":{"a":%s}}\n' "$1"; } >"$T/t-tail"
+	{ cat "$T/t-early"; printf '{"seq":%s,"time":"2026-01-01T00:00:00Z","type":"step-begun","step":"","actor":"","data":{"a":%s}}\n' $((cp2 - 2)) "$1"; } >"$T/t-tail"
 }
 tail10 '[[1]]'; agree 6 "a number at level 5" world "$T/t-tail"
 tail10 '"\ud83d\ude00"'; agree 6 "an escaped surrogate pair" world "$T/t-tail"
@@ -336,7 +342,7 @@ tail10 '"a\u0000"'; agree 3 "an escaped U+0000" world "$T/t-tail"
 tail10 '9223372036854775807'; agree 6 "the largest 64-bit integer" world "$T/t-tail"
 tail10 '9223372036854775808'; agree 3 "an integer beyond 64 bits" world "$T/t-tail"
 tail10 '1e309'; agree 3 "a number beyond a double" world "$T/t-tail"
-{ cat "$T/t-early"; printf '{"seq":10,"time":"2026-01-01T00:00:00Z","type":"step-begun","step":"","actor":"","data":{"a":"\355\240\200"}}\n'; } >"$T/t-tail"
+{ cat "$T/t-early"; printf '{"seq":%s,"time":"2026-01-01T00:00:00Z","type":"step-begun","step":"","actor":"","data":{"a":"\355\240\200"}}\n' $((cp2 - 2)); } >"$T/t-tail"
 agree 3 "an encoded surrogate" world "$T/t-tail"
 # A checkpoint size is a 64-bit number: beyond it the line is malformed,
 # reported at that line, before the changed entry's checkpoint on line 12.

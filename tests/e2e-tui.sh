@@ -6,54 +6,10 @@
 # resumable), the ASCII fallback, and the final screen with the root.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
-command -v tmux >/dev/null 2>&1 || { echo "no tmux: skipped"; exit 77; }
+. "$top_srcdir/tests/e2e-tmux.sh"
+need_tmux
 : "${OFFICIANT_CEREMONY_DIR:=$top_srcdir/ceremony}"
 export OFFICIANT_CEREMONY_DIR
-S=officiant-tui-$$
-SOCK=$T/tmux.sock
-tm() {
-	tmux -S "$SOCK" "$@"
-}
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
-
-# start NAME LANG COMMAND...: a session of 80x24 running the command,
-# which leaves its exit status in $T/NAME.rc.
-start() {
-	name=$1; lang=$2; shift 2
-	tm new-session -d -s "$name" -x 80 -y 24 \
-	    "env LANG=$lang LC_ALL=$lang TERM=xterm-256color $* ; echo \$? >$T/$name.rc; sleep 600"
-}
-screen() {
-	tm capture-pane -t "$1" -p >"$T/screen"
-}
-# wait_screen NAME TEXT: until the screen shows TEXT (10 s at most).
-wait_screen() {
-	i=0
-	while [ $i -lt 100 ]; do
-		screen "$1"
-		grep -qF -- "$2" "$T/screen" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "screen never showed '$2'"
-	sed 's/^/  | /' "$T/screen" >&2
-	return 1
-}
-keys() {
-	name=$1; shift
-	for k in "$@"; do
-		tm send-keys -t "$name" "$k"
-		sleep 0.15
-	done
-}
-wait_rc() {
-	i=0
-	while [ ! -s "$T/$1.rc" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	cat "$T/$1.rc" 2>/dev/null
-}
 
 # A whole rehearsal.
 start a C.UTF-8 "$OFFICIANT" training create-world --dir "$T/a"

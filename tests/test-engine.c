@@ -1428,9 +1428,9 @@ test_auth_roster_file(void **state)
 	begin(&r);
 	q = waits(&r, OFF_REQ_OTP, "adm");
 	assert_null(strstr(q->text, "simulated"));
-	/* Bob does not hold the role admin. */
+	/* Bob does not hold the role admin (titled "Admin"). */
 	otp(&t.bob, 1, 0, o);
-	say_bad(&r, o, "does not hold the role admin");
+	say_bad(&r, o, "does not hold the role Admin");
 	otp(&t.alice, 1, 0, o);
 	say(&r, o);
 	waits(&r, OFF_REQ_OTP, "wit");

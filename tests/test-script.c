@@ -5,8 +5,9 @@
  * ids, dangling transitions, unreachable steps, cycles without exit, no
  * seal; references, actions and their arguments, roles, parameter
  * definitions, ids, control characters, @include), every built-in
- * ceremony loads without a problem, and the reference expander and the
- * parameter checks. */
+ * ceremony loads without a problem, the reference expander and the
+ * parameter checks, and the translation of the texts (used only with
+ * the same references, never of what the engine reads). */
 #include "config.h"
 
 #include <sys/stat.h>
@@ -1275,6 +1276,194 @@ test_param_integer_strict(void **state)
 	param_bad(&p, "\t3", NULL);
 }
 
+/* --- translation of the texts ---------------------------------------------- */
+
+/* A translation is used only with the same references: reordered is
+ * fine, one lost, added, doubled, renamed or broken is not. */
+static void
+test_refs_same(void **state)
+{
+	(void)state;
+	assert_int_equal(off_script_refs_same("", ""), 1);
+	assert_int_equal(off_script_refs_same("plain", "anders"), 1);
+	assert_int_equal(off_script_refs_same("${a} and ${b}", "${b} en ${a}"),
+	    1);
+	assert_int_equal(off_script_refs_same("${a} ${a}", "${a}, ${a}!"), 1);
+	assert_int_equal(off_script_refs_same("$$5 ${a}", "${a} $$5 $ $x"), 1);
+	assert_int_equal(off_script_refs_same("${a} and ${b}", "${a}"), 0);
+	assert_int_equal(off_script_refs_same("${a}", "${a} ${kmdata}"), 0);
+	assert_int_equal(off_script_refs_same("${a}", "${a} ${a}"), 0);
+	assert_int_equal(off_script_refs_same("${a} ${a}", "${a} ${b}"), 0);
+	assert_int_equal(off_script_refs_same("${a}", "${A}"), 0);
+	assert_int_equal(off_script_refs_same("${a}", "${ a}"), 0);
+	assert_int_equal(off_script_refs_same("plain", "${kmdata}"), 0);
+	/* "$$" is a "$": "$${a}" shows "${a}" and is no reference. */
+	assert_int_equal(off_script_refs_same("${a}", "$${a}"), 0);
+	assert_int_equal(off_script_refs_same("$${a}", "${a}"), 0);
+	/* A "${" that is no reference: shown as written, never used. */
+	assert_int_equal(off_script_refs_same("${a}", "${a} ${b"), 0);
+	assert_int_equal(off_script_refs_same("${a}", "${a} ${}"), 0);
+	assert_int_equal(off_script_refs_same("${a}", "${a"), 0);
+}
+
+/* The fake catalogue: pairs of text and translation. */
+static const char *const catalogue[] = {
+	"T", "T-nl",
+	"Line one.", "Regel een.",
+	"Admin", "Beheerder",
+	"Pick ${k}", "Kies ${k}",
+	"How many", "Hoeveel",
+	"Intro", "Inleiding",
+	/* Reordered: used. */
+	"Copy ${s} to ${workdir}", "Naar ${workdir} gaat ${s}",
+	/* A reference lost, one added, one renamed: each kept as written. */
+	"one ${k}", "een",
+	"two", "twee ${kmdata}",
+	"three ${k}", "drie ${s}",
+	/* Not fit to show, or on two lines where one was written. */
+	"four", "vi\033[2Jer",
+	"Fix it", "Los\nop",
+	/* Two lines where two were written are fine. */
+	"Line\nmore", "Regel\nmeer",
+	"I saw ${gen.key_file}", "Ik zag ${gen.key_file}",
+	"Done.", "",
+	"Fix ${nope}", "Repareer",
+	NULL
+};
+
+struct fake {
+	unsigned	 calls;
+	const char	*bad;		/* a text asked for that is no text */
+};
+
+static const char *
+fake_translate(void *arg, const char *text)
+{
+	struct fake	*fk = arg;
+	size_t		 i;
+
+	fk->calls++;
+	/* What the engine reads is never translated. */
+	if (strcmp(text, "rsa") == 0 || strcmp(text, "${s}") == 0 ||
+	    strcmp(text, "x") == 0 || strcmp(text, "world.info") == 0 ||
+	    strcmp(text, "admin") == 0 || *text == '\0')
+		fk->bad = text;
+	for (i = 0; catalogue[i] != NULL; i += 2)
+		if (strcmp(catalogue[i], text) == 0)
+			return catalogue[i + 1];
+	return text;
+}
+
+/* Texts are shown translated where that is safe, while the file's
+ * SHA-256, ids, choices, arguments and cases stay as written; a script
+ * with problems is checked as written. */
+static void
+test_translation(void **state)
+{
+	struct fx		*f = *state;
+	struct off_script	*s;
+	struct fake		 fk;
+	struct off_err		 err;
+	struct off_script_problems probs;
+	uint8_t			 sha[32];
+	unsigned int		 shalen = 0;
+	unsigned		 calls = 0;
+	char			*out;
+	static const char	 text[] =
+	    "id = \"tr\";\n"
+	    "title = \"T\";\n"
+	    "version = 1;\n"
+	    "description = \"Line one.\";\n"
+	    "roles = ( { id = \"admin\"; title = \"Admin\"; } );\n"
+	    "parameters = (\n"
+	    "  { id = \"k\"; type = \"integer\"; prompt = \"Pick ${k}\"; "
+	    "help = \"How many\"; },\n"
+	    "  { id = \"s\"; type = \"string\"; prompt = \"S\"; default = "
+	    "\"abc\"; },\n"
+	    "  { id = \"c\"; type = \"choice\"; choices = [ \"x\", \"y\" ]; "
+	    "prompt = \"C\"; }\n"
+	    ");\n"
+	    "steps = (\n"
+	    "  { id = \"intro\"; type = \"instruction\"; role = \"admin\"; "
+	    "title = \"Intro\"; text = \"Copy ${s} to ${workdir}\"; },\n"
+	    "  { id = \"room\"; type = \"checklist\"; items = [ \"one ${k}\", "
+	    "\"two\", \"three ${k}\", \"four\" ]; },\n"
+	    "  { id = \"fix\"; type = \"instruction\"; title = \"Fix it\"; "
+	    "text = \"Line\\nmore\"; },\n"
+	    "  { id = \"gen\"; type = \"action\"; action = \"key.generate\";\n"
+	    "    args = { ident = \"${s}\"; type = \"rsa\"; }; },\n"
+	    "  { id = \"info\"; type = \"action\"; action = \"world.info\"; },\n"
+	    "  { id = \"pick\"; type = \"branch\"; on = \"${c}\";\n"
+	    "    cases = ( { value = \"x\"; next = \"saw\"; } ); "
+	    "default = \"saw\"; },\n"
+	    "  { id = \"saw\"; type = \"witness\"; role = \"admin\"; "
+	    "text = \"I saw ${gen.key_file}\"; },\n"
+	    "  { id = \"end\"; type = \"seal\"; text = \"Done.\"; }\n"
+	    ");\n";
+
+	memset(&fk, 0, sizeof(fk));
+	off_script_set_translator(fake_translate, &fk);
+	s = load_good(f, text);
+	off_script_set_translator(NULL, NULL);
+	if (fk.bad != NULL)
+		fail_msg("\"%s\" was given for translation", fk.bad);
+	assert_true(fk.calls > 0);
+	assert_string_equal(s->title, "T-nl");
+	assert_string_equal(s->description, "Regel een.");
+	assert_string_equal(s->roles[0].title, "Beheerder");
+	assert_string_equal(s->params[0].prompt, "Kies ${k}");
+	assert_string_equal(s->params[0].help, "Hoeveel");
+	assert_string_equal(s->steps[0].title, "Inleiding");
+	assert_string_equal(s->steps[0].text, "Naar ${workdir} gaat ${s}");
+	assert_string_equal(s->steps[1].items[0], "one ${k}");
+	assert_string_equal(s->steps[1].items[1], "two");
+	assert_string_equal(s->steps[1].items[2], "three ${k}");
+	assert_string_equal(s->steps[1].items[3], "four");
+	assert_string_equal(s->steps[2].title, "Fix it");
+	assert_string_equal(s->steps[2].text, "Regel\nmeer");
+	assert_string_equal(s->steps[6].text, "Ik zag ${gen.key_file}");
+	assert_string_equal(s->steps[7].text, "Done.");
+	/* What the file says, and what the engine reads, as written. */
+	assert_int_equal(EVP_Digest(text, strlen(text), sha, &shalen,
+	    EVP_sha256(), NULL), 1);
+	assert_memory_equal(s->sha256, sha, 32);
+	assert_string_equal(s->id, "tr");
+	assert_string_equal(s->roles[0].id, "admin");
+	assert_string_equal(s->steps[0].role, "admin");
+	assert_string_equal(s->params[2].choices[0], "x");
+	assert_string_equal(s->steps[3].args[0].value, "${s}");
+	assert_string_equal(s->steps[3].args[1].value, "rsa");
+	assert_string_equal(s->steps[5].on, "${c}");
+	assert_string_equal(s->steps[5].cases[0].value, "x");
+	/* The translation expands as the original would. */
+	assert_int_equal(off_expand(s->params[0].prompt, lookup, &calls, &out,
+	    &err), 0);
+	assert_string_equal(out, "Kies 2");
+	free(out);
+	off_script_free(&s);
+
+	/* Loaded with the catalogue again: as written. */
+	s = load_good(f, text);
+	assert_string_equal(s->title, "T");
+	assert_string_equal(s->steps[0].text, "Copy ${s} to ${workdir}");
+	off_script_free(&s);
+
+	/* A problem is found in the text as written, not the translation
+	 * (which drops the unknown reference). */
+	write_text(f->path, HDR "steps = (\n  { id = \"a\"; type = "
+	    "\"instruction\"; text = \"Fix ${nope}\"; },\n" SEAL ");\n");
+	memset(&fk, 0, sizeof(fk));
+	off_script_set_translator(fake_translate, &fk);
+	off_err_clear(&err);
+	assert_int_equal(off_script_load(f->path, &s, &probs, &err),
+	    OFF_ERR_FORMAT);
+	off_script_set_translator(NULL, NULL);
+	assert_null(s);
+	assert_int_equal(probs.n, 1);
+	assert_non_null(strstr(probs.msg[0], "${nope}"));
+	off_script_problems_free(&probs);
+}
+
 int
 main(void)
 {
@@ -1313,6 +1502,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_param_check, setup,
 		    teardown),
 		cmocka_unit_test(test_param_integer_strict),
+		cmocka_unit_test(test_refs_same),
+		cmocka_unit_test_setup_teardown(test_translation, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,6 +120,9 @@ print_card(const struct off_card *card, const char *where)
 	off_hex(off_card_id(card), OFF_CARD_ID_LEN, id);
 	off_hex(off_card_world(card), OFF_WORLD_ID_LEN, world);
 	off_hex(off_card_set(card), OFF_CARD_ID_LEN, set);
+	/* TRANSLATORS: 'card inspect'; the first %s is where the card is.
+	   The values start in column 15: pad the labels to 14 characters.
+	   The last %s is " (LOCKED)" or nothing. */
 	printf(_("Card %s\n"
 	    "  card id     %s\n"
 	    "  world       %s\n"
@@ -132,6 +135,7 @@ print_card(const struct off_card *card, const char *where)
 	    off_card_k(card), off_card_created(card),
 	    off_card_kdf_log2_n(card), off_card_tries_left(card),
 	    off_card_tries_limit(card),
+	    /* TRANSLATORS: after "PIN tries   %u of %u left". */
 	    off_card_locked(card) ? _(" (LOCKED)") : "");
 }
 
@@ -160,6 +164,8 @@ card_list(const struct cmd_entry *e, int argc, char **argv)
 		off_err_clear(&err);
 		if (off_card_read(slot, i, &card, &err) != 0) {
 			if (err.code == OFF_ERR_NOT_FOUND)
+				/* TRANSLATORS: %s is the card's name in the
+				   slot or drawer (its file name). */
 				printf(_("%s: blank card\n"), name);
 			else {
 				snprintf(msg, sizeof(msg), "%s", err.detail);
@@ -168,9 +174,13 @@ card_list(const struct cmd_entry *e, int argc, char **argv)
 			continue;
 		}
 		off_hex(off_card_world(card), OFF_WORLD_ID_LEN, world);
+		/* TRANSLATORS: 'card list': the card's name, its index of
+		   N cards, the world's identity (16 hex digits), the tries
+		   left; the last %s is ", LOCKED" or nothing. */
 		printf(_("%s: card %u of %u, world %.16s..., %u PIN tries "
 		    "left%s\n"), name, off_card_index(card), off_card_n(card),
 		    world, off_card_tries_left(card),
+		    /* TRANSLATORS: at the end of a line of 'card list'. */
 		    off_card_locked(card) ? _(", LOCKED") : "");
 		off_card_free(&card);
 	}
@@ -267,10 +277,17 @@ card_verify(const struct cmd_entry *e, int argc, char **argv)
 		off_err_clear(&err);
 		if (off_card_check_open(slot, reader, w, &fe, &card, share,
 		    &err) == 0) {
-			printf(_("Card %u (%s): PIN correct%s\n"),
-			    off_card_index(card),
-			    slot->ops->reader_name(slot, reader), w != NULL ?
-			    _(", share matches the world") : "");
+			if (w != NULL)
+				/* TRANSLATORS: %u is the card's index, %s
+				   its name in the slot or drawer. */
+				printf(_("Card %u (%s): PIN correct, share "
+				    "matches the world\n"),
+				    off_card_index(card),
+				    slot->ops->reader_name(slot, reader));
+			else
+				printf(_("Card %u (%s): PIN correct\n"),
+				    off_card_index(card),
+				    slot->ops->reader_name(slot, reader));
 			ok++;
 		} else {
 			status = cmd_fail(&err);
@@ -366,21 +383,29 @@ out:
 }
 
 const struct cmd_entry cmd_card_list_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"card", "list", N_("(--slot DIR | --drawer DIR)"),
 	N_("list the cards in a slot or drawer"),
 	card_list
 };
 const struct cmd_entry cmd_card_inspect_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"card", "inspect", N_("(FILE | --slot DIR | --drawer DIR)"),
 	N_("show what a card holds, without its PIN"),
 	card_inspect
 };
 const struct cmd_entry cmd_card_verify_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"card", "verify", N_("[--kmdata DIR] (FILE | --slot DIR | --drawer DIR)"),
 	N_("check a card's PIN and share against the world"),
 	card_verify
 };
 const struct cmd_entry cmd_card_change_pin_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"card", "change-pin", N_("[--kmdata DIR] (FILE | --slot DIR)"),
 	N_("change a card's PIN"),
 	card_change_pin

@@ -21,14 +21,36 @@
 #include "fileio.h"
 #include "i18n.h"
 #include "key.h"
+#include "module.h"
 #include "options.h"
 #include "package.h"
 #include "record.h"
 #include "slot.h"
 #include "world.h"
 
+/* TRANSLATORS: --help: keep the option, and the description in its
+   column (24); at most 79 columns. */
 #define HELP_APP N_("  -a, --app APP        the key's application (default " \
 	"simple)\n")
+
+/* What the transcript keeps of a new key: for one on a PKCS#11 token,
+ * also the token and the mechanism that made it. */
+static json_t *
+generated(const struct off_world *w, const struct off_key *k)
+{
+	const struct off_module_token	*t = off_world_module_token(w, 0);
+	json_t				*o;
+
+	o = json_pack("{s:s}", "key", off_key_file_name(k));
+	if (o != NULL && t != NULL && off_key_token_id(k) != NULL)
+		json_object_set_new(o, "token", json_pack("{s:s, s:s, s:s, "
+		    "s:s, s:s}", "manufacturer", t->manufacturer, "model",
+		    t->model, "serial", t->serial, "label", t->label,
+		    "mechanisms", strcmp(off_key_type(k), "rsa") == 0 ?
+		    "CKM_RSA_PKCS_KEY_PAIR_GEN" : strcmp(off_key_type(k),
+		    "ec") == 0 ? "CKM_EC_KEY_PAIR_GEN" : "CKM_AES_KEY_GEN"));
+	return o;
+}
 
 static int
 key_generate(const struct cmd_entry *e, int argc, char **argv)
@@ -100,6 +122,10 @@ key_generate(const struct cmd_entry *e, int argc, char **argv)
 			kmarg = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _(
 			    "  -i, --ident IDENT    1-64 lower-case letters, "
 			    "digits and dashes\n"
@@ -147,8 +173,8 @@ key_generate(const struct cmd_entry *e, int argc, char **argv)
 		goto out;
 	}
 	(void)off_path_join(path, sizeof(path), kmdata, off_key_file_name(k));
-	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "key",
-	    off_key_file_name(k)), files, NULL, kmdata)) != 0)
+	if ((ret = record_finish(&rec, NULL, generated(w, k), files, NULL,
+	    kmdata)) != 0)
 		goto out;
 	printf(_("Key %s generated in %s\n"), off_key_file_name(k), kmdata);
 out:
@@ -168,12 +194,28 @@ key_load_arg(const char *kmdata, const struct off_world *w, const char *app,
 	return off_key_load(kmdata, w, a, i, k, err);
 }
 
+/* The ACL's permission groups as 'key list' and 'key inspect' show them:
+ * the names of officiant-key(5), untranslated, or that it has none. */
+static const char *
+acl_shown(const char *words)
+{
+	/* TRANSLATORS: a key's ACL that allows nothing, where 'key list'
+	   and 'key inspect' show its permission groups (use, decrypt,
+	   recover, ...: names that stay in English). */
+	return strcmp(words, "nothing") == 0 ? _("nothing") : words;
+}
+
 static void
 print_key(const char *json)
 {
 	json_t		*o = json_loads(json, 0, NULL), *h, *ev;
+	const char	*signer;
 	size_t		 i;
 
+	/* TRANSLATORS: 'key inspect'. The values start in column 16: pad
+	   the labels to 13 characters after the two spaces. The type is
+	   "rsa 2048", "ec 256 p256" or the like; the ACL a list of
+	   permission group names (in English). */
 	printf(_("Key %s\n"
 	    "  plain name   %s\n"
 	    "  type         %s %lld%s%s\n"
@@ -191,18 +233,45 @@ print_key(const char *json)
 	    json_string_value(json_object_get(o, "world")),
 	    json_object_get(o, "fingerprint") != NULL ?
 	    json_string_value(json_object_get(o, "fingerprint")) : "-",
-	    json_string_value(json_object_get(o, "acl_words")));
+	    acl_shown(json_string_value(json_object_get(o, "acl_words"))));
+	if ((h = json_object_get(o, "token")) != NULL)
+		/* TRANSLATORS: 'key inspect': the key lives on a PKCS#11
+		   token as the object with this label and CKA_ID. */
+		printf(_("  on token     object \"%s\", CKA_ID %s\n"),
+		    json_string_value(json_object_get(h, "label")),
+		    json_string_value(json_object_get(h, "id")));
 	h = json_object_get(json_object_get(o, "acl"), "kek");
 	if (h != NULL) {
 		const char	*t = json_string_value(json_object_get(
 				    json_object_get(o, "acl"), "target"));
 
-		printf(_("  export KEK   %s (%s%s)\n"), json_string_value(h),
-		    t != NULL && *t ? _("target ") : _("any target"),
-		    t != NULL ? t : "");
+		if (t != NULL && *t)
+			/* TRANSLATORS: 'key inspect': the KEK's fingerprint
+			   and the one target (a key identifier) that the
+			   key may be exported to under it. */
+			printf(_("  export KEK   %s (target %s)\n"),
+			    json_string_value(h), t);
+		else
+			/* TRANSLATORS: 'key inspect': the KEK's
+			   fingerprint; any target: whatever key identifier
+			   the cloud service gives. */
+			printf(_("  export KEK   %s (any target)\n"),
+			    json_string_value(h));
 	}
-	printf(_("  ACL signed   by the %s\n  history\n"),
-	    json_string_value(json_object_get(o, "acl_signer")));
+	signer = json_string_value(json_object_get(o, "acl_signer"));
+	if (strcmp(signer, "world") == 0)
+		/* TRANSLATORS: 'key inspect': the ACL was last signed with
+		   the world's key, i.e. a quorum of cards changed it. */
+		printf("%s", _("  ACL signed   by the world (a quorum)\n"));
+	else if (strcmp(signer, "module") == 0)
+		/* TRANSLATORS: 'key inspect': the ACL is signed with the
+		   module key, as the key was generated or imported. */
+		printf("%s", _("  ACL signed   by the module\n"));
+	else
+		printf(_("  ACL signed   %s\n"), signer);
+	/* TRANSLATORS: 'key inspect': a heading; below it each event of
+	   the key's history (time, event name in English, file). */
+	printf("%s", _("  history\n"));
 	json_array_foreach(json_object_get(o, "history"), i, ev)
 		printf("    %s %s%s%s\n",
 		    json_string_value(json_object_get(ev, "time")),
@@ -242,6 +311,10 @@ key_inspect(const struct cmd_entry *e, int argc, char **argv)
 			break;
 		case 'h':
 			return cmd_help(e, _(HELP_APP), _(HELP_KMDATA),
+			    /* TRANSLATORS: --help: keep the options,
+			       and the descriptions in their column
+			       (24 mostly), lines that go on too; at
+			       most 79 columns a line. */
 			    _("  -j, --json           print JSON for programs\n"),
 			    _(HELP_HELP), _("\nIDENT may also be a key file "
 			    "name such as key_xferacld_contosokey.\n"), NULL);
@@ -316,11 +389,14 @@ key_list(const struct cmd_entry *e, int argc, char **argv)
 		found++;
 		off_err_clear(&err);
 		if (off_key_load_file(path, w, &k, &err) != 0)
+			/* TRANSLATORS: 'key list': a key file's name padded
+			   to 40, then why it does not verify. */
 			printf(_("%-40s DOES NOT VERIFY: %s\n"),
 			    names[i]->d_name, err.detail);
 		else {
 			off_acl_words(off_key_acl(k), acl, sizeof(acl));
-			printf("%-40s %s\n", names[i]->d_name, acl);
+			printf("%-40s %s\n", names[i]->d_name,
+			    acl_shown(acl));
 			off_key_free(&k);
 		}
 	}
@@ -383,6 +459,10 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 			drawer_dir = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _("  -K, --kek FILE       the KEK: "
 			    "RSA 2048-4096 public key (PEM or DER)\n"
 			    "  -T, --target NAME    the destination the copy "
@@ -496,6 +576,10 @@ key_transfer(const struct cmd_entry *e, int argc, char **argv)
 			to_drawer_dir = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _("  -W, --to-world DIR   the "
 			    "destination world's KMDATA\n"), _(HELP_APP),
 			    _(HELP_KMDATA), _(HELP_SLOT), _("  -S, --to-slot "
@@ -632,6 +716,10 @@ key_export(const struct cmd_entry *e, int argc, char **argv)
 			kmarg = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _("  -o, --out FILE       where to "
 			    "write the private key (PKCS#8 PEM)\n"),
 			    _(HELP_APP), _(HELP_KMDATA), _(HELP_HELP), _("\n"
@@ -672,6 +760,8 @@ done:
 
 const struct cmd_entry cmd_key_generate_entry = {
 	"key", "generate",
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	N_("--ident IDENT --type rsa|ec|aes [--app APP] [--plainname NAME] "
 	    "[--size BITS] [--curve CURVE] [--pubexp N] [--allow-legacy] "
 	    "[--exportable] [--kmdata DIR]"),
@@ -679,23 +769,31 @@ const struct cmd_entry cmd_key_generate_entry = {
 	key_generate
 };
 const struct cmd_entry cmd_key_list_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"key", "list", N_("[--kmdata DIR]"),
 	N_("list the keys of the world and their ACLs"),
 	key_list
 };
 const struct cmd_entry cmd_key_inspect_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"key", "inspect", N_("[--app APP] [--kmdata DIR] [--json] IDENT"),
 	N_("show a key: type, fingerprint, ACL, history"),
 	key_inspect
 };
 const struct cmd_entry cmd_key_reduce_acl_entry = {
 	"key", "reduce-acl",
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	N_("--kek FILE [--target NAME] [--app APP] [--kmdata DIR] "
 	    "(--slot DIR | --drawer DIR) IDENT"),
 	N_("make a copy that can only be exported wrapped under a KEK"),
 	key_reduce_acl
 };
 const struct cmd_entry cmd_key_export_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"key", "export", N_("--out FILE [--app APP] [--kmdata DIR] IDENT"),
 	N_("export a key in the clear, if its ACL allows"),
 	key_export
@@ -754,6 +852,10 @@ key_import(const struct cmd_entry *e, int argc, char **argv)
 			kmarg = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _(
 			    "  -i, --ident IDENT    the new key's ident\n"
 			    "  -f, --from FILE      the key to import: PKCS#8 "
@@ -955,22 +1057,30 @@ out:
 
 const struct cmd_entry cmd_key_import_entry = {
 	"key", "import",
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	N_("--ident IDENT --from FILE [--app APP] [--plainname NAME] "
 	    "[--allow-legacy] [--exportable] [--kmdata DIR]"),
 	N_("import an existing software key into the module"),
 	key_import
 };
 const struct cmd_entry cmd_key_backup_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"key", "backup", N_("[--app APP] [--kmdata DIR] IDENT DIR"),
 	N_("copy a key, still sealed, with its world into a directory"),
 	key_backup
 };
 const struct cmd_entry cmd_key_recover_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"key", "recover", N_("[--app APP] [--kmdata DIR] IDENT DIR"),
 	N_("bring a key back from a backup into a restored world"),
 	key_recover
 };
 const struct cmd_entry cmd_key_transfer_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"key", "transfer", N_("--to-world DIR (--slot DIR | --drawer DIR) "
 	    "[--to-slot DIR | --to-drawer DIR] [--app APP] [--kmdata DIR] "
 	    "IDENT"),
@@ -979,6 +1089,8 @@ const struct cmd_entry cmd_key_transfer_entry = {
 	key_transfer
 };
 const struct cmd_entry cmd_key_rekey_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"key", "rekey", N_("[--app APP] [--kmdata DIR] IDENT"),
 	N_("make a new version of a key, keeping the old for decrypting"),
 	key_rekey

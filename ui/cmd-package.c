@@ -35,6 +35,26 @@ print_hash(const char *label, const uint8_t h[32])
 	printf("%s %s\n  %s\n", label, hex, words);
 }
 
+/* What the transcript keeps of a package: for a key on a PKCS#11
+ * token, also the token and the mechanisms that wrapped it. */
+static json_t *
+package_result(const char *out, const struct off_package_params *p,
+    const struct off_package *pkg, const char *sha, const char *fp)
+{
+	json_t	*o;
+
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "package", out, "format",
+	    p->format, "algorithm", pkg->algorithm, "sha256", sha,
+	    "kek_fingerprint", fp);
+	if (o != NULL && *pkg->token.library != '\0')
+		json_object_set_new(o, "token", json_pack("{s:s, s:s, s:s, "
+		    "s:s, s:s}", "manufacturer", pkg->token.manufacturer,
+		    "model", pkg->token.model, "serial", pkg->token.serial,
+		    "label", pkg->token.label, "mechanisms",
+		    pkg->mechanisms));
+	return o;
+}
+
 static int
 package_create(const struct cmd_entry *e, int argc, char **argv)
 {
@@ -96,6 +116,10 @@ package_create(const struct cmd_entry *e, int argc, char **argv)
 			kmarg = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _(
 			    "  -K, --kek FILE       the cloud's KEK: RSA "
 			    "2048/3072/4096 public key (PEM,\n"
@@ -158,6 +182,7 @@ package_create(const struct cmd_entry *e, int argc, char **argv)
 	    off_key_file_name(k), "kek", kekfile, "format", p.format,
 	    "algorithm", p.algorithm, "kek_id", p.kid, "out", out))) != 0)
 		goto done;
+	p.fe = &rec.fe;
 	if (off_package_create(kmdata, w, k, kek, &p, &pkg, &err) != 0 ||
 	    off_file_write(out, pkg.data, pkg.len, OFF_WRITE_NOREPLACE,
 	    &err) != 0) {
@@ -168,10 +193,8 @@ package_create(const struct cmd_entry *e, int argc, char **argv)
 	off_hex(pkg.sha256, 32, sha);
 	files[0] = out;
 	files[1] = NULL;
-	if ((ret = record_finish(&rec, NULL, json_pack("{s:s, s:s, s:s, s:s, "
-	    "s:s}", "package", out, "format", p.format, "algorithm",
-	    pkg.algorithm, "sha256", sha, "kek_fingerprint", fp), files, NULL,
-	    kmdata)) != 0) {
+	if ((ret = record_finish(&rec, NULL, package_result(out, &p, &pkg, sha,
+	    fp), files, NULL, kmdata)) != 0) {
 		/* No package leaves without its record. */
 		(void)off_file_remove(out, NULL);
 		goto done;
@@ -218,6 +241,8 @@ package_inspect(const struct cmd_entry *e, int argc, char **argv)
 	if (ret != 0)
 		return cmd_fail(&err);
 	if (info.azure)
+		/* TRANSLATORS: 'package inspect'. The values start in
+		   column 14: pad the labels to 13 characters, as below. */
 		printf(_("Format       azure-byok (schema %s)\n"
 		    "KEK id       %s\n"
 		    "algorithm    %s / %s\n"
@@ -226,9 +251,13 @@ package_inspect(const struct cmd_entry *e, int argc, char **argv)
 		    info.schema, info.kid, info.alg, info.enc, info.ciphertext,
 		    info.generator);
 	else {
+		/* TRANSLATORS: 'package inspect'; "could be" lines
+		   follow, with what the package may hold. */
 		printf(_("Format       raw (aws-kms or gcp-kms)\n"));
 		for (i = 0; i < info.nlayouts; i++)
 			if (info.layouts[i].wrapped == 0)
+				/* TRANSLATORS: %zu is the KEK's size in
+				   bits. */
 				printf(_("  could be  RSA-OAEP alone under an RSA "
 				    "%zu KEK\n"),
 				    (size_t)info.layouts[i].kek_bits);
@@ -238,7 +267,10 @@ package_inspect(const struct cmd_entry *e, int argc, char **argv)
 				    (size_t)info.layouts[i].kek_bits,
 				    info.layouts[i].wrapped);
 	}
+	/* TRANSLATORS: 'package inspect', as the labels above. */
 	printf(_("size         %zu bytes\n"), info.len);
+	/* TRANSLATORS: a label padded to 12 characters: the hash follows
+	   after a space, in column 14 as the values above. */
 	print_hash(_("SHA-256     "), info.sha256);
 	return EXIT_OK;
 }
@@ -311,6 +343,10 @@ package_verify_kek(const struct cmd_entry *e, int argc, char **argv)
 			name = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _(
 			    "  -K, --kek FILE       the KEK to check (PEM, DER, "
 			    "certificate or JWK)\n"
@@ -346,10 +382,16 @@ package_verify_kek(const struct cmd_entry *e, int argc, char **argv)
 	    err.code != OFF_ERR_INVALID)
 		return cmd_fail(&err);
 	for (i = 0; i < rep.n; i++)
-		printf("  %-12s %s\n", i == 0 ? _("certificate") : i + 1 ==
-		    rep.n ? _("root") : _("issued by"), rep.subject[i]);
+		printf("  %-12s %s\n",
+		    /* TRANSLATORS: 'package verify-kek': labels padded to
+		       12 before each certificate's subject, from the KEK's
+		       certificate up the chain to the root. */
+		    i == 0 ? _("certificate") : i + 1 == rep.n ? _("root") :
+		    _("issued by"), rep.subject[i]);
 	if (ret == 0) {
 		off_hex(rep.root_sha256, 32, fp);
+		/* TRANSLATORS: the root certificate's fingerprints, the
+		   two labels of the same length (the values aligned). */
 		printf(_("Root SHA-256 %s\n"), fp);
 		off_hex(rep.root_sha1, 20, fp);
 		printf(_("Root SHA-1   %s\n"), fp);
@@ -389,6 +431,10 @@ package_verify_hash(const struct cmd_entry *e, int argc, char **argv)
 			want = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _(
 			    "  -s, --sha256 HEX     the published SHA-256 of "
 			    "the one FILE\n"), _(HELP_HELP), _("\nWithout "
@@ -429,8 +475,11 @@ package_verify_hash(const struct cmd_entry *e, int argc, char **argv)
 		if (memcmp(got, expect, 32) == 0)
 			printf(_("%s: OK (SHA-256 %s)\n"), argv[i], hex);
 		else {
+			/* TRANSLATORS: "actual" and "expected" (below) are
+			   padded to the same length: the hashes align. */
 			printf(_("%s: MISMATCH\n  actual   %s\n"), argv[i], hex);
 			off_hex(expect, 32, hex);
+			/* TRANSLATORS: see "actual" above. */
 			printf(_("  expected %s\n"), hex);
 			ret = EXIT_BADFILE;
 		}
@@ -441,6 +490,8 @@ package_verify_hash(const struct cmd_entry *e, int argc, char **argv)
 
 const struct cmd_entry cmd_package_create_entry = {
 	"package", "create",
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	N_("--kek KEK --format azure-byok|aws-kms|gcp-kms [--kek-id KID] "
 	    "[--algorithm NAME] [--name FRIENDLY] [--out FILE] [--app APP] "
 	    "[--kmdata DIR] IDENT"),
@@ -448,17 +499,23 @@ const struct cmd_entry cmd_package_create_entry = {
 	package_create
 };
 const struct cmd_entry cmd_package_inspect_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"package", "inspect", N_("FILE"),
 	N_("describe a transfer package without decrypting it"),
 	package_inspect
 };
 const struct cmd_entry cmd_package_verify_kek_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"package", "verify-kek", N_("--kek KEK --chain BUNDLE.pem "
 	    "(--root-fingerprint HEX | --root NAME)"),
 	N_("prove a KEK is certified by a chain up to a pinned root"),
 	package_verify_kek
 };
 const struct cmd_entry cmd_package_verify_hash_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"package", "verify-hash", N_("[--sha256 HEX] FILE..."),
 	N_("check files against their published SHA-256"),
 	package_verify_hash

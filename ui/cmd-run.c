@@ -336,9 +336,17 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 			json_decref(ro.drills);
 			json_decref(ro.preset);
 			if (training)
+				/* TRANSLATORS: --help: keep the options,
+				   and the descriptions in their column
+				   (24 mostly), lines that go on too; at
+				   most 79 columns a line. */
 				return cmd_help(e, _("  -D, --dir DIR        "
 				    "where the throw-away world goes (default: "
 				    "a new\n                       directory in "
+				    /* TRANSLATORS: --help: keep the options,
+				       and the descriptions in their column
+				       (24 mostly), lines that go on too; at
+				       most 79 columns a line. */
 				    "$TMPDIR)\n"), _("  -S, --set NAME=VALUE "
 				    "a parameter's value, instead of asking\n"
 				    "  -L, --line           line mode even on a "
@@ -356,6 +364,10 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 				    "and the transcript say TRAINING.\n"),
 				    NULL);
 			return cmd_help(e, _(HELP_KMDATA), _(HELP_SLOT),
+			    /* TRANSLATORS: --help: keep the options,
+			       and the descriptions in their column
+			       (24 mostly), lines that go on too; at
+			       most 79 columns a line. */
 			    _("  -S, --set NAME=VALUE a parameter's value, "
 			    "instead of asking\n"
 			    "  -w, --workdir DIR    ${workdir} in the script "
@@ -497,9 +509,17 @@ run_resume(const struct cmd_entry *e, int argc, char **argv)
 			ro.workdir = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _("  -k, --kmdata DIR     the "
 			    "world's KMDATA (default: the one holding the\n"
 			    "                       transcript)\n"),
+			    /* TRANSLATORS: --help: keep the options,
+			       and the descriptions in their column
+			       (24 mostly), lines that go on too; at
+			       most 79 columns a line. */
 			    _(HELP_SLOT), _("  -L, --line           line "
 			    "mode even on a terminal\n"
 			    "  -r, --roster FILE    the "
@@ -636,6 +656,57 @@ print_wrapped(const char *indent, const char *text)
 	printf("\n");
 }
 
+/* A kind of step or parameter as the paper document names it. */
+static const char *
+step_kind(enum off_step_type t)
+{
+	static const char *const kinds[] = {
+		/* TRANSLATORS: the kinds of step of a ceremony (nouns), as
+		   'script print' names them after a step's title: "[ ] 3.
+		   Prepare the room (checklist, by admin, about 5 min)". */
+		N_("instruction"),
+		/* TRANSLATORS: a kind of step, see "instruction". */
+		N_("checklist"),
+		/* TRANSLATORS: a kind of step, see "instruction". */
+		N_("action"),
+		/* TRANSLATORS: a kind of step, see "instruction". */
+		N_("quorum"),
+		/* TRANSLATORS: a kind of step, see "instruction". */
+		N_("authenticate"),
+		/* TRANSLATORS: a kind of step, see "instruction". */
+		N_("witness"),
+		/* TRANSLATORS: a kind of step, see "instruction". */
+		N_("branch"),
+		/* TRANSLATORS: a kind of step, see "instruction". */
+		N_("exception"),
+		/* TRANSLATORS: a kind of step, see "instruction". */
+		N_("seal")
+	};
+
+	return (size_t)t < sizeof(kinds) / sizeof(kinds[0]) ? _(kinds[t]) :
+	    off_step_type_name(t);
+}
+
+static const char *
+param_kind(enum off_param_type t)
+{
+	static const char *const kinds[] = {
+		/* TRANSLATORS: the types of a ceremony's parameters, as
+		   'script print' names them: "k  Cards needed (integer,
+		   default 2)". */
+		N_("string"),
+		/* TRANSLATORS: a type of parameter, see "string". */
+		N_("choice"),
+		/* TRANSLATORS: a type of parameter, see "string". */
+		N_("integer"),
+		/* TRANSLATORS: a type of parameter, see "string". */
+		N_("file")
+	};
+
+	return (size_t)t < sizeof(kinds) / sizeof(kinds[0]) ? _(kinds[t]) :
+	    off_param_type_name(t);
+}
+
 static int
 script_print(const struct cmd_entry *e, int argc, char **argv)
 {
@@ -658,9 +729,13 @@ script_print(const struct cmd_entry *e, int argc, char **argv)
 		return ret;
 	off_hex(s->sha256, 32, hex);
 	off_pgp_words(s->sha256, 32, words, sizeof(words));
+	/* TRANSLATORS: the head of the paper document ('script print'):
+	   the ceremony's title, then its id and version, under the title
+	   (indented as far as "CEREMONY  " is long). */
 	printf(_("CEREMONY  %s\n          %s, version %u\n"), s->title, s->id,
 	    s->version);
 	if (s->training_only)
+		/* TRANSLATORS: under the id and version of the head. */
 		printf("%s\n", _("          TRAINING ONLY"));
 	if (s->description != NULL) {
 		printf("\n");
@@ -671,39 +746,66 @@ script_print(const struct cmd_entry *e, int argc, char **argv)
 	if (s->nroles > 0)
 		printf("%s", _("\nROLES\n"));
 	for (i = 0; i < s->nroles; i++)
+		/* TRANSLATORS: 'script print': a role's id (padded to 16),
+		   its title and how many people hold it, then lines the
+		   people fill in by hand. */
 		printf(_("  %-16s %s (%u)   name: ____________________  "
 		    "initials: ____\n"), s->roles[i].id, s->roles[i].title,
 		    s->roles[i].count);
 	if (s->nparams > 0)
 		printf("%s", _("\nPARAMETERS\n"));
 	for (i = 0; i < s->nparams; i++)
-		printf(_("  %-16s %s (%s)%s%s   value: ____________________\n"),
-		    s->params[i].id, s->params[i].prompt,
-		    off_param_type_name(s->params[i].type),
-		    s->params[i].def != NULL ? _(", default ") : "",
-		    s->params[i].def != NULL ? s->params[i].def : "");
+		if (s->params[i].def != NULL)
+			/* TRANSLATORS: 'script print': a parameter's id
+			   (padded to 16), its prompt, its type, its default
+			   value, then a line filled in by hand. */
+			printf(_("  %-16s %s (%s, default %s)   value: "
+			    "____________________\n"), s->params[i].id,
+			    s->params[i].prompt,
+			    param_kind(s->params[i].type), s->params[i].def);
+		else
+			/* TRANSLATORS: as above, without a default. */
+			printf(_("  %-16s %s (%s)   value: "
+			    "____________________\n"), s->params[i].id,
+			    s->params[i].prompt,
+			    param_kind(s->params[i].type));
 	printf("%s", _("\nSTEPS\n"));
 	for (i = 0; i < s->nsteps; i++) {
 		const struct off_step	*st = &s->steps[i];
 
 		total += st->minutes;
-		printf("\n[ ] %zu. %s  (%s%s%s", i + 1, st->title != NULL ?
-		    st->title : st->id, off_step_type_name(st->type),
-		    st->role != NULL ? _(", by ") : "", st->role != NULL ?
-		    st->role : "");
-		if (st->minutes > 0)
-			printf(_(", about %u min"), st->minutes);
-		printf(")\n");
+		printf("\n[ ] %zu. %s  ", i + 1, st->title != NULL ?
+		    st->title : st->id);
+		if (st->role != NULL && st->minutes > 0)
+			/* TRANSLATORS: after a step's title on the paper
+			   document: its kind, the role (an id as in ROLES)
+			   that carries it out, the minutes it takes. */
+			printf(_("(%s, by %s, about %u min)\n"),
+			    step_kind(st->type), st->role, st->minutes);
+		else if (st->role != NULL)
+			/* TRANSLATORS: as above, without the minutes. */
+			printf(_("(%s, by %s)\n"), step_kind(st->type),
+			    st->role);
+		else if (st->minutes > 0)
+			/* TRANSLATORS: as above, without a role. */
+			printf(_("(%s, about %u min)\n"), step_kind(st->type),
+			    st->minutes);
+		else
+			printf("(%s)\n", step_kind(st->type));
 		if (st->text != NULL)
 			print_wrapped("      ", st->text);
 		for (j = 0; j < st->nitems; j++)
 			printf("      [ ] %s\n", st->items[j]);
 		if (st->type == OFF_STEP_ACTION)
+			/* TRANSLATORS: the name of the action (as in the
+			   script: "world.create"), then its arguments. */
 			printf(_("      action %s\n"), st->action);
 		for (j = 0; j < st->nargs; j++)
 			printf("        %s = %s\n", st->args[j].name,
 			    st->args[j].value);
 		for (j = 0; j < st->ncases; j++)
+			/* TRANSLATORS: a branch: if ${param} is "value": go
+			   to step-id (all three as in the script). */
 			printf(_("      if %s is \"%s\": go to %s\n"), st->on,
 			    st->cases[j].value,
 			    s->steps[st->cases[j].next].id);
@@ -779,12 +881,16 @@ list_one(void *arg, const char *dir, const char *name, const char *title)
 	const char	**last = arg;
 
 	if (*last == NULL || strcmp(*last, dir) != 0) {
+		/* TRANSLATORS: 'script list': a directory of ceremonies, as
+		   a heading (the colon may be translated). */
 		printf(_("%s:\n"), dir);
 		*last = dir;
 	}
 	if (title != NULL)
 		printf("  %-24s %s\n", name, title);
 	else
+		/* TRANSLATORS: 'script list': a ceremony's name padded to
+		   24, where its title would be. */
 		printf(_("  %-24s (does not load; 'officiant script lint' says "
 		    "why)\n"), name);
 }
@@ -808,6 +914,8 @@ script_list(const struct cmd_entry *e, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_run_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"run", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR] "
 	    "[--roster FILE] [--set NAME=VALUE]... [--workdir DIR] [--line] "
 	    "CEREMONY"),
@@ -815,23 +923,31 @@ const struct cmd_entry cmd_run_entry = {
 	run_run
 };
 const struct cmd_entry cmd_resume_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"resume", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR] "
 	    "[--roster FILE] [--workdir DIR] [--line] TRANSCRIPT"),
 	N_("go on with an interrupted ceremony"),
 	run_resume
 };
 const struct cmd_entry cmd_training_run_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"training", "run", N_("[--dir DIR] [--set NAME=VALUE]... "
 	    "[--drill STEP=FAULT]... [--line] CEREMONY"),
 	N_("rehearse a ceremony on a throw-away world"),
 	run_training
 };
 const struct cmd_entry cmd_script_lint_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"script", "lint", N_("SCRIPT..."),
 	N_("check ceremony scripts"),
 	script_lint
 };
 const struct cmd_entry cmd_script_print_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"script", "print", N_("SCRIPT"),
 	N_("print a ceremony as the paper document to follow and initial"),
 	script_print

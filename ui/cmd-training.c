@@ -78,6 +78,10 @@ training_make_kek(const struct cmd_entry *e, int argc, char **argv)
 				    "4096"));
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _(
 			    "  -o, --out DIR        where to write (a new or "
 			    "empty directory)\n"
@@ -109,6 +113,8 @@ training_make_kek(const struct cmd_entry *e, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_training_make_kek_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"training", "make-kek", N_("--out DIR [--size 2048|3072|4096]"),
 	N_("make a throw-away KEK with a certificate chain for rehearsals"),
 	training_make_kek

@@ -2,6 +2,7 @@
  * cosign; officiant witness keygen */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -26,8 +27,6 @@
 #include "secmem.h"
 #include "transcript.h"
 #include "world.h"
-
-#define MAX_KEYS	16
 
 static void
 print_root(const char *label, const off_hash root)
@@ -55,9 +54,8 @@ parse_root(const char *s, off_hash out)
 	return -1;
 }
 
-/* The world that anchors bindings: --world FILE, else KMDATA's. */
-static int
-anchor_world(const char *world_file, const char *kmarg,
+int
+cmd_anchor_world(const char *world_file, const char *kmarg,
     struct off_world **w)
 {
 	struct off_err	err;
@@ -78,6 +76,18 @@ anchor_world(const char *world_file, const char *kmarg,
 	return ret == 0 ? 0 : cmd_fail(&err);
 }
 
+int
+cmd_ceremony_key(const struct cmd_entry *e, const char *arg,
+    struct off_vkey *keys, size_t *n)
+{
+	if (*n == CMD_VKEYS_MAX || off_vkey_parse(arg, &keys[*n]) != 0 ||
+	    keys[*n].type != OFF_NOTE_ED25519)
+		return cmd_usage(e, _("--key takes a verifier key such as "
+		    "NAME+1a2b3c4d+AB...; '%s' is not one"), arg);
+	(*n)++;
+	return 0;
+}
+
 static int
 verify_main(const struct cmd_entry *e, int argc, char **argv)
 {
@@ -91,7 +101,8 @@ verify_main(const struct cmd_entry *e, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct off_vkey			 keys[MAX_KEYS], wits[MAX_KEYS];
+	struct off_vkey			 keys[CMD_VKEYS_MAX];
+	struct off_vkey			 wits[CMD_VKEYS_MAX];
 	struct off_verify_opts		 o;
 	struct off_verify_result	 r;
 	struct off_world		*w = NULL;
@@ -108,16 +119,12 @@ verify_main(const struct cmd_entry *e, int argc, char **argv)
 	    -1) {
 		switch (c) {
 		case 'K':
-			if (o.nkeys == MAX_KEYS ||
-			    off_vkey_parse(optarg, &keys[o.nkeys]) != 0 ||
-			    keys[o.nkeys].type != OFF_NOTE_ED25519)
-				return cmd_usage(e, _("--key takes a verifier "
-				    "key such as NAME+1a2b3c4d+AB...; '%s' is "
-				    "not one"), optarg);
-			o.nkeys++;
+			if ((ret = cmd_ceremony_key(e, optarg, keys,
+			    &o.nkeys)) != 0)
+				return ret;
 			break;
 		case 'W':
-			if (o.nwitnesses == MAX_KEYS ||
+			if (o.nwitnesses == CMD_VKEYS_MAX ||
 			    off_vkey_parse(optarg, &wits[o.nwitnesses]) != 0 ||
 			    wits[o.nwitnesses].type != OFF_NOTE_COSIG)
 				return cmd_usage(e, _("--witness takes a "
@@ -141,20 +148,19 @@ verify_main(const struct cmd_entry *e, int argc, char **argv)
 			o.check_files = 0;
 			break;
 		case 'h':
-			return cmd_help(e, _(
-			    "  -K, --key VKEY       an expected ceremony key "
-			    "(repeatable)\n"
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
+			return cmd_help(e, _(HELP_VKEY), _(
 			    "  -W, --witness VKEY   a witness who must have "
 			    "cosigned (repeatable)\n"
 			    "  -r, --expect-root R  the final root from the "
 			    "paper record (hex, base64\n"
-			    "                       or PGP words)\n"
-			    "  -w, --world FILE     the world whose module "
-			    "vouches for the ceremony keys\n"
-			    "  -k, --kmdata DIR     take the world from KMDATA "
-			    "(the default when it has one)\n"
-			    "      --no-files       do not check the files the "
-			    "transcript lists\n"), _(HELP_HELP), _("\n"
+			    "                       or PGP words)\n"),
+			    _(HELP_ANCHOR), _("      --no-files       do not "
+			    "check the files the transcript lists\n"),
+			    _(HELP_HELP), _("\n"
 			    "Recomputes the Merkle tree, checks every "
 			    "checkpoint signature and that each\ncheckpoint "
 			    "extends the one before, the seal, the "
@@ -167,7 +173,7 @@ verify_main(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cmd_usage(e, _("give one transcript"));
-	if ((ret = anchor_world(world_file, kmarg, &w)) != 0)
+	if ((ret = cmd_anchor_world(world_file, kmarg, &w)) != 0)
 		return ret;
 	o.world = w;
 	off_err_clear(&err);
@@ -176,11 +182,18 @@ verify_main(const struct cmd_entry *e, int argc, char **argv)
 	switch (ret) {
 	case 0:
 	case OFF_ERR_UNANCHORED:
+		/* TRANSLATORS: 'verify': the verdict ("OK" or "UNVERIFIED
+		   SIGNER"), the ceremony's id, " (TRAINING)" or nothing,
+		   then counts. */
 		printf(_("%s: transcript of ceremony %s%s: %zu entries, %zu "
 		    "checkpoints, %zu segment(s), sealed\n"),
+		    /* TRANSLATORS: verdicts of 'verify', at the start of
+		       its line; " (TRAINING)" follows the ceremony's id. */
 		    ret == 0 ? _("OK") : _("UNVERIFIED SIGNER"), r.ceremony,
 		    r.training ? _(" (TRAINING)") : "", r.entries,
 		    r.checkpoints, r.segments);
+		/* TRANSLATORS: a label; the root hash (base64) follows
+		   on the same line, its words on the next. */
 		print_root(_("final root"), r.good_root);
 		if (o.check_files)
 			printf(_("files: %zu match, %zu not present\n"),
@@ -196,11 +209,14 @@ verify_main(const struct cmd_entry *e, int argc, char **argv)
 		}
 		return EXIT_OK;
 	case OFF_ERR_UNSEALED:
+		/* TRANSLATORS: the ceremony's id, then " (TRAINING)" or
+		   nothing. */
 		printf(_("UNSEALED: transcript of ceremony %s%s is intact up to "
 		    "the checkpoint at entry %" PRIu64 " of %zu, but it was "
 		    "not sealed\n"), r.ceremony,
 		    r.training ? _(" (TRAINING)") : "", r.good_size,
 		    r.entries);
+		/* TRANSLATORS: a label, as "final root". */
 		print_root(_("last checkpoint root"), r.good_root);
 		return EXIT_UNSEALED;
 	}
@@ -280,6 +296,10 @@ show_main(const struct cmd_entry *e, int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _("  -j, --json           one JSON "
 			    "array of the entries\n"), _(HELP_HELP), NULL);
 		default:
@@ -315,14 +335,23 @@ show_main(const struct cmd_entry *e, int argc, char **argv)
 		    l->entries[ie].line < l->cps[ic].line)) {
 			const struct off_tentry	*t = &l->entries[ie++];
 
-			printf("%4zu %s %-22s %s%s%s%s %s\n", ie - 1, t->time,
-			    t->type, t->step, *t->step ? " " : "",
-			    *t->actor ? "by " : "", t->actor,
-			    summary(t->data, buf, sizeof(buf)));
+			/* The entry's number, time, type (padded to 22)
+			 * and step as recorded: the format's words. */
+			printf("%4zu %s %-22s %s%s", ie - 1, t->time,
+			    t->type, t->step, *t->step ? " " : "");
+			if (*t->actor)
+				/* TRANSLATORS: 'transcript show', after an
+				   entry's step: who made it (an officer's
+				   id); the entry's data follows. */
+				printf(_("by %s"), t->actor);
+			printf(" %s\n", summary(t->data, buf, sizeof(buf)));
 		} else {
 			const struct off_tcheckpoint	*cp = &l->cps[ic++];
 
 			off_pgp_words(cp->root, 4, words, sizeof(words));
+			/* TRANSLATORS: 'transcript show', between the
+			   entries: a checkpoint's size, the first four
+			   words of its root hash, its signatures. */
 			printf(_("     -- checkpoint: %" PRIu64 " entries, root "
 			    "%s... (%zu signature(s))\n"), cp->size, words,
 			    cp->parsed.nsigs);
@@ -360,6 +389,10 @@ prove_main(const struct cmd_entry *e, int argc, char **argv)
 			have = 1;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _("  -e, --entry N        the entry "
 			    "(its sequence number)\n"), _(HELP_HELP), _("\n"
 			    "Prints the RFC 6962 inclusion proof of the entry "
@@ -495,6 +528,10 @@ minutes_main(const struct cmd_entry *e, int argc, char **argv)
 		    "minutes cannot be trusted\n\n"), r.bad_line, r.why);
 	if (json_is_true(json_object_get(t->data, "training")))
 		printf("%s\n\n", _("*** TRAINING: NOT A PRODUCTION CEREMONY ***"));
+	/* TRANSLATORS: the minutes' head. The values start in column 13:
+	   pad the labels to 12 characters. The ceremony's id, title,
+	   the transcript's id, when it started and by whom, the program
+	   and its version. */
 	printf(_("Ceremony:   %s\nTitle:      %s\nTranscript: %s\n"
 	    "Started:    %s by %s\nProgram:    %s\n\n"),
 	    json_string_value(json_object_get(t->data, "ceremony")),
@@ -502,14 +539,23 @@ minutes_main(const struct cmd_entry *e, int argc, char **argv)
 	    json_string_value(json_object_get(t->data, "transcript")),
 	    t->time, *t->actor ? t->actor : "-",
 	    json_string_value(json_object_get(t->data, "program")));
+	/* TRANSLATORS: the heading of the minutes' record: "Initials" ends
+	   in column 69, over the blank (columns 64-69) at the right of each
+	   record; the record's lines start in column 1. */
 	printf("%s\n", _("Record                                            "
 	    "           Initials"));
 	for (i = 1; i < l->nentries; i++) {
 		t = &l->entries[i];
 		if (strcmp(t->type, OFF_T_PROMPT) == 0)
 			continue;
-		printf("%4zu %s %s %s%s%s\n", i, t->time + 11, t->type,
-		    t->step, *t->actor ? " by " : "", t->actor);
+		/* The entry's number, time of day, type and step as
+		 * recorded: the format's words. */
+		printf("%4zu %s %s %s", i, t->time + 11, t->type, t->step);
+		if (*t->actor)
+			/* TRANSLATORS: the minutes, after an entry's step:
+			   who made it (an officer's id). */
+			printf(_(" by %s"), t->actor);
+		printf("\n");
 		printf("       %.60s\n", summary(t->data, buf, sizeof(buf)));
 		if (strcmp(t->type, OFF_T_FILE) == 0 &&
 		    (s = json_string_value(json_object_get(t->data,
@@ -522,6 +568,8 @@ minutes_main(const struct cmd_entry *e, int argc, char **argv)
 	if (l->ncps > 0) {
 		memcpy(root, l->cps[l->ncps - 1].root, OFF_HASH_LEN);
 		printf("\n");
+		/* TRANSLATORS: a label; the root hash (base64) follows
+		   on the same line, its words on the next. */
 		print_root(_("Final root:"), root);
 	}
 	printf("\n%s\n", _("Signatures of those present:\n\n"
@@ -555,6 +603,28 @@ pem_pass(char *buf, int size, int rwflag, void *u)
 	return (int)len;
 }
 
+int
+witness_key_load(const char *file, const struct off_frontend *fe,
+    EVP_PKEY **key, struct off_err *err)
+{
+	struct off_frontend	 ask = *fe;
+	FILE			*f;
+
+	*key = NULL;
+	if ((f = fopen(file, "r")) == NULL)
+		return off_err_errno(err, OFF_ERR_IO, errno, file,
+		    _("cannot open the witness key"));
+	*key = PEM_read_PrivateKey(f, NULL, pem_pass, &ask);
+	fclose(f);
+	if (*key == NULL || !EVP_PKEY_is_a(*key, "ED25519")) {
+		EVP_PKEY_free(*key);
+		*key = NULL;
+		return off_err_set(err, OFF_ERR_FORMAT, file, _("not an "
+		    "Ed25519 witness key, or the wrong passphrase"));
+	}
+	return 0;
+}
+
 static int
 cosign_main(const struct cmd_entry *e, int argc, char **argv)
 {
@@ -569,7 +639,6 @@ cosign_main(const struct cmd_entry *e, int argc, char **argv)
 	struct off_err		 err;
 	const char		*name = NULL, *keyfile = NULL;
 	EVP_PKEY		*key = NULL;
-	FILE			*f;
 	int			 c, ret;
 
 	while ((c = getopt_long(argc, argv, "n:K:h", opts, NULL)) != -1) {
@@ -581,6 +650,10 @@ cosign_main(const struct cmd_entry *e, int argc, char **argv)
 			keyfile = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _("  -n, --name NAME      the "
 			    "witness's name (as in the witness key)\n"
 			    "  -K, --key FILE       the witness's private key "
@@ -593,20 +666,9 @@ cosign_main(const struct cmd_entry *e, int argc, char **argv)
 	if (optind + 1 != argc || name == NULL || keyfile == NULL)
 		return cmd_usage(e, _("give the transcript, --name and --key"));
 	fe_line_init(&fe, &line);
-	if ((f = fopen(keyfile, "r")) == NULL) {
-		fprintf(stderr, _("officiant: %s: cannot open the witness "
-		    "key\n"), keyfile);
-		return EXIT_FAILED;
-	}
-	key = PEM_read_PrivateKey(f, NULL, pem_pass, &fe);
-	fclose(f);
-	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519")) {
-		fprintf(stderr, _("officiant: %s: not an Ed25519 witness key, "
-		    "or the wrong passphrase\n"), keyfile);
-		EVP_PKEY_free(key);
-		return EXIT_BADFILE;
-	}
 	off_err_clear(&err);
+	if ((ret = witness_key_load(keyfile, &fe, &key, &err)) != 0)
+		return cmd_fail(&err);
 	ret = off_transcript_cosign(argv[optind], name, key, &err);
 	EVP_PKEY_free(key);
 	if (ret != 0)
@@ -648,6 +710,10 @@ keygen_main(const struct cmd_entry *e, int argc, char **argv)
 			out = optarg;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _("  -n, --name NAME      the "
 			    "witness's name, such as witness.example.org/ann\n"
 			    "  -o, --out FILE       where to write the private "
@@ -715,31 +781,43 @@ const struct cmd_entry cmd_verify_entry = {
 	verify_main
 };
 const struct cmd_entry cmd_transcript_show_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"transcript", "show", N_("[--json] TRANSCRIPT"),
 	N_("list a transcript's entries and checkpoints"),
 	show_main
 };
 const struct cmd_entry cmd_transcript_prove_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"transcript", "prove", N_("--entry N TRANSCRIPT"),
 	N_("print the inclusion proof of one entry"),
 	prove_main
 };
 const struct cmd_entry cmd_transcript_consistency_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"transcript", "consistency", N_("OLD NEW"),
 	N_("prove that one transcript extends another"),
 	consistency_main
 };
 const struct cmd_entry cmd_transcript_minutes_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"transcript", "minutes", N_("TRANSCRIPT"),
 	N_("print the minutes of a ceremony for the paper record"),
 	minutes_main
 };
 const struct cmd_entry cmd_transcript_cosign_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"transcript", "cosign", N_("--name NAME --key FILE TRANSCRIPT"),
 	N_("cosign a sealed transcript as a witness"),
 	cosign_main
 };
 const struct cmd_entry cmd_witness_keygen_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"witness", "keygen", N_("--name NAME --out FILE"),
 	N_("make a witness key for cosigning transcripts"),
 	keygen_main

@@ -69,9 +69,13 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 		{ "kdf-cost", required_argument, NULL, 'K' },
 		{ "allow-single", no_argument, NULL, '1' },
 		{ "erase", no_argument, NULL, 'E' },
+		{ "pkcs11", required_argument, NULL, 'P' },
+		{ "token", required_argument, NULL, 'T' },
+		{ "token-serial", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct off_module_token	 token;
 	struct off_world_params	 p;
 	struct off_world	*w = NULL;
 	struct off_slot		*slot = NULL;
@@ -86,6 +90,7 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 	int			 c, ret, have_quorum = 0;
 
 	memset(&p, 0, sizeof(p));
+	memset(&token, 0, sizeof(token));
 	while ((c = getopt_long(argc, argv, "q:k:s:d:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'q':
@@ -122,10 +127,42 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 		case 'E':
 			p.erase = 1;
 			break;
+		case 'P':
+			if (*optarg != '/' || strlen(optarg) >=
+			    sizeof(token.library))
+				return cmd_usage(e, _("--pkcs11 takes the "
+				    "absolute path of a PKCS#11 library"));
+			snprintf(token.library, sizeof(token.library), "%s",
+			    optarg);
+			p.module = "pkcs11";
+			p.token = &token;
+			break;
+		case 'T':
+			if (strlen(optarg) >= sizeof(token.label))
+				return cmd_usage(e, _("--token takes a label "
+				    "of at most 32 bytes"));
+			snprintf(token.label, sizeof(token.label), "%s",
+			    optarg);
+			break;
+		case 'S':
+			if (strlen(optarg) >= sizeof(token.serial))
+				return cmd_usage(e, _("--token-serial takes a "
+				    "serial of at most 16 characters"));
+			snprintf(token.serial, sizeof(token.serial), "%s",
+			    optarg);
+			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _(
 			    "  -q, --quorum K/N     K of N administrator cards "
 			    "authorise (2 <= K <= N <= 255)\n"), _(HELP_KMDATA),
+			    /* TRANSLATORS: --help: keep the options,
+			       and the descriptions in their column
+			       (24 mostly), lines that go on too; at
+			       most 79 columns a line. */
 			    _(HELP_SLOT), _(
 			    "  -c, --cipher-suite NAME  see 'officiant world "
 			    "suites' (default ed25519-aes256gcm-scrypt)\n"
@@ -136,7 +173,12 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 			    "      --allow-single   permit a quorum of one card "
 			    "(K = 1)\n"
 			    "      --erase          reuse cards of other worlds "
-			    "(asks first)\n"), _(HELP_HELP), _("\n"
+			    "(asks first)\n"), _(
+			    "      --pkcs11 LIBRARY keep keys on a PKCS#11 token "
+			    "(the module's path)\n"
+			    "      --token LABEL    the token's label\n"
+			    "      --token-serial SERIAL  the token's serial "
+			    "number\n"), _(HELP_HELP), _("\n"
 			    "Each card's PIN is asked twice, without echo when "
 			    "input is a terminal.\nEvery card is read back and "
 			    "every K-subset checked before the world is\n"
@@ -151,6 +193,10 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 		    argv[optind]);
 	if (!have_quorum)
 		return cmd_usage(e, _("--quorum K/N is required"));
+	if ((*token.label != '\0' || *token.serial != '\0') &&
+	    p.token == NULL)
+		return cmd_usage(e, _("--token and --token-serial go with "
+		    "--pkcs11"));
 	if ((ret = need_kmdata(kmarg, kmdata, sizeof(kmdata))) != 0 ||
 	    (ret = opt_open_slot(slot_dir, drawer_dir, &slot)) != 0)
 		return ret;
@@ -163,13 +209,17 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 	snprintf(quorum, sizeof(quorum), "%u/%u", p.k, p.n);
 	if ((ret = record_start(&rec, kmdata, "world-create",
 	    _("Create a security world"), NULL, &fe, json_pack("{s:s, s:s, "
-	    "s:i, s:i, s:s?, s:s?, s:b, s:b}", "quorum", quorum,
+	    "s:i, s:i, s:s?, s:s?, s:b, s:b, s:s?, s:s?, s:s?}", "quorum",
+	    quorum,
 	    "cipher_suite", p.suite != NULL ? p.suite : OFF_SUITE_DEFAULT,
 	    "pin_tries", (int)(p.pin_tries ? p.pin_tries :
 	    OFF_CARD_TRIES_DEFAULT), "kdf_cost", (int)(p.kdf_log2_n ?
 	    p.kdf_log2_n : OFF_SCRYPT_LOG2N_DEFAULT),
 	    "slot", slot_dir, "drawer", drawer_dir, "allow_single",
-	    p.allow_single, "erase", p.erase))) != 0) {
+	    p.allow_single, "erase", p.erase, "pkcs11", p.token != NULL ?
+	    token.library : NULL, "token", *token.label != '\0' ?
+	    token.label : NULL, "token_serial", *token.serial != '\0' ?
+	    token.serial : NULL))) != 0) {
 		off_slot_close(&slot);
 		return ret;
 	}
@@ -200,11 +250,14 @@ print_info(const struct off_world *w, const char *kmdata)
 	char		 cid[2 * OFF_CARD_ID_LEN + 1];
 	const uint8_t	*id;
 	const char	*backend, *status;
+	const struct off_module_token *tok;
 	enum off_card_state st;
 	unsigned	 i, index;
 
 	off_world_id_hex(w, idhex);
 	off_hex(off_world_card_set(w), OFF_CARD_ID_LEN, set);
+	/* TRANSLATORS: 'world info'. The values start in column 17: pad
+	   the labels to 14 characters after the two spaces. */
 	printf(_("Security world\n"
 	    "  identity      %s\n"
 	    "  cipher suite  %s\n"
@@ -215,19 +268,33 @@ print_info(const struct off_world *w, const char *kmdata)
 	    "  KMDATA        %s\n"),
 	    idhex, off_world_suite(w), off_world_k(w), off_world_n(w), set,
 	    off_world_pin_tries(w), off_world_created(w), kmdata);
+	/* TRANSLATORS: the heading of the Cards table of 'world info'.
+	   The columns are an index (5 wide), a card id (32 hex digits)
+	   and its state ("active" or "retired"), with two spaces
+	   between: the titles start in columns 3, 10 and 44. */
 	printf("%s", _("Cards\n  index  card id                           "
 	    "state\n"));
 	for (i = 0; off_world_card(w, i, &index, &id, &st) == 0; i++) {
 		off_hex(id, OFF_CARD_ID_LEN, cid);
 		printf("  %-5u  %s  %s\n", index, cid,
+		    /* TRANSLATORS: a card's state in 'world info'. */
 		    st == OFF_CARD_ACTIVE ? _("active") : _("retired"));
 	}
+	/* TRANSLATORS: the heading of the Modules table of 'world info'.
+	   The columns are a module id (32 hex digits), its backend
+	   ("soft" or "pkcs11", 7 wide, not translated) and its state,
+	   with two spaces between: the titles start in columns 3, 37 and
+	   46. */
 	printf("%s", _("Modules\n  module                            "
 	    "backend  state\n"));
 	for (i = 0; off_world_module(w, i, kmdata, &backend, &id,
 	    &status) == 0; i++) {
 		off_hex(id, OFF_MODULE_ID_LEN, cid);
 		printf("  %s  %-7s  %s\n", cid, backend, _(status));
+		if ((tok = off_world_module_token(w, i)) != NULL)
+			printf(_("    token \"%s\", serial %s (%s %s), "
+			    "library %s\n"), tok->label, tok->serial,
+			    tok->manufacturer, tok->model, tok->library);
 	}
 }
 
@@ -256,6 +323,10 @@ world_info(const struct cmd_entry *e, int argc, char **argv)
 			as_json = 1;
 			break;
 		case 'h':
+			/* TRANSLATORS: --help: keep the options,
+			   and the descriptions in their column
+			   (24 mostly), lines that go on too; at
+			   most 79 columns a line. */
 			return cmd_help(e, _(HELP_KMDATA), _("  -j, --json"
 			    "           print JSON for programs\n"),
 			    _(HELP_HELP), NULL);
@@ -298,6 +369,8 @@ world_suites(const struct cmd_entry *e, int argc, char **argv)
 	for (i = 0; (s = off_suite_at(i)) != NULL; i++)
 		printf("%-26s %s%s\n", off_suite_name(s), off_suite_describe(s),
 		    strcmp(off_suite_name(s), OFF_SUITE_DEFAULT) == 0 ?
+		    /* TRANSLATORS: after the description of the default
+		       cipher suite in 'world suites'. */
 		    _(" (default)") : "");
 	return EXIT_OK;
 }
@@ -413,13 +486,18 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 
 const struct cmd_entry cmd_world_create_entry = {
 	"world", "create",
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	N_("--quorum K/N [--kmdata DIR] (--slot DIR | --drawer DIR) "
 	    "[--cipher-suite NAME] [--pin-tries N] [--kdf-cost N] "
-	    "[--allow-single] [--erase]"),
+	    "[--allow-single] [--erase] [--pkcs11 LIBRARY [--token LABEL] "
+	    "[--token-serial SERIAL]]"),
 	N_("create a security world and its administrator card set"),
 	world_create
 };
 const struct cmd_entry cmd_world_info_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"world", "info", N_("[--kmdata DIR] [--json]"),
 	N_("show the security world, its cards and modules"),
 	world_info
@@ -430,12 +508,16 @@ const struct cmd_entry cmd_world_suites_entry = {
 	world_suites
 };
 const struct cmd_entry cmd_world_backup_entry = {
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	"world", "backup", N_("[--kmdata DIR] DIR"),
 	N_("copy the world (sealed) and its keys into a backup directory"),
 	world_backup
 };
 const struct cmd_entry cmd_world_restore_entry = {
 	"world", "restore",
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
 	N_("[--kmdata DIR] (--slot DIR | --drawer DIR) DIR"),
 	N_("restore a world backup with a quorum of cards"),
 	world_restore

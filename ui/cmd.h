@@ -3,9 +3,15 @@
 #ifndef OFF_CMD_H
 #define OFF_CMD_H
 
+#include <stddef.h>
+
+#include <openssl/types.h>
+
 struct off_err;
 struct off_frontend;
 struct off_slot;
+struct off_vkey;
+struct off_world;
 
 /* Exit codes (documented in officiant(1)). */
 #define EXIT_OK		0
@@ -62,6 +68,7 @@ extern const struct cmd_entry cmd_transcript_consistency_entry;
 extern const struct cmd_entry cmd_transcript_minutes_entry;
 extern const struct cmd_entry cmd_transcript_cosign_entry;
 extern const struct cmd_entry cmd_witness_keygen_entry;
+extern const struct cmd_entry cmd_replay_entry;
 
 /* Print the command's usage to stderr and return EXIT_USAGE. */
 int	cmd_usage(const struct cmd_entry *e, const char *problem, ...)
@@ -71,15 +78,28 @@ int	cmd_usage(const struct cmd_entry *e, const char *problem, ...)
 int	cmd_help(const struct cmd_entry *e, ...);
 
 /* Option help shared by several commands. */
+/* TRANSLATORS: --help: keep the options, and the descriptions in their
+   column (24), lines that go on too; at most 79 columns a line. */
 #define HELP_KMDATA N_("  -k, --kmdata DIR     the security world's directory " \
 	"(default: $OFFICIANT_KMDATA,\n" \
 	"                       else $XDG_DATA_HOME/officiant/kmdata or\n" \
 	"                       ~/.local/share/officiant/kmdata)\n")
+/* TRANSLATORS: --help, as "  -k, --kmdata DIR". */
 #define HELP_SLOT N_("  -s, --slot DIR       card slot: a directory holding " \
 	"one card file at a time\n" \
 	"  -d, --drawer DIR     card drawer: a directory of card files, all " \
 	"present at once\n")
+/* TRANSLATORS: --help, as "  -k, --kmdata DIR". */
 #define HELP_HELP N_("  -h, --help           show this help\n")
+/* Whom a transcript's signer must be vouched for by (verify, replay). */
+/* TRANSLATORS: --help, as "  -k, --kmdata DIR". */
+#define HELP_VKEY N_("  -K, --key VKEY       an expected ceremony key " \
+	"(repeatable)\n")
+/* TRANSLATORS: --help, as "  -k, --kmdata DIR". */
+#define HELP_ANCHOR N_("  -w, --world FILE     the world whose module " \
+	"vouches for the ceremony keys\n" \
+	"  -k, --kmdata DIR     take the world from KMDATA (the default when " \
+	"it has one)\n")
 /* The home screen ('officiant' alone at a terminal). */
 int	home_run(void);
 /* Each built-in ceremony: its directory, name and title (NULL when the
@@ -87,8 +107,24 @@ int	home_run(void);
 void	run_each_ceremony(void (*fn)(void *, const char *, const char *,
 	    const char *), void *arg);
 
+/* At most this many keys of each kind for verify and replay. */
+#define CMD_VKEYS_MAX	16
+/* --key VKEY: one more expected ceremony key into keys[*n]; 0, or the
+ * exit code of the usage error. */
+int	cmd_ceremony_key(const struct cmd_entry *e, const char *arg,
+	    struct off_vkey *keys, size_t *n);
+/* The world that anchors a transcript's bindings: --world FILE, else
+ * KMDATA's (none when KMDATA was not named and has no world); 0, or an
+ * exit code after saying why. */
+int	cmd_anchor_world(const char *world_file, const char *kmarg,
+	    struct off_world **w);
+
 /* Report err on stderr and return the exit code for it. */
 int	cmd_fail(const struct off_err *err);
+/* A witness key (PEM, Ed25519) from file, its passphrase asked through
+ * fe; OFF_ERR_FORMAT for anything else or the wrong passphrase. */
+int	witness_key_load(const char *file, const struct off_frontend *fe,
+	    EVP_PKEY **key, struct off_err *err);
 /* Exit code for an error code. */
 int	cmd_exit_code(int code);
 

@@ -82,6 +82,7 @@ line_notice(void *arg, enum off_notice_level level, const char *msg)
 		printf("%s\n", msg);
 	else
 		fprintf(stderr, "officiant: %s: %s\n",
+		    /* TRANSLATORS: "officiant: warning: message". */
 		    level == OFF_NOTICE_WARNING ? _("warning") : _("error"),
 		    msg);
 	fflush(stdout);
@@ -96,9 +97,13 @@ line_ask_pin(void *arg, const struct off_pin_request *req, char *buf,
 	int		 ret, restore = 0;
 
 	if (st->training)
+		/* TRANSLATORS: before every prompt of a rehearsal; keep
+		   the space at the end. */
 		printf("%s", _("TRAINING "));
 	switch (req->kind) {
 	case OFF_PIN_NEW:
+		/* TRANSLATORS: the card's index of the N cards being
+		   written; the PIN is typed after the prompt. */
 		printf(_("Card %u of %u: choose a PIN: "), req->index, req->n);
 		break;
 	case OFF_PIN_CONFIRM:
@@ -111,6 +116,7 @@ line_ask_pin(void *arg, const struct off_pin_request *req, char *buf,
 		break;
 	case OFF_PIN_PASSPHRASE:
 		printf("%s: ", req->label != NULL ? req->label :
+		    /* TRANSLATORS: a prompt; ": " follows. */
 		    _("Passphrase"));
 		break;
 	}

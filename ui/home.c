@@ -1,8 +1,8 @@
 /* The home screen, for 'officiant' at a terminal with no command: start
- * a ceremony, rehearse one, resume an unsealed transcript, verify a
- * transcript, see the world and its cards. Each choice runs the same
- * command the command line has, on the terminal given back, and comes
- * back here. */
+ * a ceremony, rehearse one, resume an unsealed transcript, verify or
+ * replay a transcript, see the world and its cards. Each choice runs
+ * the same command the command line has, on the terminal given back,
+ * and comes back here. */
 #include "config.h"
 
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,8 +84,12 @@ menu_choose(struct menu *m, const char *footer)
 		if (sel >= first + (size_t)rows)
 			first = sel - (size_t)rows + 1;
 		for (i = first; i < m->n && i < first + (size_t)rows; i++) {
-			if (i == sel)
+			/* Marked, not only in reverse: monochrome
+			 * terminals and screen readers see it too. */
+			if (i == sel) {
+				mvaddstr(2 + (int)(i - first), 0, ">");
 				attron(A_REVERSE);
+			}
 			mvaddnstr(2 + (int)(i - first), 2, m->items[i],
 			    COLS - 4);
 			if (i == sel)
@@ -210,6 +215,27 @@ transcripts(struct menu *m, const char *kmdata, int unsealed)
 	free(list);
 }
 
+/* Unsealed transcripts of rehearsals: in the throw-away worlds that
+ * 'training run' makes in $TMPDIR. */
+static void
+training_transcripts(struct menu *m)
+{
+	const char	*tmp = getenv("TMPDIR");
+	char		 pat[PATH_MAX], kmdata[PATH_MAX];
+	glob_t		 g;
+	size_t		 i;
+
+	if (snprintf(pat, sizeof(pat), "%s/officiant-training.*",
+	    tmp != NULL && *tmp == '/' ? tmp : "/tmp") >= (int)sizeof(pat) ||
+	    glob(pat, GLOB_ONLYDIR, NULL, &g) != 0)
+		return;
+	for (i = 0; i < g.gl_pathc; i++)
+		if (snprintf(kmdata, sizeof(kmdata), "%s/kmdata",
+		    g.gl_pathv[i]) < (int)sizeof(kmdata))
+			transcripts(m, kmdata, 1);
+	globfree(&g);
+}
+
 int
 home_run(void)
 {
@@ -236,6 +262,7 @@ home_run(void)
 		    "run");
 		menu_add(&m, _("Resume an interrupted ceremony"), "resume");
 		menu_add(&m, _("Verify a transcript"), "verify");
+		menu_add(&m, _("Replay a transcript"), "replay");
 		menu_add(&m, _("The world and its cards"), "world");
 		menu_add(&m, _("Quit"), "quit");
 		c = menu_choose(&m, _("Up/Down choose, Enter go, q quit"));
@@ -251,7 +278,9 @@ home_run(void)
 		} else if (strcmp(m.values[c], "resume") == 0) {
 			sub.title = _("Which unsealed transcript?");
 			transcripts(&sub, kmdata, 1);
-		} else if (strcmp(m.values[c], "verify") == 0) {
+			training_transcripts(&sub);
+		} else if (strcmp(m.values[c], "verify") == 0 ||
+		    strcmp(m.values[c], "replay") == 0) {
 			sub.title = _("Which transcript?");
 			transcripts(&sub, kmdata, 0);
 		}
@@ -300,12 +329,16 @@ home_run(void)
 				av[2] = NULL;
 				(void)run_command(&cmd_resume_entry, av, 2);
 			} else if (s >= 0) {
-				av[0] = "officiant verify";
+				int	replay = strcmp(m.values[c], "replay") == 0;
+
+				av[0] = replay ? "officiant replay" :
+				    "officiant verify";
 				av[1] = "--kmdata";
 				av[2] = kmdata;
 				av[3] = sub.values[s];
 				av[4] = NULL;
-				(void)run_command(&cmd_verify_entry, av, 4);
+				(void)run_command(replay ? &cmd_replay_entry :
+				    &cmd_verify_entry, av, 4);
 			}
 		}
 		menu_free(&sub);

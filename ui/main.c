@@ -46,6 +46,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_script_print_entry,
 	&cmd_script_list_entry,
 	&cmd_verify_entry,
+	&cmd_replay_entry,
 	&cmd_transcript_show_entry,
 	&cmd_transcript_prove_entry,
 	&cmd_transcript_consistency_entry,
@@ -56,6 +57,8 @@ static const struct cmd_entry *const cmd_table[] = {
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
 
 static const char *const groups[][2] = {
+	/* TRANSLATORS: --help: what each command does, after its name
+	   (padded to 8); one line of at most 79 columns each. */
 	{ "run", N_("run a ceremony from its script") },
 	{ "resume", N_("go on with an interrupted ceremony") },
 	{ "script", N_("ceremony scripts: list, lint, print") },
@@ -66,6 +69,8 @@ static const char *const groups[][2] = {
 	{ "package", N_("transfer packages for cloud key services: create, "
 	    "inspect, verify-kek, verify-hash") },
 	{ "verify", N_("verify a ceremony transcript (for auditors)") },
+	{ "replay", N_("step through a transcript on the full screen (for "
+	    "auditors)") },
 	{ "transcript", N_("transcripts: show, prove, consistency, minutes, "
 	    "cosign") },
 	{ "witness", N_("witness keys for cosigning transcripts") },
@@ -77,6 +82,8 @@ static const char *const groups[][2] = {
 static void
 print_exit_codes(FILE *f)
 {
+	/* TRANSLATORS: --help: the codes stay; the texts start in
+	   column 6. */
 	fprintf(f, "%s", _("\nExit status:\n"
 	    "  0  success\n"
 	    "  1  the operation failed\n"
@@ -99,6 +106,9 @@ usage_main(FILE *f, int status)
 	    "Commands:\n"));
 	for (i = 0; i < NGROUPS; i++)
 		fprintf(f, "  %-8s %s\n", groups[i][0], _(groups[i][1]));
+	/* TRANSLATORS: --help: keep the options, and the descriptions in
+	   their column (22), lines that go on too; %s is the system's
+	   configuration directory (/etc). */
 	fprintf(f, _("\nOptions:\n"
 	    "  -c, --config FILE  read this configuration file instead of\n"
 	    "                     %s/officiant/officiant.conf and\n"
@@ -117,6 +127,8 @@ usage_group(FILE *f, const char *group, int status)
 {
 	size_t	i;
 
+	/* TRANSLATORS: %s is a command (world, card, ...); its
+	   subcommands follow, each with what it does. */
 	fprintf(f, _("Usage: officiant %s SUBCOMMAND [OPTIONS]...\n\n"
 	    "Subcommands:\n"), group);
 	for (i = 0; i < NCMDS; i++)
@@ -156,6 +168,8 @@ cmd_help(const struct cmd_entry *e, ...)
 	const char	*s;
 
 	/* _("") would be the catalogue's header: keep empty args empty. */
+	/* TRANSLATORS: the command, " " and the subcommand (or nothing),
+	   " " and the synopsis (or nothing), then what it does. */
 	printf(_("Usage: officiant %s%s%s%s%s\n%s.\n\n"), e->group,
 	    *e->name ? " " : "", e->name, *e->args ? " " : "",
 	    *e->args ? _(e->args) : "", _(e->summary));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <signal.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 
 #include <curses.h>
 
+#include "cmd.h"
 #include "engine.h"
 #include "error.h"
 #include "fe-line.h"
@@ -31,6 +33,7 @@
 #include "pgpwords.h"
 #include "script.h"
 #include "slot.h"
+#include "transcript.h"
 #include "tui.h"
 
 #define LOG_LINES	64
@@ -38,6 +41,8 @@
 #define INPUT_MAX	2048
 
 enum { C_TITLE = 1, C_TRAINING, C_DONE, C_CURRENT, C_ERROR, C_PROMPT };
+
+struct form;
 
 struct tui {
 	struct off_engine	*e;
@@ -52,6 +57,20 @@ struct tui {
 	unsigned long		 prog_done, prog_total;
 	int			 open;
 	int			 asking;	/* the engine's question */
+	int			 begun;		/* a step has begun */
+	struct form		*form;		/* the parameters */
+	struct off_frontend	 fe;		/* ours, for cosigning */
+	char			 cosigned[256];	/* who, so far */
+};
+
+/* The parameters the engine will ask for, on one screen, each checked
+ * as it is typed; the engine is then given them one by one. */
+struct form {
+	const struct off_param	**p;
+	char			**v;		/* INPUT_MAX each */
+	size_t			  n, cur;
+	int			  filled;
+	char			  problem[512];	/* the engine said no */
 };
 
 /* key(): F2, the deviation key, while the engine's question is asked. */
@@ -91,7 +110,8 @@ fit(const char *s, size_t len, int cols, int *used)
 }
 
 /* Write text wrapped into the box (y, x, h, w) from line *row; returns
- * the rows used. Words longer than the width are cut. */
+ * the rows used. Words longer than the width are cut. With win NULL,
+ * nothing is written: the rows it would take. */
 static int
 wrap(WINDOW *win, int *row, int y, int x, int h, int w, const char *text,
     attr_t attr)
@@ -112,9 +132,12 @@ wrap(WINDOW *win, int *row, int y, int x, int h, int w, const char *text,
 			if (brk == 0)
 				brk = n;
 		}
-		wattron(win, attr);
-		mvwaddnstr(win, y + *row, x, p, (int)brk);
-		wattroff(win, attr);
+		/* No window: only count the rows. */
+		if (win != NULL) {
+			wattron(win, attr);
+			mvwaddnstr(win, y + *row, x, p, (int)brk);
+			wattroff(win, attr);
+		}
 		(*row)++;
 		p += brk;
 		while (*p == ' ')
@@ -158,8 +181,10 @@ follow(struct tui *t)
 			t->state[t->cur] = 2;
 		t->cur = now;
 	}
-	if (now < t->s->nsteps)
+	if (now < t->s->nsteps) {
 		t->state[now] = 1;
+		t->begun = 1;
+	}
 	if (id == NULL)
 		for (i = 0; i < t->s->nsteps; i++)
 			if (t->state[i] == 1)
@@ -214,10 +239,15 @@ draw_status(struct tui *t)
 
 	for (i = 0; i < t->s->nsteps; i++)
 		est += t->s->steps[i].minutes;
-	n = snprintf(line, sizeof(line), _(" %02ld:%02ld:%02ld elapsed, about "
-	    "%u min planned, step %zu of %zu"), el / 3600, el / 60 % 60,
-	    el % 60, est, t->cur < t->s->nsteps ? t->cur + 1 : t->s->nsteps,
-	    t->s->nsteps);
+	if (t->begun)
+		n = snprintf(line, sizeof(line), _(" %02ld:%02ld:%02ld "
+		    "elapsed, about %u min planned, step %zu of %zu"),
+		    el / 3600, el / 60 % 60, el % 60, est, t->cur <
+		    t->s->nsteps ? t->cur + 1 : t->s->nsteps, t->s->nsteps);
+	else
+		n = snprintf(line, sizeof(line), _(" %02ld:%02ld:%02ld "
+		    "elapsed, about %u min planned, %zu steps"), el / 3600,
+		    el / 60 % 60, el % 60, est, t->s->nsteps);
 	if (off_engine_checkpoint(t->e, root) == 0 && n > 0 &&
 	    (size_t)n < sizeof(line)) {
 		off_pgp_words(root, 4, words, sizeof(words));
@@ -238,23 +268,21 @@ draw_status(struct tui *t)
 	    "Ctrl-C stop (can be resumed)"), COLS);
 }
 
-/* The whole screen; prompt (may be NULL) is what is asked now, input
- * what has been typed for it. */
-static void
-draw(struct tui *t, const char *prompt, const char *hint,
-    const char *input)
+/* What every screen of a ceremony has: the title, the TRAINING banner,
+ * the outline on the left and the status at the foot. The main pane is
+ * at rows top..top+h, columns mx..mx+mw. -1 when the terminal is too
+ * small for anything but saying so. */
+static int
+frame(struct tui *t, int *top, int *h, int *mx, int *mw)
 {
-	const struct off_step	*st = t->cur < t->s->nsteps ?
-				    &t->s->steps[t->cur] : NULL;
-	int			 ow, mx, mw, row = 0, top = 2, h, i, y;
-	char			 who[256];
+	int	ow;
 
 	erase();
 	if (LINES < 12 || COLS < 40) {
 		mvaddstr(0, 0, _("The terminal is too small: make it at "
 		    "least 40x12."));
 		refresh();
-		return;
+		return -1;
 	}
 	/* Title and, in training, a banner no one can miss. */
 	attron(A_BOLD | (t->color ? COLOR_PAIR(C_TITLE) : A_REVERSE));
@@ -273,12 +301,30 @@ draw(struct tui *t, const char *prompt, const char *hint,
 		attroff(A_BOLD | (t->color ? COLOR_PAIR(C_TRAINING) :
 		    A_REVERSE));
 	}
+	*top = 2;
 	ow = COLS / 3 > 30 ? 30 : COLS / 3;
-	h = LINES - top - 3;
-	draw_outline(t, top + 1, h - 1, ow);
-	mvvline(top, ow, t->utf8 ? ACS_VLINE : '|', h + 1);
-	mx = ow + 2;
-	mw = COLS - mx - 1;
+	*h = LINES - *top - 3;
+	draw_outline(t, *top + 1, *h - 1, ow);
+	mvvline(*top, ow, t->utf8 ? ACS_VLINE : '|', *h + 1);
+	*mx = ow + 2;
+	*mw = COLS - *mx - 1;
+	draw_status(t);
+	return 0;
+}
+
+/* The whole screen; prompt (may be NULL) is what is asked now, input
+ * what has been typed for it. */
+static void
+draw(struct tui *t, const char *prompt, const char *hint,
+    const char *input)
+{
+	const struct off_step	*st = t->cur < t->s->nsteps ?
+				    &t->s->steps[t->cur] : NULL;
+	int			 mx, mw, row = 0, top, h, i, y, pr = 2;
+	char			 who[256];
+
+	if (frame(t, &top, &h, &mx, &mw) != 0)
+		return;
 	if (st != NULL) {
 		attron(A_BOLD);
 		wrap(stdscr, &row, top + 1, mx, h, mw, st->title != NULL ?
@@ -290,6 +336,8 @@ draw(struct tui *t, const char *prompt, const char *hint,
 			const struct off_engine_request *q =
 			    off_engine_request(t->e);
 
+			/* TRANSLATORS: the step's role (its title), then
+			   " - " and the officer's name, or nothing. */
 			snprintf(who, sizeof(who), _("By: %s%s%s"),
 			    r != NULL ? r->title : st->role, q != NULL &&
 			    q->officer != NULL ? " - " : "", q != NULL &&
@@ -303,7 +351,15 @@ draw(struct tui *t, const char *prompt, const char *hint,
 	}
 	/* What the program and the cards said, the latest last, above
 	 * the prompt. */
-	y = h - 6;
+	/* The question whole, however long: what is confirmed is read
+	 * first. At most half the pane. */
+	if (prompt != NULL) {
+		pr = 0;
+		wrap(NULL, &pr, 0, 0, h / 2, mw, prompt, A_BOLD);
+		if (pr < 2)
+			pr = 2;
+	}
+	y = h - 4 - pr;
 	for (i = (int)t->nlog - 1; i >= 0 && y > row + 1; i--, y--) {
 		int	r0 = 0;
 
@@ -315,16 +371,18 @@ draw(struct tui *t, const char *prompt, const char *hint,
 		int	bar = mw - 12, fill;
 
 		fill = (int)((unsigned long)bar * t->prog_done / t->prog_total);
-		mvaddnstr(top + h - 5, mx, t->prog_what, mw);
-		mvhline(top + h - 4, mx, t->utf8 ? ACS_CKBOARD : '#', fill);
-		mvprintw(top + h - 4, mx + bar + 1, "%3lu%%",
+		mvaddnstr(top + h - 3 - pr, mx, t->prog_what, mw);
+		mvhline(top + h - 2 - pr, mx, t->utf8 ? ACS_CKBOARD : '#',
+		    fill);
+		mvprintw(top + h - 2 - pr, mx + bar + 1, "%3lu%%",
 		    t->prog_done * 100 / t->prog_total);
 	}
 	if (prompt != NULL) {
 		int	r1 = 0;
 
 		attron(A_BOLD | (t->color ? COLOR_PAIR(C_PROMPT) : 0));
-		wrap(stdscr, &r1, top + h - 3, mx, 2, mw, prompt, A_BOLD);
+		wrap(stdscr, &r1, top + h - 1 - pr, mx, pr, mw, prompt,
+		    A_BOLD);
 		attroff(A_BOLD | (t->color ? COLOR_PAIR(C_PROMPT) : 0));
 		if (hint != NULL)
 			mvaddnstr(top + h - 1, mx, hint, mw);
@@ -334,7 +392,6 @@ draw(struct tui *t, const char *prompt, const char *hint,
 			    NULL));
 		}
 	}
-	draw_status(t);
 	curs_set(input != NULL ? 1 : 0);
 	refresh();
 }
@@ -343,6 +400,9 @@ static void
 help(struct tui *t)
 {
 	static const char *const lines[] = {
+		/* TRANSLATORS: the help screen: keys and what they do, the
+		   texts in column 15 (lines that go on too); at most 76
+		   columns a line. */
 		N_("Keys"),
 		"",
 		N_("  y / n       answer a question yes or no"),
@@ -581,6 +641,236 @@ ask_yesno(struct tui *t, const char *question)
 	}
 }
 
+/* The parameter form. */
+
+static int	tui_ask_text(void *, const char *, const char *, char *,
+		    size_t);
+
+static void
+form_free(struct form **fp)
+{
+	struct form	*f = *fp;
+	size_t		 i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
+	free(f->p);
+	free(f);
+	*fp = NULL;
+}
+
+/* The fields: what the script declares and the engine has not been
+ * given yet, each with its default filled in. */
+static struct form *
+form_new(struct tui *t)
+{
+	struct form	*f;
+	size_t		 i;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->p = calloc(t->s->nparams + 1, sizeof(*f->p))) == NULL ||
+	    (f->v = calloc(t->s->nparams + 1, sizeof(*f->v))) == NULL) {
+		form_free(&f);
+		return NULL;
+	}
+	for (i = 0; i < t->s->nparams; i++) {
+		if (off_engine_param(t->e, t->s->params[i].id) != NULL)
+			continue;
+		if ((f->v[f->n] = calloc(1, INPUT_MAX)) == NULL) {
+			form_free(&f);
+			return NULL;
+		}
+		f->p[f->n] = &t->s->params[i];
+		snprintf(f->v[f->n], INPUT_MAX, "%s", f->p[f->n]->def != NULL ?
+		    f->p[f->n]->def : "");
+		f->n++;
+	}
+	return f;
+}
+
+/* 0 when field i holds an acceptable value; else why. */
+static int
+form_check(const struct form *f, size_t i, struct off_err *why)
+{
+	off_err_clear(why);
+	return off_param_check(f->p[i], f->v[i], why);
+}
+
+static void
+redraw_form(struct tui *t, void *arg)
+{
+	struct form	*f = arg;
+	struct off_err	 why;
+	const char	*p;
+	char		 more[512];
+	size_t		 i, first = 0, fits;
+	int		 top, h, mx, mw, row = 0, y, cy = 0, cx = 0, ok, used;
+
+	if (frame(t, &top, &h, &mx, &mw) != 0)
+		return;
+	wrap(stdscr, &row, top + 1, mx, h, mw, _("Parameters, checked as "
+	    "they are typed"), A_BOLD);
+	/* Two rows a field; the foot keeps four for help and keys. */
+	fits = h > 8 ? (size_t)(h - 7) / 2 : 1;
+	if (f->cur >= fits)
+		first = f->cur - fits + 1;
+	y = top + 1 + row + 1;
+	for (i = first; i < f->n && i < first + fits; i++, y += 2) {
+		ok = form_check(f, i, &why) == 0;
+		attron(t->color ? COLOR_PAIR(ok ? C_DONE : C_ERROR) : A_BOLD);
+		mvaddstr(y, mx, ok ? (t->utf8 ? "\u2713" : "+") :
+		    (t->utf8 ? "\u2717" : "x"));
+		attroff(t->color ? COLOR_PAIR(ok ? C_DONE : C_ERROR) : A_BOLD);
+		p = f->p[i]->prompt != NULL ? f->p[i]->prompt : f->p[i]->id;
+		if (i == f->cur)
+			attron(A_BOLD | (t->color ? COLOR_PAIR(C_PROMPT) : 0));
+		mvaddnstr(y, mx + 2, p, (int)fit(p, strlen(p), mw - 2, NULL));
+		if (i == f->cur)
+			attroff(A_BOLD | (t->color ? COLOR_PAIR(C_PROMPT) :
+			    0));
+		mvaddstr(y + 1, mx + 2, "> ");
+		/* The end of a long value, where the typing is. */
+		p = f->v[i];
+		while (strlen(p) > 0 && (fit(p, strlen(p), mw - 5, &used),
+		    used >= mw - 5))
+			p++;
+		addstr(p);
+		if (i == f->cur) {
+			getyx(stdscr, cy, cx);
+		}
+	}
+	/* The field's problem, else its help. */
+	row = 0;
+	if (f->n > 0 && *f->problem != '\0')
+		wrap(stdscr, &row, top + h - 4, mx, 3, mw, f->problem,
+		    t->color ? COLOR_PAIR(C_ERROR) : A_BOLD);
+	else if (f->n > 0 && form_check(f, f->cur, &why) != 0)
+		wrap(stdscr, &row, top + h - 4, mx, 3, mw, why.detail,
+		    t->color ? COLOR_PAIR(C_ERROR) : A_BOLD);
+	else if (f->n > 0) {
+		const struct off_param	*cp = f->p[f->cur];
+
+		more[0] = '\0';
+		if (cp->type == OFF_PARAM_CHOICE) {
+			size_t	n = 0, k;
+
+			n = (size_t)snprintf(more, sizeof(more), "%s",
+			    _("One of:"));
+			for (k = 0; k < cp->nchoices && n < sizeof(more); k++)
+				n += (size_t)snprintf(more + n, sizeof(more) -
+				    n, " %s", cp->choices[k]);
+		}
+		wrap(stdscr, &row, top + h - 4, mx, 3, mw, cp->help != NULL ?
+		    cp->help : more, A_DIM);
+		if (cp->help != NULL && *more != '\0')
+			wrap(stdscr, &row, top + h - 4, mx, 3, mw, more, A_DIM);
+	}
+	/* TRANSLATORS: keep it within 45 columns. */
+	mvaddnstr(top + h, mx, _("Up/Down move, Enter next (last: go on)"),
+	    mw);
+	if (cy > 0) {
+		move(cy, cx);
+		curs_set(1);
+	} else
+		curs_set(0);
+	refresh();
+}
+
+/* Until every field is acceptable and Enter on the last: 0, or what
+ * key() ended with. */
+static int
+form_edit(struct tui *t, struct form *f)
+{
+	struct off_err	 why;
+	char		*v;
+	size_t		 i, len;
+	int		 c;
+
+	for (;;) {
+		redraw_form(t, f);
+		if ((c = key(t, redraw_form, f)) < 0)
+			return c;
+		v = f->v[f->cur];
+		len = strlen(v);
+		if (c == KEY_UP || c == KEY_BTAB) {
+			if (f->cur > 0)
+				f->cur--;
+		} else if (c == KEY_DOWN || c == '\t') {
+			if (f->cur + 1 < f->n)
+				f->cur++;
+		} else if (c == '\n' || c == '\r' || c == KEY_ENTER) {
+			if (f->cur + 1 < f->n) {
+				f->cur++;
+				continue;
+			}
+			for (i = 0; i < f->n; i++)
+				if (form_check(f, i, &why) != 0)
+					break;
+			if (i == f->n)
+				return 0;
+			f->cur = i;
+		} else if (c == KEY_BACKSPACE || c == 127 || c == 8) {
+			while (len > 0 && ((unsigned char)v[--len] & 0xc0) ==
+			    0x80)
+				;
+			v[len] = '\0';
+		} else if (c >= 0x20 && c < 0x100 && c != 0x7f &&
+		    len + 1 < INPUT_MAX) {
+			v[len] = (char)c;
+			v[len + 1] = '\0';
+		} else
+			continue;
+		*f->problem = '\0';
+	}
+}
+
+/* The answer to the engine's parameter request r: from the form, made
+ * and filled in at the first one. */
+static int
+form_answer(struct tui *t, const struct off_engine_request *r, char *buf,
+    size_t len)
+{
+	size_t	i;
+	int	ret;
+
+	if (t->form == NULL && (t->form = form_new(t)) == NULL)
+		return OFF_ERR_NOMEM;
+	for (i = 0; i < t->form->n; i++)
+		if (strcmp(t->form->p[i]->id, r->step) == 0)
+			break;
+	/* Not a field (never expected): asked on its own. */
+	if (i == t->form->n)
+		return tui_ask_text(t, r->text, r->help, buf, len);
+	/* Shown until it is filled in, and again at a field the engine
+	 * did not take. */
+	if (!t->form->filled) {
+		if ((ret = form_edit(t, t->form)) != 0)
+			return ret;
+		t->form->filled = 1;
+	}
+	snprintf(buf, len, "%s", t->form->v[i]);
+	return 0;
+}
+
+/* The engine did not take the answer to r: back to the form at it. */
+static void
+form_refused(struct tui *t, const struct off_engine_request *r,
+    const char *why)
+{
+	size_t	i;
+
+	for (i = 0; t->form != NULL && i < t->form->n; i++)
+		if (strcmp(t->form->p[i]->id, r->step) == 0) {
+			t->form->cur = i;
+			t->form->filled = 0;
+			snprintf(t->form->problem, sizeof(t->form->problem),
+			    "%s", why);
+		}
+}
+
 /* The callback table. */
 
 static void
@@ -709,34 +999,52 @@ tui_progress(void *arg, const char *what, unsigned long done,
 	draw(t, NULL, NULL, NULL);
 }
 
+size_t
+tui_fit(const char *s, size_t len, int cols, int *used)
+{
+	return fit(s, len, cols, used);
+}
+
+int
+tui_start(int *color, int *utf8)
+{
+	const char	*cs = nl_langinfo(CODESET);
+
+	if (initscr() == NULL)
+		return -1;
+	*utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	*color = 0;
+	if (has_colors() && getenv("NO_COLOR") == NULL) {
+		start_color();
+		use_default_colors();
+		*color = 1;
+	}
+	return 0;
+}
+
 struct tui *
 tui_open(int training, struct off_frontend *fe)
 {
 	struct tui	*t;
-	const char	*cs = nl_langinfo(CODESET);
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	if (initscr() == NULL) {
+	if (tui_start(&t->color, &t->utf8) != 0) {
 		free(t);
 		return NULL;
 	}
 	t->open = 1;
 	t->training = training;
-	t->utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	if (has_colors() && getenv("NO_COLOR") == NULL) {
-		start_color();
-		use_default_colors();
+	if (t->color) {
 		init_pair(C_TITLE, COLOR_WHITE, COLOR_BLUE);
 		init_pair(C_TRAINING, COLOR_WHITE, COLOR_RED);
 		init_pair(C_DONE, COLOR_GREEN, -1);
 		init_pair(C_CURRENT, COLOR_CYAN, -1);
 		init_pair(C_ERROR, COLOR_RED, -1);
 		init_pair(C_PROMPT, COLOR_YELLOW, -1);
-		t->color = 1;
 	}
 	memset(fe, 0, sizeof(*fe));
 	fe->arg = t;
@@ -746,47 +1054,94 @@ tui_open(int training, struct off_frontend *fe)
 	fe->ask_text = tui_ask_text;
 	fe->card = tui_card;
 	fe->progress = tui_progress;
+	t->fe = *fe;
 	t->started = time(NULL);
 	return t;
 }
 
-/* The end: the final root as words for the paper record. */
+/* A witness cosigns the sealed transcript here: name, key file and its
+ * passphrase, asked on the screen. */
+static void
+cosign(struct tui *t)
+{
+	struct off_err	 err;
+	EVP_PKEY	*key = NULL;
+	char		 name[256], file[PATH_MAX];
+	size_t		 n;
+
+	off_err_clear(&err);
+	if (tui_ask_text(t, _("Witness: your name, as in your witness key"),
+	    NULL, name, sizeof(name)) != 0 || *name == '\0' ||
+	    tui_ask_text(t, _("Witness: your witness key file (from "
+	    "'officiant witness keygen')"), NULL, file, sizeof(file)) != 0 ||
+	    *file == '\0')
+		return;
+	if (witness_key_load(file, &t->fe, &key, &err) == 0 &&
+	    off_transcript_cosign(off_engine_transcript_path(t->e), name, key,
+	    &err) == 0) {
+		logf_add(t, _("%s cosigned the transcript"), name);
+		n = strlen(t->cosigned);
+		snprintf(t->cosigned + n, sizeof(t->cosigned) - n, "%s%s",
+		    n > 0 ? ", " : "", name);
+	} else {
+		off_err_format(&err, file, sizeof(file));
+		logf_add(t, "! %s", file);
+	}
+	EVP_PKEY_free(key);
+}
+
+/* The end: the final root as words for the paper record, witnesses'
+ * cosignatures, and where the transcript and the files are. */
 static void
 finish_screen(struct tui *t, int status)
 {
-	char		 words[OFF_PGP_WORDS_LEN(32)], msg[512];
+	char		 words[OFF_PGP_WORDS_LEN(32)], msg[PATH_MAX + 64];
+	const char	*f;
 	off_hash	 root;
-	int		 row = 0, c;
+	size_t		 i;
+	int		 row, c, h = LINES - 2;
 
 	for (;;) {
 		erase();
-		attron(A_BOLD);
-		wrap(stdscr, &row, 1, 2, LINES - 2, COLS - 4, status ==
+		row = 0;
+		wrap(stdscr, &row, 1, 2, h, COLS - 4, status ==
 		    OFF_ENGINE_DONE ? _("The ceremony is complete.") :
 		    _("The ceremony was aborted."), A_BOLD);
-		attroff(A_BOLD);
 		row++;
 		if (off_engine_checkpoint(t->e, root) == 0) {
 			off_pgp_words(root, OFF_HASH_LEN, words, sizeof(words));
-			wrap(stdscr, &row, 1, 2, LINES - 2, COLS - 4,
+			wrap(stdscr, &row, 1, 2, h, COLS - 4,
 			    _("Final root, for the paper record:"), A_NORMAL);
-			wrap(stdscr, &row, 1, 4, LINES - 2, COLS - 6, words,
-			    A_BOLD);
+			wrap(stdscr, &row, 1, 4, h, COLS - 6, words, A_BOLD);
 			row++;
 		}
 		snprintf(msg, sizeof(msg), _("Transcript: %s"),
 		    off_engine_transcript_path(t->e));
-		wrap(stdscr, &row, 1, 2, LINES - 2, COLS - 4, msg, A_NORMAL);
+		wrap(stdscr, &row, 1, 2, h, COLS - 4, msg, A_NORMAL);
+		for (i = 0; (f = off_engine_file(t->e, i)) != NULL; i++) {
+			snprintf(msg, sizeof(msg), _("Written: %s"), f);
+			wrap(stdscr, &row, 1, 2, h, COLS - 4, msg, A_NORMAL);
+		}
 		row++;
-		wrap(stdscr, &row, 1, 2, LINES - 2, COLS - 4, _("Witnesses "
-		    "may now cosign it ('officiant transcript cosign'). "
-		    "Press q to leave."), A_NORMAL);
+		if (*t->cosigned != '\0') {
+			snprintf(msg, sizeof(msg), _("Cosigned by: %s"),
+			    t->cosigned);
+			wrap(stdscr, &row, 1, 2, h, COLS - 4, msg, A_BOLD);
+		}
+		if (t->nlog > 0 && t->log[t->nlog - 1][0] == '!')
+			wrap(stdscr, &row, 1, 2, h, COLS - 4,
+			    t->log[t->nlog - 1], t->color ?
+			    COLOR_PAIR(C_ERROR) : A_BOLD);
+		wrap(stdscr, &row, 1, 2, h, COLS - 4, status ==
+		    OFF_ENGINE_DONE ? _("c: a witness cosigns the transcript "
+		    "now    q: leave") : _("q: leave"), A_NORMAL);
 		refresh();
-		row = 0;
 		c = getch();
 		if (c == 'q' || c == 'Q' || c == '\n' || fe_line_interrupted ||
 		    (c == ERR && tui_term_gone()))
 			break;
+		if ((c == 'c' || c == 'C') && status == OFF_ENGINE_DONE)
+			cosign(t);
 	}
 }
 
@@ -820,6 +1175,8 @@ tui_run(struct tui *t, struct off_engine *e, struct off_err *err)
 		t->asking = r->kind != OFF_REQ_DEVIATION;
 		switch (r->kind) {
 		case OFF_REQ_PARAM:
+			ret = form_answer(t, r, buf, sizeof(buf));
+			break;
 		case OFF_REQ_OTP:
 		case OFF_REQ_DEVIATION:
 			if (r->def != NULL)
@@ -854,9 +1211,11 @@ tui_run(struct tui *t, struct off_engine *e, struct off_err *err)
 			    "stopped; the transcript can be resumed"));
 		off_err_clear(&why);
 		if ((ret = off_engine_answer(e, buf, &why)) ==
-		    OFF_ERR_INVALID)
+		    OFF_ERR_INVALID) {
+			if (r->kind == OFF_REQ_PARAM)
+				form_refused(t, r, why.detail);
 			logf_add(t, "! %s", why.detail);
-		else if (ret != 0) {
+		} else if (ret != 0) {
 			*err = why;
 			return ret;
 		}
@@ -872,6 +1231,7 @@ tui_close(struct tui **tp)
 		return;
 	if (t->open)
 		endwin();
+	form_free(&t->form);
 	free(t->state);
 	free(t);
 	*tp = NULL;

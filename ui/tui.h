@@ -26,4 +26,13 @@ int		 tui_term_gone(void);
 /* The terminal back as it was. */
 void		 tui_close(struct tui **t);
 
+/* For the other full screens (replay): curses on as tui_open has it,
+ * cbreak (Ctrl-C stays a signal), no echo, the keypad, colours started
+ * unless NO_COLOR or the terminal has none (*color), and whether the
+ * locale is UTF-8 (*utf8). -1 when the terminal cannot be used. */
+int		 tui_start(int *color, int *utf8);
+/* How many of the len bytes of s fit in cols display columns; *used
+ * (may be NULL) receives the columns they take. */
+size_t		 tui_fit(const char *s, size_t len, int cols, int *used);
+
 #endif

@@ -1,0 +1,149 @@
+/*
+ * A PKCS#11 module for tests/e2e-pkcs11.sh that passes every call to
+ * the real module named by P11SHIM_MODULE (SoftHSM2) and changes what
+ * a test needs of a token that SoftHSM2 is not:
+ *   P11SHIM_HIDE=0x210a,0x1081  mechanisms C_GetMechanismList leaves out
+ *   P11SHIM_LOCK=FILE           a user PIN that locks after 3 wrong
+ *                               tries (the count is kept in FILE), as
+ *                               HSMs and smartcards do and SoftHSM2
+ *                               2.6.1 does not
+ * Test code only: never built into officiant.
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <p11-kit/pkcs11.h>
+
+#define LOCK_TRIES	3
+
+static CK_FUNCTION_LIST		 shim;
+static CK_FUNCTION_LIST		*real;
+
+static int
+hidden(CK_MECHANISM_TYPE m)
+{
+	const char	*s = getenv("P11SHIM_HIDE");
+	char		*end;
+
+	while (s != NULL && *s != '\0') {
+		if (strtoul(s, &end, 0) == m)
+			return 1;
+		if (end == s)
+			break;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
+static CK_RV
+shim_GetMechanismList(CK_SLOT_ID slot, CK_MECHANISM_TYPE *list,
+    CK_ULONG *count)
+{
+	CK_MECHANISM_TYPE	 all[1024];
+	CK_ULONG		 n = 1024, i, k = 0;
+	CK_RV			 rv;
+
+	if ((rv = real->C_GetMechanismList(slot, all, &n)) != CKR_OK)
+		return rv;
+	for (i = 0; i < n; i++)
+		if (!hidden(all[i])) {
+			if (list != NULL && k < *count)
+				list[k] = all[i];
+			k++;
+		}
+	if (list != NULL && k > *count) {
+		*count = k;
+		return CKR_BUFFER_TOO_SMALL;
+	}
+	*count = k;
+	return CKR_OK;
+}
+
+static int
+lock_count(int add)
+{
+	const char	*path = getenv("P11SHIM_LOCK");
+	FILE		*f;
+	int		 n = 0;
+
+	if (path == NULL)
+		return -1;
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = 0;
+		fclose(f);
+	}
+	if (add != 0) {
+		n = add < 0 ? 0 : n + 1;
+		if ((f = fopen(path, "w")) != NULL) {
+			fprintf(f, "%d\n", n);
+			fclose(f);
+		}
+	}
+	return n;
+}
+
+static CK_RV
+shim_Login(CK_SESSION_HANDLE s, CK_USER_TYPE user, CK_UTF8CHAR *pin,
+    CK_ULONG len)
+{
+	CK_RV	rv;
+	int	n = lock_count(0);
+
+	if (n >= LOCK_TRIES && user == CKU_USER)
+		return CKR_PIN_LOCKED;
+	rv = real->C_Login(s, user, pin, len);
+	if (n >= 0 && user == CKU_USER)
+		(void)lock_count(rv == CKR_PIN_INCORRECT ? 1 : rv == CKR_OK ?
+		    -1 : 0);
+	return rv;
+}
+
+static CK_RV
+shim_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO *info)
+{
+	CK_RV	rv;
+	int	n;
+
+	if ((rv = real->C_GetTokenInfo(slot, info)) != CKR_OK)
+		return rv;
+	if ((n = lock_count(0)) < 0)
+		return rv;
+	info->flags &= ~(CK_FLAGS)(CKF_USER_PIN_COUNT_LOW |
+	    CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_LOCKED);
+	if (n >= LOCK_TRIES)
+		info->flags |= CKF_USER_PIN_LOCKED;
+	else if (n == LOCK_TRIES - 1)
+		info->flags |= CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW;
+	else if (n > 0)
+		info->flags |= CKF_USER_PIN_COUNT_LOW;
+	return rv;
+}
+
+CK_RV C_GetFunctionList(CK_FUNCTION_LIST **out);
+
+CK_RV
+C_GetFunctionList(CK_FUNCTION_LIST **out)
+{
+	const char		*path = getenv("P11SHIM_MODULE");
+	CK_C_GetFunctionList	 get;
+	void			*dl;
+	CK_RV			 rv;
+
+	if (real == NULL) {
+		if (path == NULL || (dl = dlopen(path, RTLD_NOW |
+		    RTLD_LOCAL)) == NULL)
+			return CKR_GENERAL_ERROR;
+		*(void **)&get = dlsym(dl, "C_GetFunctionList");
+		if (get == NULL || (rv = get(&real)) != CKR_OK)
+			return CKR_GENERAL_ERROR;
+		shim = *real;
+		shim.C_GetMechanismList = shim_GetMechanismList;
+		shim.C_Login = shim_Login;
+		shim.C_GetTokenInfo = shim_GetTokenInfo;
+	}
+	*out = &shim;
+	return CKR_OK;
+}

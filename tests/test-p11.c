@@ -1,0 +1,210 @@
+/* src/p11.c: CKR and CKM names, CKR to OFF_ERR_* mapping, a missing
+ * or foreign module, and (with SoftHSM2 installed) a token made here
+ * in a temporary directory: found by label and by serial, not found
+ * under another label, its mechanisms, a wrong and a right user PIN. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "error.h"
+#include "p11.h"
+#include "testlib.h"
+
+#define SOFTHSM	"/usr/lib/softhsm/libsofthsm2.so"
+
+static char	*tokdir;
+static char	 serial[17];
+
+static void
+test_names(void **state)
+{
+	char	buf[32];
+
+	(void)state;
+	assert_string_equal(off_p11_rv_name(CKR_PIN_INCORRECT, buf,
+	    sizeof(buf)), "CKR_PIN_INCORRECT");
+	assert_string_equal(off_p11_rv_name(CKR_PIN_LOCKED, buf, sizeof(buf)),
+	    "CKR_PIN_LOCKED");
+	assert_string_equal(off_p11_rv_name(0x8123, buf, sizeof(buf)),
+	    "CKR 0x8123");
+	assert_string_equal(off_p11_mech_name(CKM_AES_KEY_WRAP_PAD, buf,
+	    sizeof(buf)), "CKM_AES_KEY_WRAP_PAD");
+	assert_string_equal(off_p11_mech_name(CKM_RSA_AES_KEY_WRAP, buf,
+	    sizeof(buf)), "CKM_RSA_AES_KEY_WRAP");
+	assert_string_equal(off_p11_mech_name(0x4321, buf, sizeof(buf)),
+	    "CKM 0x4321");
+}
+
+static void
+test_codes(void **state)
+{
+	(void)state;
+	assert_int_equal(off_p11_code(CKR_OK), 0);
+	assert_int_equal(off_p11_code(CKR_PIN_INCORRECT), OFF_ERR_BAD_PIN);
+	assert_int_equal(off_p11_code(CKR_PIN_LOCKED), OFF_ERR_LOCKED);
+	assert_int_equal(off_p11_code(CKR_MECHANISM_INVALID),
+	    OFF_ERR_UNSUPPORTED);
+	assert_int_equal(off_p11_code(CKR_KEY_UNEXTRACTABLE), OFF_ERR_DENIED);
+	assert_int_equal(off_p11_code(CKR_TOKEN_NOT_PRESENT), OFF_ERR_SLOT);
+	assert_int_equal(off_p11_code(CKR_HOST_MEMORY), OFF_ERR_NOMEM);
+	assert_int_equal(off_p11_code(CKR_GENERAL_ERROR), OFF_ERR_CRYPTO);
+}
+
+static void
+test_no_module(void **state)
+{
+	struct off_p11	*p = (struct off_p11 *)1;
+	struct off_err	 err;
+
+	(void)state;
+	off_err_clear(&err);
+	assert_int_equal(off_p11_open("/nonexistent/libp11.so", NULL, NULL,
+	    &p, &err), OFF_ERR_NOT_FOUND);
+	assert_null(p);
+	assert_string_equal(err.file, "/nonexistent/libp11.so");
+	off_err_clear(&err);
+	assert_int_equal(off_p11_open("/etc/passwd", NULL, NULL, &p, &err),
+	    OFF_ERR_UNSUPPORTED);
+	assert_non_null(strstr(err.detail, "not a loadable PKCS#11 module"));
+	off_err_clear(&err);
+	assert_int_equal(off_p11_open("", NULL, NULL, &p, &err),
+	    OFF_ERR_INVALID);
+}
+
+/* The token that setup made; the test skips without it. */
+static struct off_p11 *
+open_unit_token(struct off_err *err)
+{
+	struct off_p11	*p = NULL;
+
+	if (access(SOFTHSM, R_OK) != 0 || tokdir == NULL)
+		skip();
+	off_err_clear(err);
+	assert_int_equal(off_p11_open(SOFTHSM, "unit-token", NULL, &p, err),
+	    0);
+	return p;
+}
+
+static void
+test_token(void **state)
+{
+	const struct off_p11_token	*t;
+	struct off_p11			*p;
+	struct off_err			 err;
+
+	(void)state;
+	p = open_unit_token(&err);
+	t = off_p11_token(p);
+	assert_string_equal(t->label, "unit-token");
+	assert_string_equal(t->manufacturer, "SoftHSM project");
+	assert_string_equal(t->model, "SoftHSM v2");
+	assert_int_equal(strlen(t->serial), 16);
+	snprintf(serial, sizeof(serial), "%s", t->serial);
+	assert_true(off_p11_has(p, CKM_RSA_PKCS_OAEP));
+	assert_true(off_p11_has(p, CKM_AES_KEY_WRAP_PAD));
+	/* SoftHSM 2.6 lacks it (FORMATS.md section 5). */
+	assert_false(off_p11_has(p, CKM_RSA_AES_KEY_WRAP));
+	assert_int_equal(off_p11_need(p, CKM_RSA_PKCS_OAEP, "for a test",
+	    &err), 0);
+	assert_int_equal(off_p11_need(p, CKM_RSA_AES_KEY_WRAP, "for a test",
+	    &err), OFF_ERR_UNSUPPORTED);
+	assert_non_null(strstr(err.detail, "does not offer "
+	    "CKM_RSA_AES_KEY_WRAP, needed for a test"));
+	off_p11_close(&p);
+	assert_null(p);
+
+	/* By serial alone, and both must agree. */
+	assert_int_equal(off_p11_open(SOFTHSM, NULL, serial, &p, &err), 0);
+	assert_string_equal(off_p11_token(p)->label, "unit-token");
+	off_p11_close(&p);
+	off_err_clear(&err);
+	assert_int_equal(off_p11_open(SOFTHSM, "other", serial, &p, &err),
+	    OFF_ERR_NOT_FOUND);
+	assert_null(p);
+	assert_non_null(strstr(err.detail, "\"unit-token\""));
+}
+
+static void
+test_login(void **state)
+{
+	struct off_p11	*p;
+	struct off_err	 err;
+
+	(void)state;
+	p = open_unit_token(&err);
+	assert_int_equal(off_p11_login(p, "0000", 4, &err), OFF_ERR_BAD_PIN);
+	assert_non_null(strstr(err.detail, "CKR_PIN_INCORRECT"));
+	assert_non_null(strstr(err.detail, "\"unit-token\""));
+	off_err_clear(&err);
+	assert_int_equal(off_p11_login(p, "4321", 4, &err), 0);
+	/* Twice is fine: CKR_USER_ALREADY_LOGGED_IN. */
+	assert_int_equal(off_p11_login(p, "4321", 4, &err), 0);
+	off_p11_close(&p);
+}
+
+/* A SoftHSM2 token in a temporary directory, made with softhsm2-util;
+ * the token tests skip when that cannot be done. */
+static int
+setup(void **state)
+{
+	char	conf[PATH_MAX], toks[PATH_MAX], cmd[PATH_MAX * 2];
+	FILE	*f;
+
+	(void)state;
+	if (access(SOFTHSM, R_OK) != 0)
+		return 0;
+	tokdir = test_tmpdir();
+	test_path(conf, sizeof(conf), tokdir, "softhsm2.conf");
+	test_path(toks, sizeof(toks), tokdir, "tokens");
+	if (mkdir(toks, 0700) != 0 || (f = fopen(conf, "w")) == NULL)
+		goto fail;
+	fprintf(f, "directories.tokendir = %s\nobjectstore.backend = file\n"
+	    "log.level = ERROR\n", toks);
+	fclose(f);
+	setenv("SOFTHSM2_CONF", conf, 1);
+	snprintf(cmd, sizeof(cmd), "softhsm2-util --init-token --free "
+	    "--label unit-token --pin 4321 --so-pin 8765 >/dev/null 2>&1");
+	if (system(cmd) != 0)
+		goto fail;
+	return 0;
+fail:
+	test_rmtree(tokdir);
+	free(tokdir);
+	tokdir = NULL;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	if (tokdir != NULL) {
+		test_rmtree(tokdir);
+		free(tokdir);
+	}
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_no_module),
+		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_login),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
