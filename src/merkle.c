@@ -148,10 +148,39 @@ off_merkle_inclusion_verify(const off_hash leaf, size_t m, size_t n,
 	    OFF_ERR_AUTH;
 }
 
-/* SUBPROOF(m, D[n], b) of RFC 6962 section 2.1.2. */
+/* The head of leaves off..off+n of the old tree: from the leaves, or,
+ * given old, the one of its subtrees that is exactly that range. */
 static int
-subproof(const off_hash *leaves, size_t m, size_t n, int b, off_hash *proof,
-    size_t *len)
+old_head(const off_hash *leaves, size_t off, size_t n,
+    const struct off_merkle_acc *old, off_hash out)
+{
+	uint64_t	pos = 0, bit;
+	size_t		i = 0;
+
+	if (old == NULL)
+		return off_merkle_root(leaves + off, n, out);
+	/* Its subtrees, largest first, one for each bit of its size. */
+	for (bit = (uint64_t)1 << 63; bit != 0 && i < old->nsub; bit >>= 1) {
+		if ((old->size & bit) == 0)
+			continue;
+		if (pos == off) {
+			if (bit != n)
+				break;
+			memcpy(out, old->sub[i], OFF_HASH_LEN);
+			return 0;
+		}
+		pos += bit;
+		i++;
+	}
+	return OFF_ERR_INVALID;
+}
+
+/* SUBPROOF(m, D[n], b) of RFC 6962 section 2.1.2 over the leaves from
+ * off on. Every range of the old tree it hashes is one of the old
+ * tree's subtrees, which old (when given) has already. */
+static int
+subproof(const off_hash *leaves, size_t off, size_t m, size_t n, int b,
+    const struct off_merkle_acc *old, off_hash *proof, size_t *len)
 {
 	off_hash	h;
 	size_t		k;
@@ -160,18 +189,20 @@ subproof(const off_hash *leaves, size_t m, size_t n, int b, off_hash *proof,
 	if (m == n) {
 		if (b)
 			return 0;
-		if ((ret = off_merkle_root(leaves, n, h)) != 0)
+		if ((ret = old_head(leaves, off, n, old, h)) != 0)
 			return ret;
 		return push(proof, len, h);
 	}
 	k = split(n);
 	if (m <= k) {
-		if ((ret = subproof(leaves, m, k, b, proof, len)) != 0 ||
-		    (ret = off_merkle_root(leaves + k, n - k, h)) != 0)
+		if ((ret = subproof(leaves, off, m, k, b, old, proof,
+		    len)) != 0 ||
+		    (ret = off_merkle_root(leaves + off + k, n - k, h)) != 0)
 			return ret;
 	} else {
-		if ((ret = subproof(leaves + k, m - k, n - k, 0, proof,
-		    len)) != 0 || (ret = off_merkle_root(leaves, k, h)) != 0)
+		if ((ret = subproof(leaves, off + k, m - k, n - k, 0, old,
+		    proof, len)) != 0 ||
+		    (ret = old_head(leaves, off, k, old, h)) != 0)
 			return ret;
 	}
 	return push(proof, len, h);
@@ -186,7 +217,53 @@ off_merkle_consistency_proof(const off_hash *leaves, size_t m, size_t n,
 		return OFF_ERR_INVALID;
 	if (m == 0 || m == n)
 		return 0;
-	return subproof(leaves, m, n, 1, proof, len);
+	return subproof(leaves, 0, m, n, 1, NULL, proof, len);
+}
+
+int
+off_merkle_acc_add(struct off_merkle_acc *a, const off_hash leaf)
+{
+	off_hash	h;
+	uint64_t	s;
+	int		ret;
+
+	memcpy(h, leaf, OFF_HASH_LEN);
+	/* Each low 1 bit of the size is a subtree the new leaf completes. */
+	for (s = a->size; s & 1; s >>= 1)
+		if ((ret = off_merkle_node(a->sub[--a->nsub], h, h)) != 0)
+			return ret;
+	memcpy(a->sub[a->nsub++], h, OFF_HASH_LEN);
+	a->size++;
+	return 0;
+}
+
+int
+off_merkle_acc_root(const struct off_merkle_acc *a, off_hash out)
+{
+	off_hash	h;
+	size_t		i;
+	int		ret;
+
+	if (a->nsub == 0)
+		return off_merkle_root(NULL, 0, out);
+	memcpy(h, a->sub[a->nsub - 1], OFF_HASH_LEN);
+	for (i = a->nsub - 1; i-- > 0;)
+		if ((ret = off_merkle_node(a->sub[i], h, h)) != 0)
+			return ret;
+	memcpy(out, h, OFF_HASH_LEN);
+	return 0;
+}
+
+int
+off_merkle_acc_consistency_proof(const struct off_merkle_acc *old,
+    const off_hash *leaves, size_t n, off_hash *proof, size_t *len)
+{
+	*len = 0;
+	if (old->size > n)
+		return OFF_ERR_INVALID;
+	if (old->size == 0 || old->size == n)
+		return 0;
+	return subproof(leaves, 0, (size_t)old->size, n, 1, old, proof, len);
 }
 
 int

@@ -244,6 +244,9 @@ struct vstate {
 	off_hash			 prev_root;
 	uint64_t			 prev_size;
 	int				 have_prev;
+	/* The tree so far and at the last checkpoint: each checkpoint
+	 * costs what it adds, not the whole tree again. */
+	struct off_merkle_acc		 tree, prev_tree;
 };
 
 static int
@@ -506,7 +509,7 @@ check_checkpoint(struct vstate *v, const struct off_tlog *l,
 	uint64_t	 size;
 	off_hash	 root, proof[OFF_MERKLE_PROOF_MAX];
 	size_t		 plen;
-	int		 ret;
+	int		 ret = 0;
 
 	if (v->nseg == 0)
 		return bad(v, c->line, OFF_ERR_FORMAT,
@@ -547,8 +550,12 @@ check_checkpoint(struct vstate *v, const struct off_tlog *l,
 		return bad(v, c->line, OFF_ERR_AUTH,
 		    _("the checkpoint covers %" PRIu64 " entries, not the "
 		    "%zu before it"), c->size, before);
-	if ((ret = off_merkle_root(l->leaves, before, root)) != 0)
-		return bad(v, c->line, ret, _("cannot hash the transcript"));
+	while (ret == 0 && v->tree.size < before)
+		ret = off_merkle_acc_add(&v->tree, l->leaves[v->tree.size]);
+	if (ret != 0 || v->tree.size != before ||
+	    (ret = off_merkle_acc_root(&v->tree, root)) != 0)
+		return bad(v, c->line, ret != 0 ? ret : OFF_ERR_INTERNAL,
+		    _("cannot hash the transcript"));
 	if (memcmp(root, c->root, OFF_HASH_LEN) != 0)
 		return bad(v, c->line, OFF_ERR_AUTH,
 		    _("the entries before this checkpoint were changed"));
@@ -557,8 +564,8 @@ check_checkpoint(struct vstate *v, const struct off_tlog *l,
 		    _("the checkpoint is not signed by this segment's "
 		    "ceremony key"));
 	/* Consistent with the one before, as a monitor would check. */
-	if (v->have_prev && ((ret = off_merkle_consistency_proof(l->leaves,
-	    v->prev_size, before, proof, &plen)) != 0 ||
+	if (v->have_prev && ((ret = off_merkle_acc_consistency_proof(
+	    &v->prev_tree, l->leaves, before, proof, &plen)) != 0 ||
 	    (ret = off_merkle_consistency_verify(v->prev_size, before,
 	    v->prev_root, root, proof, plen)) != 0))
 		return bad(v, c->line, ret == OFF_ERR_NOMEM ? ret :
@@ -567,6 +574,7 @@ check_checkpoint(struct vstate *v, const struct off_tlog *l,
 		    "the one before"));
 	memcpy(v->prev_root, root, OFF_HASH_LEN);
 	v->prev_size = before;
+	v->prev_tree = v->tree;
 	v->have_prev = 1;
 	if (v->sealed && before > v->seal_index) {
 		v->final = 1;

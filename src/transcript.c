@@ -38,6 +38,9 @@ struct off_transcript {
 	EVP_PKEY	*key;		/* OpenSSL's secure (locked) heap */
 	struct off_vkey	 vkey;
 	off_hash	*leaves;
+	/* The tree of the leaves so far, grown at each checkpoint: a
+	 * checkpoint costs what was added since the last, not the whole. */
+	struct off_merkle_acc	 acc;
 	size_t		 n, cap;
 	size_t		 ncps;		/* checkpoint lines so far */
 	off_hash	 last_root;	/* of the last checkpoint written */
@@ -252,7 +255,10 @@ off_transcript_checkpoint(struct off_transcript *t, struct off_err *err)
 	/* One that would cover nothing new is not made. */
 	if (t->ncps > 0 && t->n == t->last_size)
 		return 0;
-	if ((ret = off_merkle_root(t->leaves, t->n, root)) != 0)
+	ret = 0;
+	while (ret == 0 && t->acc.size < t->n)
+		ret = off_merkle_acc_add(&t->acc, t->leaves[t->acc.size]);
+	if (ret != 0 || (ret = off_merkle_acc_root(&t->acc, root)) != 0)
 		return off_err_set(err, ret, t->path, _("cannot hash the "
 		    "transcript"));
 	if ((ret = off_checkpoint_text(t->origin, t->n, root, body,

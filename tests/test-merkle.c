@@ -1,7 +1,8 @@
 /* RFC 6962 Merkle trees: the reference vectors of RFC 6962's test
  * suite (certificate-transparency), roots against an independent
  * level-by-level construction, and every inclusion and consistency
- * proof of every tree up to 70 leaves, intact and mutated. */
+ * proof of every tree up to 70 leaves, intact and mutated; the same
+ * heads and proofs from a tree grown a leaf at a time. */
 #include "config.h"
 
 #include <stdio.h>
@@ -680,6 +681,41 @@ test_consistency_other_tree(void **state)
 	}
 }
 
+/* A tree grown a leaf at a time has every head of the whole-list
+ * function, and gives the same consistency proofs from any earlier
+ * size, however many leaves later. */
+static void
+test_accumulator(void **state)
+{
+	struct off_merkle_acc	 acc, olds[MAXN + 1];
+	off_hash		 r, p1[OFF_MERKLE_PROOF_MAX];
+	off_hash		 p2[OFF_MERKLE_PROOF_MAX];
+	size_t			 n, m, l1, l2;
+
+	(void)state;
+	memset(&acc, 0, sizeof(acc));
+	for (n = 0; n <= MAXN; n++) {
+		if (n > 0)
+			assert_int_equal(off_merkle_acc_add(&acc,
+			    leaves[n - 1]), 0);
+		assert_int_equal(acc.size, n);
+		assert_int_equal(off_merkle_acc_root(&acc, r), 0);
+		assert_memory_equal(r, roots[n], OFF_HASH_LEN);
+		olds[n] = acc;
+		for (m = 0; m <= n; m++) {
+			assert_int_equal(off_merkle_consistency_proof(leaves,
+			    m, n, p1, &l1), 0);
+			assert_int_equal(off_merkle_acc_consistency_proof(
+			    &olds[m], leaves, n, p2, &l2), 0);
+			assert_int_equal(l1, l2);
+			assert_memory_equal(p1, p2, l1 * OFF_HASH_LEN);
+		}
+	}
+	/* Not a later tree: refused. */
+	assert_int_equal(off_merkle_acc_consistency_proof(&olds[5], leaves, 4,
+	    p2, &l2), OFF_ERR_INVALID);
+}
+
 static void
 test_proof_limit(void **state)
 {
@@ -726,6 +762,7 @@ main(void)
 		cmocka_unit_test_setup(test_consistency_all, setup_leaves),
 		cmocka_unit_test_setup(test_consistency_other_tree,
 		    setup_leaves),
+		cmocka_unit_test_setup(test_accumulator, setup_leaves),
 		cmocka_unit_test(test_proof_limit),
 	};
 
