@@ -17,6 +17,9 @@
 #define CARD_AAD_DOMAIN	"officiant card v1"
 #define CARD_CIPHER	"aes-256-gcm"
 #define CARD_KDF	"scrypt"
+/* A card whose sealed share is kept by the device in the slot behind
+ * the device's own PIN: only the public part is read without it. */
+#define CARD_STORAGE	"pkcs11"
 
 struct off_card {
 	uint8_t			id[OFF_CARD_ID_LEN];
@@ -29,6 +32,12 @@ struct off_card {
 	uint8_t			nonce[OFF_NONCE_LEN];
 	uint8_t			tag[OFF_TAG_LEN];
 	uint8_t			ct[OFF_SECRET_LEN];
+	/* The public part of a card on a device: the seal is behind the
+	 * device's PIN, its tries counted by the device (-1: it does not
+	 * say how many are left, 0: locked). */
+	int			device;
+	int			device_tries;
+	int			whole;		/* the seal is known too */
 };
 
 const char *
@@ -163,6 +172,9 @@ off_card_open(struct off_card *c, const char *pin, size_t pinlen,
 	int			 ret;
 
 	memset(&aad, 0, sizeof(aad));
+	if (c->device && !off_card_locked(c))
+		return off_err_set(err, OFF_ERR_INTERNAL, NULL,
+		    "card %u: its seal is on the device", c->index);
 	if (off_card_locked(c))
 		return off_err_set(err, OFF_ERR_LOCKED, NULL,
 		    _("card %u is locked after %u wrong PINs; it cannot be "
@@ -211,29 +223,11 @@ off_card_reseal(struct off_card *c, const struct off_share *share,
 	return card_seal(c, share, pin, pinlen, err);
 }
 
-int
-off_card_serialize(const struct off_card *c, char **out, size_t *len,
-    struct off_err *err)
+/* The fields a card shows to anyone, in the order they are written. */
+static json_t *
+card_head(const struct off_card *c)
 {
-	json_t	*root, *kdf, *tries, *seal;
-	int	 ret;
-
-	kdf = json_pack("{s:s, s:I, s:I, s:I, s:o}",
-	    "name", CARD_KDF,
-	    "log2_n", (json_int_t)c->kdf.log2_n,
-	    "r", (json_int_t)c->kdf.r,
-	    "p", (json_int_t)c->kdf.p,
-	    "salt", off_json_new_b64(c->kdf.salt, sizeof(c->kdf.salt)));
-	tries = json_pack("{s:I, s:I}",
-	    "limit", (json_int_t)c->tries_limit,
-	    "failures", (json_int_t)c->failures);
-	seal = json_pack("{s:s, s:o, s:o, s:o}",
-	    "cipher", CARD_CIPHER,
-	    "nonce", off_json_new_b64(c->nonce, sizeof(c->nonce)),
-	    "ciphertext", off_json_new_b64(c->ct, sizeof(c->ct)),
-	    "tag", off_json_new_b64(c->tag, sizeof(c->tag)));
-	root = json_pack("{s:s, s:i, s:o, s:o, s:o, s:I, s:I, s:I, s:s, "
-	    "s:o, s:o, s:o}",
+	return json_pack("{s:s, s:i, s:o, s:o, s:o, s:I, s:I, s:I, s:s}",
 	    "format", CARD_FORMAT,
 	    "version", 1,
 	    "card_id", off_json_new_hex(c->id, sizeof(c->id)),
@@ -242,22 +236,61 @@ off_card_serialize(const struct off_card *c, char **out, size_t *len,
 	    "index", (json_int_t)c->index,
 	    "k", (json_int_t)c->k,
 	    "n", (json_int_t)c->n,
-	    "created", c->created,
-	    "kdf", kdf,
-	    "pin_tries", tries,
-	    "sealed_share", seal);
-	if (root == NULL || kdf == NULL || tries == NULL || seal == NULL) {
-		json_decref(root);
-		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
-	}
-	ret = off_json_dump(root, out, len, err);
+	    "created", c->created);
+}
+
+/* The head, then the other fields (stolen), as the card's JSON text. */
+static int
+card_dump(const struct off_card *c, json_t *rest, char **out, size_t *len,
+    struct off_err *err)
+{
+	json_t	*root = card_head(c);
+	int	 ret;
+
+	if (root == NULL || rest == NULL || json_object_update(root, rest) != 0)
+		ret = off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
+	else
+		ret = off_json_dump(root, out, len, err);
 	json_decref(root);
+	json_decref(rest);
 	return ret;
+}
+
+int
+off_card_serialize(const struct off_card *c, char **out, size_t *len,
+    struct off_err *err)
+{
+	return card_dump(c, json_pack("{s:{s:s, s:I, s:I, s:I, s:o}, "
+	    "s:{s:I, s:I}, s:{s:s, s:o, s:o, s:o}}",
+	    "kdf",
+	    "name", CARD_KDF,
+	    "log2_n", (json_int_t)c->kdf.log2_n,
+	    "r", (json_int_t)c->kdf.r,
+	    "p", (json_int_t)c->kdf.p,
+	    "salt", off_json_new_b64(c->kdf.salt, sizeof(c->kdf.salt)),
+	    "pin_tries",
+	    "limit", (json_int_t)c->tries_limit,
+	    "failures", (json_int_t)c->failures,
+	    "sealed_share",
+	    "cipher", CARD_CIPHER,
+	    "nonce", off_json_new_b64(c->nonce, sizeof(c->nonce)),
+	    "ciphertext", off_json_new_b64(c->ct, sizeof(c->ct)),
+	    "tag", off_json_new_b64(c->tag, sizeof(c->tag))), out, len, err);
+}
+
+int
+off_card_serialize_public(const struct off_card *c, char **out, size_t *len,
+    struct off_err *err)
+{
+	return card_dump(c, json_pack("{s:s}", "storage", CARD_STORAGE), out,
+	    len, err);
 }
 
 static const char *const card_keys[] = { "format", "version", "card_id",
     "world", "card_set", "index", "k", "n", "created", "kdf", "pin_tries",
     "sealed_share", NULL };
+static const char *const public_keys[] = { "format", "version", "card_id",
+    "world", "card_set", "index", "k", "n", "created", "storage", NULL };
 static const char *const kdf_keys[] = { "name", "log2_n", "r", "p", "salt",
     NULL };
 static const char *const tries_keys[] = { "limit", "failures", NULL };
@@ -283,7 +316,10 @@ off_card_parse(const char *data, size_t len, const char *name,
 		ret = off_err_set(err, OFF_ERR_NOMEM, name, NULL);
 		goto out;
 	}
-	if (off_json_only(root, card_keys, name, "", err) != 0 ||
+	c->device = json_object_get(root, "storage") != NULL;
+	c->device_tries = -1;
+	if (off_json_only(root, c->device ? public_keys : card_keys, name, "",
+	    err) != 0 ||
 	    off_json_hex(root, "card_id", c->id, sizeof(c->id), name, err) ||
 	    off_json_hex(root, "world", c->world, sizeof(c->world), name,
 	    err) ||
@@ -301,6 +337,16 @@ off_card_parse(const char *data, size_t len, const char *name,
 	if (off_json_utc(root, "created", &s, name, err))
 		goto out;
 	memcpy(c->created, s, sizeof(c->created));
+	if (c->device) {
+		if (off_json_str(root, "storage", 16, &s, name, err))
+			goto out;
+		if (strcmp(s, CARD_STORAGE) != 0) {
+			off_err_set(err, OFF_ERR_FORMAT, name,
+			    _("unknown card storage \"%s\""), s);
+			goto out;
+		}
+		goto done;
+	}
 
 	if (off_json_obj(root, "kdf", &kdf, name, err) ||
 	    off_json_only(kdf, kdf_keys, name, "kdf.", err) ||
@@ -355,6 +401,7 @@ off_card_parse(const char *data, size_t len, const char *name,
 	    off_json_b64(seal, "tag", c->tag, sizeof(c->tag), sizeof(c->tag),
 	    NULL, name, err))
 		goto out;
+done:
 	*card = c;
 	c = NULL;
 	ret = 0;
@@ -362,6 +409,17 @@ out:
 	json_decref(root);
 	off_card_free(&c);
 	return ret;
+}
+
+/* What the device says of its PIN tries now. */
+static void
+device_tries(struct off_slot *slot, unsigned reader, struct off_card *c)
+{
+	struct off_slot_device	dev;
+
+	if (c->device && slot->ops->device != NULL &&
+	    slot->ops->device(slot, reader, &dev) == 0)
+		c->device_tries = dev.tries_left;
 }
 
 int
@@ -382,6 +440,8 @@ off_card_read(struct off_slot *slot, unsigned reader, struct off_card **card,
 		ret = off_card_parse(data, len,
 		    slot->ops->reader_name(slot, reader), card, err);
 	free(data);
+	if (ret == 0)
+		device_tries(slot, reader, *card);
 	return ret;
 }
 
@@ -400,6 +460,101 @@ off_card_write(struct off_slot *slot, unsigned reader,
 	return ret;
 }
 
+/* A card on a device: the device checks the PIN (and counts it) before
+ * it gives the private part, the whole card, whose seal opens with the
+ * same PIN and whose public fields must be those the device showed. */
+static int
+device_open(struct off_slot *slot, unsigned reader, struct off_card *c,
+    const char *pin, size_t pinlen, struct off_share *share,
+    struct off_err *err)
+{
+	struct off_card	*whole = NULL;
+	struct off_err	 why;
+	char		*data = NULL;
+	size_t		 len = 0;
+	int		 ret;
+
+	if (slot->ops->read_private == NULL)
+		return off_err_set(err, OFF_ERR_UNSUPPORTED,
+		    slot->ops->reader_name(slot, reader),
+		    _("card %u keeps its share on a PKCS#11 token; read it "
+		    "with --card-pkcs11"), c->index);
+	if (off_card_locked(c))
+		return off_err_set(err, OFF_ERR_LOCKED,
+		    slot->ops->reader_name(slot, reader),
+		    _("card %u is locked: its token refuses every PIN; it "
+		    "cannot be used again: replace it with a quorum of the "
+		    "other cards"), c->index);
+	ret = slot->ops->read_private(slot, reader, pin, pinlen, &data, &len,
+	    err);
+	device_tries(slot, reader, c);
+	if (ret != 0)
+		return ret;
+	off_err_clear(&why);
+	if ((ret = off_card_parse(data, len,
+	    slot->ops->reader_name(slot, reader), &whole, &why)) != 0 ||
+	    whole->device)
+		ret = OFF_ERR_FORMAT;
+	else if (memcmp(whole->id, c->id, sizeof(c->id)) != 0 ||
+	    memcmp(whole->world, c->world, sizeof(c->world)) != 0 ||
+	    memcmp(whole->card_set, c->card_set, sizeof(c->card_set)) != 0 ||
+	    whole->index != c->index || whole->k != c->k ||
+	    whole->n != c->n || strcmp(whole->created, c->created) != 0)
+		ret = OFF_ERR_AUTH;
+	else if (off_card_open(whole, pin, pinlen, share, &why) != 0)
+		ret = OFF_ERR_AUTH;
+	else {
+		/* Known now, for a new PIN. */
+		c->kdf = whole->kdf;
+		c->tries_limit = whole->tries_limit;
+		memcpy(c->nonce, whole->nonce, sizeof(c->nonce));
+		memcpy(c->tag, whole->tag, sizeof(c->tag));
+		memcpy(c->ct, whole->ct, sizeof(c->ct));
+		c->whole = 1;
+	}
+	if (ret != 0)
+		off_err_set(err, ret, slot->ops->reader_name(slot, reader),
+		    _("card %u: the token takes the PIN but the card it holds "
+		    "is not the one it shows; the card was altered"),
+		    c->index);
+	off_card_free(&whole);
+	free(data);
+	return ret;
+}
+
+int
+off_card_verify(struct off_slot *slot, unsigned reader, struct off_card *c,
+    const char *pin, size_t pinlen, struct off_share *share,
+    struct off_err *err)
+{
+	if (c->device)
+		return device_open(slot, reader, c, pin, pinlen, share, err);
+	return off_card_open(c, pin, pinlen, share, err);
+}
+
+int
+off_card_store(struct off_slot *slot, unsigned reader,
+    const struct off_card *c, const char *oldpin, size_t oldlen,
+    const char *pin, size_t pinlen, struct off_err *err)
+{
+	char	*priv = NULL, *pub = NULL;
+	size_t	 privlen, publen;
+	int	 ret;
+
+	if (slot->ops->write_private == NULL)
+		return off_card_write(slot, reader, c, err);
+	if (c->device && !c->whole)
+		return off_err_set(err, OFF_ERR_INTERNAL, NULL,
+		    "card %u: only its public part is known", c->index);
+	if ((ret = off_card_serialize(c, &priv, &privlen, err)) == 0 &&
+	    (ret = off_card_serialize_public(c, &pub, &publen, err)) == 0)
+		ret = slot->ops->write_private(slot, reader, oldpin, oldlen,
+		    pin, pinlen, priv, privlen, pub, publen, err);
+	free(priv);
+	free(pub);
+	return ret;
+}
+
 int
 off_card_unlock(struct off_slot *slot, unsigned reader, struct off_card *c,
     const char *pin, size_t pinlen, struct off_share *share,
@@ -407,6 +562,8 @@ off_card_unlock(struct off_slot *slot, unsigned reader, struct off_card *c,
 {
 	int	ret, wret;
 
+	if (c->device)
+		return device_open(slot, reader, c, pin, pinlen, share, err);
 	if (off_card_locked(c))
 		return off_card_open(c, pin, pinlen, share, err);
 	/* Count the try on the card before making it. */
@@ -474,9 +631,24 @@ off_card_tries_limit(const struct off_card *c)
 	return c->tries_limit;
 }
 
+int
+off_card_tries_hint(const struct off_card *c)
+{
+	return c->device ? c->device_tries : (int)off_card_tries_left(c);
+}
+
+int
+off_card_on_device(const struct off_card *c)
+{
+	return c->device;
+}
+
 unsigned
 off_card_tries_left(const struct off_card *c)
 {
+	if (c->device)
+		return c->device_tries < 0 ? c->tries_limit :
+		    (unsigned)c->device_tries;
 	return c->failures >= c->tries_limit ? 0 :
 	    c->tries_limit - c->failures;
 }
@@ -484,6 +656,8 @@ off_card_tries_left(const struct off_card *c)
 int
 off_card_locked(const struct off_card *c)
 {
+	if (c->device)
+		return c->device_tries == 0;
 	return c->failures >= c->tries_limit;
 }
 

@@ -48,6 +48,22 @@ int	off_card_open(struct off_card *card, const char *pin, size_t pinlen,
 int	off_card_reseal(struct off_card *card, const struct off_share *share,
 	    const char *pin, size_t pinlen, struct off_err *err);
 
+/* The public part alone, as a device shows it before its PIN. */
+int	off_card_serialize_public(const struct off_card *card, char **out,
+	    size_t *len, struct off_err *err);
+/* Write a new or resealed card into a slot reader. A device that
+ * guards cards itself (slot->ops->write_private) is logged into with
+ * oldpin (a blank card's transport PIN), takes pin as its own PIN and
+ * stores the whole card behind it; a file card is just written. */
+int	off_card_store(struct off_slot *slot, unsigned reader,
+	    const struct off_card *card, const char *oldpin, size_t oldlen,
+	    const char *pin, size_t pinlen, struct off_err *err);
+/* Open a card just read from a slot with its PIN, counting nothing on
+ * a file card (read-back after writing). */
+int	off_card_verify(struct off_slot *slot, unsigned reader,
+	    struct off_card *card, const char *pin, size_t pinlen,
+	    struct off_share *share, struct off_err *err);
+
 /* Read the card in a slot reader. OFF_ERR_NOT_BLANK is never returned;
  * a blank card gives OFF_ERR_NOT_FOUND. */
 int	off_card_read(struct off_slot *slot, unsigned reader,
@@ -71,6 +87,10 @@ const char	*off_card_created(const struct off_card *card);
 unsigned	 off_card_tries_limit(const struct off_card *card);
 unsigned	 off_card_tries_left(const struct off_card *card);
 int		 off_card_locked(const struct off_card *card);
+/* Tries left, -1 when the card's device does not say. */
+int		 off_card_tries_hint(const struct off_card *card);
+/* 1 for a card whose share a device keeps behind its own PIN. */
+int		 off_card_on_device(const struct off_card *card);
 unsigned	 off_card_kdf_log2_n(const struct off_card *card);
 
 /* 0 when pin is acceptable for a new card; else a message. */

@@ -53,6 +53,9 @@ struct off_card_info {
 	unsigned		 have, need;	/* quorum progress */
 	int			 tries_left;	/* -1 when unknown */
 	const char		*reason;	/* REFUSED: why, what to do */
+	/* A card that is a device (a PKCS#11 token): as it names itself;
+	 * NULL for a card file. */
+	const char		*manufacturer, *model, *serial;
 };
 
 struct off_frontend {

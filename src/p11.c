@@ -20,13 +20,26 @@
 #define P11_MECH_MAX	1024
 #define P11_SLOT_MAX	256
 
-struct off_p11 {
+/* A module is loaded and initialised once for the whole program, however
+ * many tokens of it are in use (the world's module token and the cards
+ * may share a library), and finalised when the last user lets go. */
+struct p11_lib {
+	char			 path[256];
 	void			*dl;
 	CK_FUNCTION_LIST	*fn;
 	int			 finalize;	/* we initialised it */
+	unsigned		 refs;
+};
+
+#define P11_LIB_MAX	8
+static struct p11_lib	libs[P11_LIB_MAX];
+
+struct off_p11 {
+	CK_FUNCTION_LIST	*fn;
 	CK_SLOT_ID		 slot;
 	CK_SESSION_HANDLE	 session;
 	int			 have_session;
+	int			 loaded;
 	struct off_p11_token	 token;
 	CK_MECHANISM_TYPE	*mechs;
 	CK_ULONG		 nmechs;
@@ -176,8 +189,8 @@ field(const CK_UTF8CHAR *in, size_t n, char *out, size_t outlen)
 	out[i] = '\0';
 }
 
-static void
-token_fields(const CK_TOKEN_INFO *ti, struct off_p11_token *t)
+void
+off_p11_token_fields(const CK_TOKEN_INFO *ti, struct off_p11_token *t)
 {
 	field(ti->label, sizeof(ti->label), t->label, sizeof(t->label));
 	field(ti->serialNumber, sizeof(ti->serialNumber), t->serial,
@@ -188,37 +201,94 @@ token_fields(const CK_TOKEN_INFO *ti, struct off_p11_token *t)
 	t->flags = ti->flags;
 }
 
-static int
-load(struct off_p11 *p, const char *library, struct off_err *err)
+int
+off_p11_module_get(const char *library, CK_FUNCTION_LIST **fnp,
+    struct off_err *err)
 {
 	CK_C_GetFunctionList	 getfl;
 	CK_C_INITIALIZE_ARGS	 args;
+	struct p11_lib		*l = NULL;
 	CK_RV			 rv;
+	size_t			 i;
 
+	*fnp = NULL;
+	for (i = 0; i < P11_LIB_MAX; i++)
+		if (libs[i].refs > 0 && strcmp(libs[i].path, library) == 0) {
+			libs[i].refs++;
+			*fnp = libs[i].fn;
+			return 0;
+		}
+	for (i = 0; i < P11_LIB_MAX && l == NULL; i++)
+		if (libs[i].refs == 0)
+			l = &libs[i];
+	if (l == NULL)
+		return off_err_set(err, OFF_ERR_TOO_LARGE, library,
+		    _("too many PKCS#11 modules in use"));
+	if (strlen(library) >= sizeof(l->path))
+		return off_err_set(err, OFF_ERR_TOO_LARGE, NULL,
+		    _("the PKCS#11 module's path is too long"));
+	memset(l, 0, sizeof(*l));
 	if (access(library, R_OK) != 0)
 		return off_err_errno(err, OFF_ERR_NOT_FOUND, errno, library,
 		    _("cannot read the PKCS#11 module; install it or give its "
 		    "path"));
-	if ((p->dl = dlopen(library, RTLD_NOW | RTLD_LOCAL)) == NULL)
+	if ((l->dl = dlopen(library, RTLD_NOW | RTLD_LOCAL)) == NULL)
 		return off_err_set(err, OFF_ERR_UNSUPPORTED, library,
 		    _("not a loadable PKCS#11 module: %s"), dlerror());
 	/* The POSIX way to get a function pointer out of dlsym. */
-	*(void **)&getfl = dlsym(p->dl, "C_GetFunctionList");
-	if (getfl == NULL || getfl(&p->fn) != CKR_OK || p->fn == NULL)
+	*(void **)&getfl = dlsym(l->dl, "C_GetFunctionList");
+	if (getfl == NULL || getfl(&l->fn) != CKR_OK || l->fn == NULL) {
+		dlclose(l->dl);
 		return off_err_set(err, OFF_ERR_UNSUPPORTED, library,
 		    _("not a PKCS#11 module: no C_GetFunctionList"));
-	if (p->fn->version.major != 2)
+	}
+	if (l->fn->version.major != 2) {
+		dlclose(l->dl);
 		return off_err_set(err, OFF_ERR_UNSUPPORTED, library,
 		    _("PKCS#11 version %u.%u is not supported (2.x is)"),
-		    p->fn->version.major, p->fn->version.minor);
+		    l->fn->version.major, l->fn->version.minor);
+	}
 	memset(&args, 0, sizeof(args));
 	args.flags = CKF_OS_LOCKING_OK;
-	rv = p->fn->C_Initialize(&args);
+	rv = l->fn->C_Initialize(&args);
 	if (rv == CKR_OK)
-		p->finalize = 1;
-	else if (rv != CKR_CRYPTOKI_ALREADY_INITIALIZED)
-		return off_p11_fail(p, "C_Initialize", rv, err);
+		l->finalize = 1;
+	else if (rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+		dlclose(l->dl);
+		return off_p11_fail(NULL, "C_Initialize", rv, err);
+	}
+	snprintf(l->path, sizeof(l->path), "%s", library);
+	l->refs = 1;
+	*fnp = l->fn;
 	return 0;
+}
+
+void
+off_p11_module_put(const char *library)
+{
+	size_t	i;
+
+	for (i = 0; i < P11_LIB_MAX; i++) {
+		if (libs[i].refs == 0 || strcmp(libs[i].path, library) != 0)
+			continue;
+		if (--libs[i].refs > 0)
+			return;
+		if (libs[i].finalize)
+			(void)libs[i].fn->C_Finalize(NULL);
+		dlclose(libs[i].dl);
+		memset(&libs[i], 0, sizeof(libs[i]));
+		return;
+	}
+}
+
+static int
+load(struct off_p11 *p, const char *library, struct off_err *err)
+{
+	int	ret;
+
+	if ((ret = off_p11_module_get(library, &p->fn, err)) == 0)
+		p->loaded = 1;
+	return ret;
 }
 
 static int
@@ -252,7 +322,7 @@ find_token(struct off_p11 *p, const char *label, const char *serial,
 		if (p->fn->C_GetTokenInfo(slots[i], &ti) != CKR_OK ||
 		    !(ti.flags & CKF_TOKEN_INITIALIZED))
 			continue;
-		token_fields(&ti, &t);
+		off_p11_token_fields(&ti, &t);
 		if (slen < sizeof(seen) - 1)
 			slen += (size_t)snprintf(seen + slen, sizeof(seen) -
 			    slen, "%s\"%s\" (%s)", slen ? ", " : "", t.label,
@@ -349,10 +419,8 @@ off_p11_close(struct off_p11 **pp)
 		(void)p->fn->C_Logout(p->session);
 		(void)p->fn->C_CloseSession(p->session);
 	}
-	if (p->finalize)
-		(void)p->fn->C_Finalize(NULL);
-	if (p->dl != NULL)
-		dlclose(p->dl);
+	if (p->loaded)
+		off_p11_module_put(p->library);
 	free(p->mechs);
 	free(p);
 	*pp = NULL;

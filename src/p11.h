@@ -31,6 +31,15 @@ int	off_p11_open(const char *library, const char *label,
 	    const char *serial, struct off_p11 **p, struct off_err *err);
 void	off_p11_close(struct off_p11 **p);
 
+/* The module at library, loaded and initialised once however many
+ * users it has; every get is paired with a put. */
+int	off_p11_module_get(const char *library, CK_FUNCTION_LIST **fn,
+	    struct off_err *err);
+void	off_p11_module_put(const char *library);
+/* CK_TOKEN_INFO's blank-padded fields as C strings. */
+void	off_p11_token_fields(const CK_TOKEN_INFO *ti,
+	    struct off_p11_token *t);
+
 const struct off_p11_token *off_p11_token(const struct off_p11 *p);
 const char	*off_p11_library(const struct off_p11 *p);
 CK_FUNCTION_LIST *off_p11_fn(const struct off_p11 *p);

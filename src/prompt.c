@@ -111,7 +111,7 @@ off_card_unlock_prompt(const struct off_frontend *fe, struct off_slot *slot,
 	off_hex(off_card_id(card), OFF_CARD_ID_LEN, card_hex);
 	/* A locked card says so before anyone types a PIN. */
 	if (off_card_locked(card))
-		return off_card_open(card, "", 0, share, err);
+		return off_card_unlock(slot, reader, card, "", 0, share, err);
 
 	for (;;) {
 		memset(&req, 0, sizeof(req));
@@ -119,7 +119,7 @@ off_card_unlock_prompt(const struct off_frontend *fe, struct off_slot *slot,
 		req.index = off_card_index(card);
 		req.n = off_card_n(card);
 		req.card_id = card_hex;
-		req.tries_left = (int)off_card_tries_left(card);
+		req.tries_left = off_card_tries_hint(card);
 		if ((ret = off_ask_pin(fe, &req, &pin, &len)) != 0)
 			return off_err_set(err, ret, NULL,
 			    ret == OFF_ERR_INTERRUPTED ? _("interrupted while "
@@ -131,6 +131,57 @@ off_card_unlock_prompt(const struct off_frontend *fe, struct off_slot *slot,
 			return ret;
 		off_fe_notice(fe, OFF_NOTICE_WARNING, "%s", err->detail);
 	}
+}
+
+int
+off_card_store_prompt(const struct off_frontend *fe, struct off_slot *slot,
+    unsigned reader, const struct off_card *card, const char *pin,
+    size_t pinlen, struct off_err *err)
+{
+	struct off_pin_request	 req;
+	char			 label[256], *old = NULL;
+	size_t			 oldlen;
+	int			 ret;
+
+	if (slot->ops->write_private == NULL)
+		return off_card_store(slot, reader, card, NULL, 0, pin, pinlen,
+		    err);
+	for (;;) {
+		memset(&req, 0, sizeof(req));
+		req.kind = OFF_PIN_PASSPHRASE;
+		req.index = off_card_index(card);
+		req.n = off_card_n(card);
+		req.tries_left = -1;
+		/* TRANSLATORS: %s names a PKCS#11 token, as in: token
+		 * "officiant-card-1" (serial 1a2b...). */
+		snprintf(label, sizeof(label), _("the present user PIN of %s "
+		    "(its transport PIN when it is blank)"),
+		    slot->ops->reader_name(slot, reader));
+		req.label = label;
+		if ((ret = off_ask_pin(fe, &req, &old, &oldlen)) != 0)
+			return off_err_set(err, ret, NULL,
+			    _("no present PIN was given for the token of card "
+			    "%u"), req.index);
+		ret = off_card_store(slot, reader, card, old, oldlen, pin,
+		    pinlen, err);
+		off_secfree(&old);
+		if (ret != OFF_ERR_BAD_PIN)
+			return ret;
+		off_fe_notice(fe, OFF_NOTICE_WARNING, "%s", err->detail);
+	}
+}
+
+void
+off_card_info_device(struct off_slot *slot, unsigned reader,
+    struct off_card_info *info, struct off_slot_device *dev)
+{
+	info->manufacturer = info->model = info->serial = NULL;
+	if (slot->ops->device == NULL ||
+	    slot->ops->device(slot, reader, dev) != 0)
+		return;
+	info->manufacturer = dev->manufacturer;
+	info->model = dev->model;
+	info->serial = dev->serial;
 }
 
 int

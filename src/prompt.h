@@ -25,6 +25,16 @@ int	off_choose_pin(const struct off_frontend *fe, unsigned index,
 int	off_card_unlock_prompt(const struct off_frontend *fe,
 	    struct off_slot *slot, unsigned reader, struct off_card *card,
 	    struct off_share *share, struct off_err *err);
+/* Store card (sealed under pin) in reader: a card token's present PIN
+ * is asked first (its transport PIN when blank) and replaced by pin. */
+int	off_card_store_prompt(const struct off_frontend *fe,
+	    struct off_slot *slot, unsigned reader,
+	    const struct off_card *card, const char *pin, size_t pinlen,
+	    struct off_err *err);
+/* Fill info's device fields from the slot (dev holds the strings). */
+struct off_slot_device;
+void	off_card_info_device(struct off_slot *slot, unsigned reader,
+	    struct off_card_info *info, struct off_slot_device *dev);
 /* Tell the front end about a card event (NULL-safe). */
 void	off_fe_card(const struct off_frontend *fe,
 	    const struct off_card_info *info);

@@ -44,6 +44,7 @@ off_quorum_collect(const struct off_world *w, struct off_slot *slot,
 	const struct off_share	*ptrs[OFF_SHAMIR_MAX];
 	struct off_card		*card = NULL;
 	struct off_card_info	 info;
+	struct off_slot_device	 dev;
 	struct off_err		 why;
 	char			 world_hex[OFF_WORLD_ID_HEX];
 	char			 card_hex[2 * OFF_CARD_ID_LEN + 1];
@@ -83,6 +84,7 @@ off_quorum_collect(const struct off_world *w, struct off_slot *slot,
 		snprintf(where, sizeof(where), "%s",
 		    slot->ops->reader_name(slot, reader));
 		info.reader = where;
+		off_card_info_device(slot, reader, &info, &dev);
 		off_err_clear(&why);
 		if (off_card_read(slot, reader, &card, &why) != 0) {
 			if (why.code == OFF_ERR_NOT_FOUND)
@@ -98,7 +100,7 @@ off_quorum_collect(const struct off_world *w, struct off_slot *slot,
 		off_hex(off_card_id(card), OFF_CARD_ID_LEN, card_hex);
 		info.card_id = card_hex;
 		info.index = off_card_index(card);
-		info.tries_left = (int)off_card_tries_left(card);
+		info.tries_left = off_card_tries_hint(card);
 		for (i = 0; i < have; i++)
 			if (memcmp(used[i], off_card_id(card),
 			    OFF_CARD_ID_LEN) == 0)
@@ -216,7 +218,8 @@ off_card_change_pin(struct off_slot *slot, unsigned reader,
 			    _("no new PIN was chosen; the card is unchanged"));
 		else if ((ret = off_card_reseal(*card, share, pin, pinlen,
 		    err)) == 0)
-			ret = off_card_write(slot, reader, *card, err);
+			ret = off_card_store_prompt(fe, slot, reader, *card,
+			    pin, pinlen, err);
 	}
 	off_secfree(&pin);
 	off_secfree(&share);

@@ -536,6 +536,12 @@ file_reader_name(struct off_slot *slot, unsigned reader)
 	return reader < st->nreaders ? st->readers[reader].path : slot->where;
 }
 
+static int
+file_writable(struct off_slot *slot, struct off_err *err)
+{
+	return off_dir_writable(slot->where, err);
+}
+
 const struct off_slot_ops off_slot_file_ops = {
 	.name = "file",
 	.open = slot_open,
@@ -549,6 +555,7 @@ const struct off_slot_ops off_slot_file_ops = {
 	.scan = scan_dir,
 	.count = file_count,
 	.reader_name = file_reader_name,
+	.writable = file_writable,
 };
 
 const struct off_slot_ops off_slot_drawer_ops = {
@@ -564,4 +571,5 @@ const struct off_slot_ops off_slot_drawer_ops = {
 	.scan = scan_dir,
 	.count = file_count,
 	.reader_name = file_reader_name,
+	.writable = file_writable,
 };

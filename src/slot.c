@@ -11,6 +11,7 @@
 static const struct off_slot_ops *const slot_backends[] = {
 	&off_slot_file_ops,
 	&off_slot_drawer_ops,
+	&off_slot_pkcs11_ops,
 };
 
 int

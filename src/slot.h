@@ -9,6 +9,7 @@
 
 struct off_err;
 struct off_slot;
+struct off_slot_device;
 
 #define OFF_SLOT_NO_TIMEOUT	(-1)
 
@@ -42,10 +43,39 @@ struct off_slot_ops {
 	unsigned (*count)(struct off_slot *slot);
 	/* Valid until the slot next waits or scans: copy it to keep it. */
 	const char *(*reader_name)(struct off_slot *slot, unsigned reader);
+	/* 0 when cards can be written here, else why not. */
+	int	(*writable)(struct off_slot *slot, struct off_err *err);
+
+	/* Cards that guard their share themselves (PKCS#11 tokens); NULL
+	 * for file cards. read() and write() then carry the card's public
+	 * part, readable without a PIN, and these its private part. */
+	/* Log in with pin and read the private part. */
+	int	(*read_private)(struct off_slot *slot, unsigned reader,
+		    const char *pin, size_t pinlen, char **data, size_t *len,
+		    struct off_err *err);
+	/* Log in with the card's current PIN (a blank card's transport
+	 * PIN), make pin the card's PIN, and store both parts. */
+	int	(*write_private)(struct off_slot *slot, unsigned reader,
+		    const char *oldpin, size_t oldlen, const char *pin,
+		    size_t pinlen, const char *priv, size_t privlen,
+		    const char *pub, size_t publen, struct off_err *err);
+	/* What the device in reader says of itself; NULL for files. */
+	int	(*device)(struct off_slot *slot, unsigned reader,
+		    struct off_slot_device *dev);
+};
+
+/* A card that is a device (a PKCS#11 token), as it names itself. */
+struct off_slot_device {
+	char	label[33];
+	char	manufacturer[33];
+	char	model[17];
+	char	serial[17];
+	int	tries_left;	/* the device's word: -1 unknown, 0 locked */
 };
 
 extern const struct off_slot_ops off_slot_file_ops;
 extern const struct off_slot_ops off_slot_drawer_ops;
+extern const struct off_slot_ops off_slot_pkcs11_ops;
 
 struct off_slot {
 	const struct off_slot_ops	*ops;
@@ -62,7 +92,8 @@ struct off_slot {
 	int				 wake_fd;
 };
 
-/* Open the slot backend named kind ("file" or "drawer") on where. */
+/* Open the slot backend named kind ("file", "drawer" or "pkcs11": where
+ * is then the PKCS#11 library) on where. */
 int	off_slot_open(struct off_slot **slot, const char *kind,
 	    const char *where, struct off_err *err);
 void	off_slot_close(struct off_slot **slot);

@@ -122,6 +122,12 @@ tfe_card(void *arg, const struct off_card_info *i)
 	    "have", (int)i->have,
 	    "need", (int)i->need,
 	    "reason", i->reason);
+	/* The token a card is, as it names itself. */
+	if (d != NULL && i->serial != NULL)
+		(void)json_object_set_new(d, "token", json_pack(
+		    "{s:s, s:s, s:s}", "manufacturer", i->manufacturer != NULL ?
+		    i->manufacturer : "", "model", i->model != NULL ?
+		    i->model : "", "serial", i->serial));
 	(void)record(s, type, d);
 	if (s->inner->card != NULL)
 		s->inner->card(s->inner->arg, i);

@@ -124,6 +124,7 @@ write_card(struct create *c, unsigned index, struct off_err *err)
 	struct off_card_params	 cp;
 	struct off_card		*card = NULL, *back = NULL;
 	struct off_card_info	 info;
+	struct off_slot_device	 dev;
 	char			*pin = NULL, card_hex[2 * OFF_CARD_ID_LEN + 1];
 	char			 where[PATH_MAX];
 	size_t			 pinlen;
@@ -139,6 +140,7 @@ write_card(struct create *c, unsigned index, struct off_err *err)
 	if ((ret = blank_card(c, index, &info, where, sizeof(where), &reader,
 	    err)) != 0)
 		return ret;
+	off_card_info_device(c->slot, reader, &info, &dev);
 	if ((ret = off_choose_pin(c->fe, index, c->p->n, &pin, &pinlen)) != 0) {
 		ret = off_err_set(err, ret, NULL, ret == OFF_ERR_INTERRUPTED ?
 		    _("interrupted while waiting for the PIN of card %u") :
@@ -155,12 +157,14 @@ write_card(struct create *c, unsigned index, struct off_err *err)
 	if ((ret = off_card_new(&cp, &c->shares[index - 1], pin, pinlen, &card,
 	    err)) != 0)
 		goto out;
-	if ((ret = off_card_write(c->slot, reader, card, err)) != 0)
+	if ((ret = off_card_store_prompt(c->fe, c->slot, reader, card, pin,
+	    pinlen, err)) != 0)
 		goto out;
 	c->readers[c->nwritten++] = reader;
 	/* Read back what the card holds now and open it. */
 	if ((ret = off_card_read(c->slot, reader, &back, err)) != 0 ||
-	    (ret = off_card_open(back, pin, pinlen, got, err)) != 0)
+	    (ret = off_card_verify(c->slot, reader, back, pin, pinlen, got,
+	    err)) != 0)
 		goto out;
 	if (memcmp(off_card_id(back), off_card_id(card), OFF_CARD_ID_LEN) != 0 ||
 	    off_ctcmp(got, &c->shares[index - 1], sizeof(*got)) != 0) {
@@ -449,7 +453,7 @@ off_world_create(const char *kmdata, struct off_slot *slot,
 	memset(&c, 0, sizeof(c));
 	if ((ret = off_world_check_params(kmdata, p, fe, err)) != 0)
 		return ret;
-	if (off_dir_writable(slot->where, err) != 0)
+	if (slot->ops->writable(slot, err) != 0)
 		return off_err_set(err, OFF_ERR_SLOT, slot->where,
 		    _("%s; cards cannot be written here"), err->detail);
 	if ((ret = off_mkdirs(kmdata, err)) != 0)

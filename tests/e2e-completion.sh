@@ -47,6 +47,12 @@ mkdir -p "$T/tr/sub"
 offers "transcripts" "$T/tr/a.transcript" -- officiant replay "$T/tr/"
 complete_words officiant replay "$T/tr/" | grep -q 'notes\.txt' &&
     fail "replay: a file that is no transcript offered"
+# PKCS#11 modules: shared libraries.
+: >"$T/tr/libtoken.so"
+offers "options" --card-pkcs11 -- officiant world create --card-
+offers "a PKCS#11 module" "$T/tr/libtoken.so" -- officiant world create --pkcs11 "$T/tr/"
+complete_words officiant world create --card-pkcs11 "$T/tr/" | grep -q 'notes\.txt' &&
+    fail "--card-pkcs11: a file that is no library offered"
 [ "$(complete_words officiant world "")" = "$(printf 'backup\ncreate\ninfo\nrestore\nsuites')" ] ||
     fail "world subcommands: $(complete_words officiant world "" | tr '\n' ' ')"
 

@@ -58,6 +58,31 @@ need_openssl() {
 	command -v xxd >/dev/null 2>&1 || { echo "no xxd: skipped"; exit 77; }
 }
 
+# need_softhsm: SoftHSM2 with a token directory of the test's own
+# (SOFTHSM2_CONF, under $T/hsm), SOFTHSM its module (SOFTHSM2_MODULE
+# when set), SHIM tests/p11/p11shim.so over it, P11TOOL OpenSC's
+# pkcs11-tool or empty; skipped (77) without SoftHSM2 or the shim.
+need_softhsm() {
+	SOFTHSM=${SOFTHSM2_MODULE:-}
+	for m in /usr/lib/softhsm/libsofthsm2.so \
+	    /usr/lib/*/softhsm/libsofthsm2.so \
+	    /usr/local/lib/softhsm/libsofthsm2.so; do
+		[ -z "$SOFTHSM" ] && [ -r "$m" ] && SOFTHSM=$m
+	done
+	[ -n "$SOFTHSM" ] || { echo "no SoftHSM2 module: skipped"; exit 77; }
+	command -v softhsm2-util >/dev/null 2>&1 ||
+	    { echo "no softhsm2-util: skipped"; exit 77; }
+	SHIM=$(dirname "$OFFICIANT")/tests/p11/p11shim.so
+	[ -r "$SHIM" ] ||
+	    { echo "no $SHIM (make check builds it): skipped"; exit 77; }
+	P11TOOL=$(command -v pkcs11-tool 2>/dev/null || :)
+	mkdir -p "$T/hsm/tokens"
+	printf 'directories.tokendir = %s/hsm/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' \
+	    "$T" >"$T/hsm/softhsm2.conf"
+	SOFTHSM2_CONF=$T/hsm/softhsm2.conf; export SOFTHSM2_CONF
+	P11SHIM_MODULE=$SOFTHSM; export P11SHIM_MODULE
+}
+
 # sum FILE: its checksum, to show it did not change; sha FILE: its
 # SHA-256 in hex; hex FILE: its bytes in hex, on one line.
 sum() {

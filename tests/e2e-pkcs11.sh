@@ -11,22 +11,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
 need_openssl
-SOFTHSM=${SOFTHSM2_MODULE:-}
-for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/*/softhsm/libsofthsm2.so \
-    /usr/local/lib/softhsm/libsofthsm2.so; do
-	[ -z "$SOFTHSM" ] && [ -r "$m" ] && SOFTHSM=$m
-done
-[ -n "$SOFTHSM" ] || { echo "no SoftHSM2 module: skipped"; exit 77; }
-command -v softhsm2-util >/dev/null 2>&1 || { echo "no softhsm2-util: skipped"; exit 77; }
-SHIM=$(dirname "$OFFICIANT")/tests/p11/p11shim.so
-[ -r "$SHIM" ] || { echo "no $SHIM (make check builds it): skipped"; exit 77; }
-# pkcs11-tool (OpenSC) looks at the token from outside, where present.
-P11TOOL=$(command -v pkcs11-tool 2>/dev/null || :)
-
-mkdir -p "$T/hsm/tokens"
-printf 'directories.tokendir = %s/hsm/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$T" >"$T/hsm/softhsm2.conf"
-SOFTHSM2_CONF=$T/hsm/softhsm2.conf; export SOFTHSM2_CONF
-P11SHIM_MODULE=$SOFTHSM; export P11SHIM_MODULE
+need_softhsm
 for tok in officiant-hsm shimmed; do
 	softhsm2-util --init-token --free --label "$tok" --pin 4321 --so-pin 8765 >/dev/null || fail "softhsm2-util --init-token $tok"
 done

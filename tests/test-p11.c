@@ -16,8 +16,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "card.h"
 #include "error.h"
 #include "p11.h"
+#include "secmem.h"
+#include "slot.h"
 #include "testlib.h"
 
 #define SOFTHSM	"/usr/lib/softhsm/libsofthsm2.so"
@@ -152,6 +155,110 @@ test_login(void **state)
 	off_p11_close(&p);
 }
 
+/* A token as an administrator card: only the blank-labelled token is
+ * offered, written behind its transport PIN, read back as its public
+ * part, opened only with the new PIN, refused when its public part is
+ * altered; the module stays loaded while another user closes it. */
+static void
+test_token_card(void **state)
+{
+	struct off_card_params	 cp;
+	struct off_slot		*slot = NULL;
+	struct off_slot_device	 dev;
+	struct off_card		*card = NULL, *back = NULL;
+	struct off_share	*share, *got;
+	struct off_p11		*p = NULL;
+	struct off_err		 err;
+	uint8_t			 world[OFF_WORLD_ID_LEN], set[OFF_CARD_ID_LEN];
+	char			*data = NULL, *at;
+	size_t			 len;
+	unsigned		 reader;
+
+	(void)state;
+	if (access(SOFTHSM, R_OK) != 0 || tokdir == NULL)
+		skip();
+	memset(world, 7, sizeof(world));
+	memset(set, 9, sizeof(set));
+	off_err_clear(&err);
+	assert_int_equal(off_slot_open(&slot, "pkcs11", SOFTHSM, &err), 0);
+	assert_int_equal(slot->ops->count(slot), 1);
+	assert_false(slot->ops->manual(slot));
+	assert_int_equal(slot->ops->next(slot, 0, NULL, 1000, &reader, &err),
+	    OFF_ERR_NOT_FOUND);
+	assert_int_equal(slot->ops->next(slot, 1, NULL, 1000, &reader, &err),
+	    0);
+	assert_non_null(strstr(slot->ops->reader_name(slot, reader),
+	    "\"officiant-card-u\""));
+	assert_int_equal(slot->ops->device(slot, reader, &dev), 0);
+	assert_string_equal(dev.manufacturer, "SoftHSM project");
+	assert_int_equal(dev.tries_left, -1);
+	assert_int_equal(slot->ops->read(slot, reader, &data, &len, &err), 0);
+	assert_int_equal(len, 0);
+
+	share = off_secalloc(sizeof(*share));
+	got = off_secalloc(sizeof(*got));
+	assert_non_null(share);
+	assert_non_null(got);
+	share->x = 2;
+	memset(share->y, 0x5a, sizeof(share->y));
+	memset(&cp, 0, sizeof(cp));
+	cp.world = world;
+	cp.card_set = set;
+	cp.k = 2;
+	cp.n = 3;
+	cp.tries = 5;
+	cp.kdf_log2_n = 10;
+	assert_int_equal(off_card_new(&cp, share, "2468", 4, &card, &err), 0);
+	assert_int_equal(off_card_store(slot, reader, card, "111111", 6,
+	    "2468", 4, &err), OFF_ERR_BAD_PIN);
+	assert_non_null(strstr(err.detail, "CKR_PIN_INCORRECT"));
+	assert_int_equal(off_card_store(slot, reader, card, "000000", 6,
+	    "2468", 4, &err), 0);
+
+	/* Another user of the module comes and goes. */
+	assert_int_equal(off_p11_open(SOFTHSM, "unit-token", NULL, &p, &err),
+	    0);
+	off_p11_close(&p);
+
+	assert_int_equal(off_card_read(slot, reader, &back, &err), 0);
+	assert_true(off_card_on_device(back));
+	assert_int_equal(off_card_index(back), 2);
+	assert_int_equal(off_card_tries_hint(back), -1);
+	assert_false(off_card_locked(back));
+	assert_int_equal(off_card_verify(slot, reader, back, "000000", 6, got,
+	    &err), OFF_ERR_BAD_PIN);
+	assert_int_equal(off_card_verify(slot, reader, back, "2468", 4, got,
+	    &err), 0);
+	assert_memory_equal(got, share, sizeof(*share));
+	/* A device card is opened through its slot only. */
+	assert_int_not_equal(off_card_open(back, "2468", 4, got, NULL), 0);
+	off_card_free(&back);
+
+	/* The public part says card 3: refused as altered. */
+	assert_int_equal(slot->ops->read(slot, reader, &data, &len, &err), 0);
+	assert_non_null(at = strstr(data, "\"index\": 2"));
+	at[9] = '3';
+	assert_int_equal(slot->ops->write(slot, reader, data, len, &err), 0);
+	free(data);
+	assert_int_equal(off_card_read(slot, reader, &back, &err), 0);
+	assert_int_equal(off_card_verify(slot, reader, back, "2468", 4, got,
+	    &err), OFF_ERR_AUTH);
+	assert_non_null(strstr(err.detail, "altered"));
+	off_card_free(&back);
+	/* A public part with a seal is no public part. */
+	data = "{\"format\": \"officiant-card\", \"version\": 1, "
+	    "\"storage\": \"pkcs11\", \"kdf\": {}}";
+	off_err_clear(&err);
+	assert_int_equal(off_card_parse(data, strlen(data), "t", &back, &err),
+	    OFF_ERR_FORMAT);
+	assert_non_null(strstr(err.detail, "kdf"));
+
+	off_card_free(&card);
+	off_secfree(&share);
+	off_secfree(&got);
+	off_slot_close(&slot);
+}
+
 /* A SoftHSM2 token in a temporary directory, made with softhsm2-util;
  * the token tests skip when that cannot be done. */
 static int
@@ -174,6 +281,11 @@ setup(void **state)
 	setenv("SOFTHSM2_CONF", conf, 1);
 	snprintf(cmd, sizeof(cmd), "softhsm2-util --init-token --free "
 	    "--label unit-token --pin 4321 --so-pin 8765 >/dev/null 2>&1");
+	if (system(cmd) != 0)
+		goto fail;
+	snprintf(cmd, sizeof(cmd), "softhsm2-util --init-token --free "
+	    "--label officiant-card-u --pin 000000 --so-pin 8765 "
+	    ">/dev/null 2>&1");
 	if (system(cmd) != 0)
 		goto fail;
 	return 0;
@@ -204,6 +316,7 @@ main(void)
 		cmocka_unit_test(test_no_module),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_login),
+		cmocka_unit_test(test_token_card),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -23,7 +23,7 @@
 
 /* Where the cards of one card command come from. */
 struct card_source {
-	const char	*kmarg, *slot_dir, *drawer_dir, *file;
+	const char	*kmarg, *slot_dir, *drawer_dir, *file, *card_p11;
 	int		 all;	/* drawer: every card, not only the first */
 };
 
@@ -31,6 +31,7 @@ static const struct option card_opts[] = {
 	{ "kmdata", required_argument, NULL, 'k' },
 	{ "slot", required_argument, NULL, 's' },
 	{ "drawer", required_argument, NULL, 'd' },
+	{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -55,6 +56,9 @@ card_args(const struct cmd_entry *e, int argc, char **argv,
 		case 'd':
 			src->drawer_dir = optarg;
 			break;
+		case OPT_CARD_PKCS11:
+			src->card_p11 = optarg;
+			break;
 		case 'h':
 			return cmd_help(e, _(HELP_KMDATA), _(HELP_SLOT),
 			    _(HELP_HELP), extra_help, NULL);
@@ -68,9 +72,9 @@ card_args(const struct cmd_entry *e, int argc, char **argv,
 		return cmd_usage(e, _("unexpected argument '%s'"),
 		    argv[optind + 1]);
 	if ((src->file != NULL) + (src->slot_dir != NULL) +
-	    (src->drawer_dir != NULL) != 1)
-		return cmd_usage(e, _("give one card file, --slot DIR or "
-		    "--drawer DIR"));
+	    (src->drawer_dir != NULL) + (src->card_p11 != NULL) != 1)
+		return cmd_usage(e, _("give one card file, --slot DIR, "
+		    "--drawer DIR or --card-pkcs11 LIBRARY"));
 	return -1;
 }
 
@@ -80,7 +84,8 @@ open_source(const struct card_source *src, struct off_slot **slot,
 {
 	if (src->file != NULL)
 		return opt_open_card_file(src->file, slot, file_reader);
-	return opt_open_slot(src->slot_dir, src->drawer_dir, slot);
+	return opt_open_slot(src->slot_dir, src->drawer_dir, src->card_p11,
+	    slot);
 }
 
 /* The next card to work on: the named file once, the card inserted in
@@ -120,6 +125,21 @@ print_card(const struct off_card *card, const char *where)
 	off_hex(off_card_id(card), OFF_CARD_ID_LEN, id);
 	off_hex(off_card_world(card), OFF_WORLD_ID_LEN, world);
 	off_hex(off_card_set(card), OFF_CARD_ID_LEN, set);
+	if (off_card_on_device(card)) {
+		/* TRANSLATORS: 'card inspect' of a PKCS#11 token card; as
+		   below. The last %s is " (LOCKED)" or nothing. */
+		printf(_("Card %s\n"
+		    "  card id     %s\n"
+		    "  world       %s\n"
+		    "  card set    %s\n"
+		    "  index       %u of %u (quorum %u)\n"
+		    "  created     %s\n"
+		    "  PIN         checked and counted by the token%s\n"),
+		    where, id, world, set, off_card_index(card),
+		    off_card_n(card), off_card_k(card), off_card_created(card),
+		    off_card_locked(card) ? _(" (LOCKED)") : "");
+		return;
+	}
 	/* TRANSLATORS: 'card inspect'; the first %s is where the card is.
 	   The values start in column 15: pad the labels to 14 characters.
 	   The last %s is " (LOCKED)" or nothing. */
@@ -153,7 +173,8 @@ card_list(const struct cmd_entry *e, int argc, char **argv)
 	if ((ret = card_args(e, argc, argv, &src, NULL)) >= 0)
 		return ret;
 	if (src.file != NULL)
-		return cmd_usage(e, _("give --slot DIR or --drawer DIR"));
+		return cmd_usage(e, _("give --slot DIR, --drawer DIR or "
+		    "--card-pkcs11 LIBRARY"));
 	if ((ret = open_source(&src, &slot, NULL)) != 0)
 		return ret;
 	if (slot->ops->count(slot) == 0)
@@ -177,11 +198,20 @@ card_list(const struct cmd_entry *e, int argc, char **argv)
 		/* TRANSLATORS: 'card list': the card's name, its index of
 		   N cards, the world's identity (16 hex digits), the tries
 		   left; the last %s is ", LOCKED" or nothing. */
-		printf(_("%s: card %u of %u, world %.16s..., %u PIN tries "
-		    "left%s\n"), name, off_card_index(card), off_card_n(card),
-		    world, off_card_tries_left(card),
-		    /* TRANSLATORS: at the end of a line of 'card list'. */
-		    off_card_locked(card) ? _(", LOCKED") : "");
+		if (off_card_on_device(card))
+			/* TRANSLATORS: 'card list' of a PKCS#11 token card,
+			   as below; the token counts the PIN tries. */
+			printf(_("%s: card %u of %u, world %.16s..., PIN "
+			    "tries counted by the token%s\n"), name,
+			    off_card_index(card), off_card_n(card), world,
+			    off_card_locked(card) ? _(", LOCKED") : "");
+		else
+			printf(_("%s: card %u of %u, world %.16s..., %u PIN "
+			    "tries left%s\n"), name, off_card_index(card),
+			    off_card_n(card), world, off_card_tries_left(card),
+			    /* TRANSLATORS: at the end of a line of 'card
+			       list'. */
+			    off_card_locked(card) ? _(", LOCKED") : "");
 		off_card_free(&card);
 	}
 	off_slot_close(&slot);
@@ -385,28 +415,32 @@ out:
 const struct cmd_entry cmd_card_list_entry = {
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	"card", "list", N_("(--slot DIR | --drawer DIR)"),
+	"card", "list",
+	N_("(--slot DIR | --drawer DIR | --card-pkcs11 LIBRARY)"),
 	N_("list the cards in a slot or drawer"),
 	card_list
 };
 const struct cmd_entry cmd_card_inspect_entry = {
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	"card", "inspect", N_("(FILE | --slot DIR | --drawer DIR)"),
+	"card", "inspect", N_("(FILE | --slot DIR | --drawer DIR | "
+	    "--card-pkcs11 LIBRARY)"),
 	N_("show what a card holds, without its PIN"),
 	card_inspect
 };
 const struct cmd_entry cmd_card_verify_entry = {
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	"card", "verify", N_("[--kmdata DIR] (FILE | --slot DIR | --drawer DIR)"),
+	"card", "verify", N_("[--kmdata DIR] (FILE | --slot DIR | --drawer DIR | "
+	    "--card-pkcs11 LIBRARY)"),
 	N_("check a card's PIN and share against the world"),
 	card_verify
 };
 const struct cmd_entry cmd_card_change_pin_entry = {
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	"card", "change-pin", N_("[--kmdata DIR] (FILE | --slot DIR)"),
+	"card", "change-pin",
+	N_("[--kmdata DIR] (FILE | --slot DIR | --card-pkcs11 LIBRARY)"),
 	N_("change a card's PIN"),
 	card_change_pin
 };

@@ -419,6 +419,7 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 		{ "kmdata", required_argument, NULL, 'k' },
 		{ "slot", required_argument, NULL, 's' },
 		{ "drawer", required_argument, NULL, 'd' },
+		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -432,7 +433,7 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 	EVP_PKEY		*kek = NULL;
 	const char		*kmarg = NULL, *app = "simple", *kekfile = NULL;
 	const char		*target = NULL, *slot_dir = NULL;
-	const char		*drawer_dir = NULL;
+	const char		*drawer_dir = NULL, *card_p11 = NULL;
 	char			 kmdata[PATH_MAX], path[PATH_MAX];
 	const char		*files[2] = { path, NULL };
 	int			 c, ret;
@@ -457,6 +458,9 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 			break;
 		case 'd':
 			drawer_dir = optarg;
+			break;
+		case OPT_CARD_PKCS11:
+			card_p11 = optarg;
 			break;
 		case 'h':
 			/* TRANSLATORS: --help: keep the options,
@@ -487,7 +491,8 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 		ret = cmd_fail(&err);
 		goto out;
 	}
-	if ((ret = opt_open_slot(slot_dir, drawer_dir, &slot)) != 0)
+	if ((ret = opt_open_slot(slot_dir, drawer_dir, card_p11,
+	    &slot)) != 0)
 		goto out;
 	fe_line_init(&fe, &line);
 	if ((ret = record_start(&rec, kmdata, "key-reduce-acl",
@@ -526,6 +531,7 @@ key_transfer(const struct cmd_entry *e, int argc, char **argv)
 		{ "kmdata", required_argument, NULL, 'k' },
 		{ "slot", required_argument, NULL, 's' },
 		{ "drawer", required_argument, NULL, 'd' },
+		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
 		{ "to-slot", required_argument, NULL, 'S' },
 		{ "to-drawer", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -541,6 +547,7 @@ key_transfer(const struct cmd_entry *e, int argc, char **argv)
 	struct record		 rec;
 	const char		*kmarg = NULL, *app = "simple", *to_dir = NULL;
 	const char		*slot_dir = NULL, *drawer_dir = NULL;
+	const char		*card_p11 = NULL;
 	const char		*to_slot_dir = NULL, *to_drawer_dir = NULL;
 	char			 kmdata[PATH_MAX], path[PATH_MAX];
 	char			 tid[OFF_WORLD_ID_HEX], fid[OFF_WORLD_ID_HEX];
@@ -568,6 +575,9 @@ key_transfer(const struct cmd_entry *e, int argc, char **argv)
 			break;
 		case 'd':
 			drawer_dir = optarg;
+			break;
+		case OPT_CARD_PKCS11:
+			card_p11 = optarg;
 			break;
 		case 'S':
 			to_slot_dir = optarg;
@@ -618,10 +628,12 @@ key_transfer(const struct cmd_entry *e, int argc, char **argv)
 		ret = cmd_fail(&err);
 		goto out;
 	}
-	if ((ret = opt_open_slot(slot_dir, drawer_dir, &slot)) != 0)
+	if ((ret = opt_open_slot(slot_dir, drawer_dir, card_p11,
+	    &slot)) != 0)
 		goto out;
 	if ((to_slot_dir != NULL || to_drawer_dir != NULL) &&
-	    (ret = opt_open_slot(to_slot_dir, to_drawer_dir, &to_slot)) != 0)
+	    (ret = opt_open_slot(to_slot_dir, to_drawer_dir, NULL,
+	    &to_slot)) != 0)
 		goto out;
 	off_world_id_hex(to, tid);
 	fe_line_init(&fe, &line);
@@ -787,7 +799,7 @@ const struct cmd_entry cmd_key_reduce_acl_entry = {
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
 	N_("--kek FILE [--target NAME] [--app APP] [--kmdata DIR] "
-	    "(--slot DIR | --drawer DIR) IDENT"),
+	    "(--slot DIR | --drawer DIR | --card-pkcs11 LIBRARY) IDENT"),
 	N_("make a copy that can only be exported wrapped under a KEK"),
 	key_reduce_acl
 };
@@ -1081,7 +1093,8 @@ const struct cmd_entry cmd_key_recover_entry = {
 const struct cmd_entry cmd_key_transfer_entry = {
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	"key", "transfer", N_("--to-world DIR (--slot DIR | --drawer DIR) "
+	"key", "transfer", N_("--to-world DIR (--slot DIR | --drawer DIR | "
+	    "--card-pkcs11 LIBRARY) "
 	    "[--to-slot DIR | --to-drawer DIR] [--app APP] [--kmdata DIR] "
 	    "IDENT"),
 	N_("move a key into another security world with both worlds' "

@@ -165,6 +165,7 @@ struct run_opts {
 	json_t		*drills;
 	int		 line;		/* line mode even on a terminal */
 	const char	*kmarg, *slot_dir, *drawer_dir, *workdir, *roster;
+	const char	*card_p11;
 	json_t		*preset;
 	int		 training;
 };
@@ -191,8 +192,9 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
 	if (ro->roster != NULL && off_roster_load(ro->roster, &roster,
 	    &err) != 0)
 		return cmd_fail(&err);
-	if ((ro->slot_dir != NULL || ro->drawer_dir != NULL) &&
-	    (ret = opt_open_slot(ro->slot_dir, ro->drawer_dir, &slot)) != 0) {
+	if ((ro->slot_dir != NULL || ro->drawer_dir != NULL ||
+	    ro->card_p11 != NULL) && (ret = opt_open_slot(ro->slot_dir,
+	    ro->drawer_dir, ro->card_p11, &slot)) != 0) {
 		off_roster_free(&roster);
 		return ret;
 	}
@@ -265,6 +267,7 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 		{ "kmdata", required_argument, NULL, 'k' },
 		{ "slot", required_argument, NULL, 's' },
 		{ "drawer", required_argument, NULL, 'd' },
+		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
 		{ "set", required_argument, NULL, 'S' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "dir", required_argument, NULL, 'D' },
@@ -303,6 +306,9 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 			break;
 		case 'd':
 			ro.drawer_dir = optarg;
+			break;
+		case OPT_CARD_PKCS11:
+			ro.card_p11 = optarg;
 			break;
 		case 'S':
 			if (add_preset(ro.preset, optarg) != 0) {
@@ -417,7 +423,7 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 			goto out;
 		}
 		ro.drawer_dir = drawer;
-		ro.slot_dir = NULL;
+		ro.slot_dir = ro.card_p11 = NULL;
 		/* A ceremony that does not make its world gets one. */
 		for (i = 0; i < s->nsteps; i++)
 			if (s->steps[i].type == OFF_STEP_ACTION &&
@@ -472,6 +478,7 @@ run_resume(const struct cmd_entry *e, int argc, char **argv)
 		{ "kmdata", required_argument, NULL, 'k' },
 		{ "slot", required_argument, NULL, 's' },
 		{ "drawer", required_argument, NULL, 'd' },
+		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
 		{ "roster", required_argument, NULL, 'r' },
 		{ "line", no_argument, NULL, 'L' },
 		{ "workdir", required_argument, NULL, 'w' },
@@ -498,6 +505,9 @@ run_resume(const struct cmd_entry *e, int argc, char **argv)
 			break;
 		case 'd':
 			ro.drawer_dir = optarg;
+			break;
+		case OPT_CARD_PKCS11:
+			ro.card_p11 = optarg;
 			break;
 		case 'r':
 			ro.roster = optarg;
@@ -562,7 +572,8 @@ run_resume(const struct cmd_entry *e, int argc, char **argv)
 		parent(argv[optind], tdir, sizeof(tdir));
 		parent(tdir, kmdata, sizeof(kmdata));
 	}
-	if (training && ro.slot_dir == NULL && ro.drawer_dir == NULL) {
+	if (training && ro.slot_dir == NULL && ro.drawer_dir == NULL &&
+	    ro.card_p11 == NULL) {
 		parent(kmdata, tdir, sizeof(tdir));
 		if (off_path_join(drawer, sizeof(drawer), tdir, "cards") == 0)
 			ro.drawer_dir = drawer;
@@ -916,7 +927,8 @@ script_list(const struct cmd_entry *e, int argc, char **argv)
 const struct cmd_entry cmd_run_entry = {
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	"run", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR] "
+	"run", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR | "
+	    "--card-pkcs11 LIBRARY] "
 	    "[--roster FILE] [--set NAME=VALUE]... [--workdir DIR] [--line] "
 	    "CEREMONY"),
 	N_("run a ceremony from its script"),
@@ -925,7 +937,8 @@ const struct cmd_entry cmd_run_entry = {
 const struct cmd_entry cmd_resume_entry = {
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	"resume", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR] "
+	"resume", "", N_("[--kmdata DIR] [--slot DIR | --drawer DIR | "
+	    "--card-pkcs11 LIBRARY] "
 	    "[--roster FILE] [--workdir DIR] [--line] TRANSCRIPT"),
 	N_("go on with an interrupted ceremony"),
 	run_resume

@@ -64,6 +64,7 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 		{ "kmdata", required_argument, NULL, 'k' },
 		{ "slot", required_argument, NULL, 's' },
 		{ "drawer", required_argument, NULL, 'd' },
+		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
 		{ "cipher-suite", required_argument, NULL, 'c' },
 		{ "pin-tries", required_argument, NULL, 't' },
 		{ "kdf-cost", required_argument, NULL, 'K' },
@@ -83,7 +84,7 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 	struct fe_line		 line;
 	struct off_err		 err;
 	const char		*kmarg = NULL, *slot_dir = NULL;
-	const char		*drawer_dir = NULL;
+	const char		*drawer_dir = NULL, *card_p11 = NULL;
 	char			 kmdata[PATH_MAX], idhex[OFF_WORLD_ID_HEX];
 	char			 quorum[32];
 	struct record		 rec;
@@ -107,6 +108,9 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 			break;
 		case 'd':
 			drawer_dir = optarg;
+			break;
+		case OPT_CARD_PKCS11:
+			card_p11 = optarg;
 			break;
 		case 'c':
 			p.suite = optarg;
@@ -198,7 +202,8 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 		return cmd_usage(e, _("--token and --token-serial go with "
 		    "--pkcs11"));
 	if ((ret = need_kmdata(kmarg, kmdata, sizeof(kmdata))) != 0 ||
-	    (ret = opt_open_slot(slot_dir, drawer_dir, &slot)) != 0)
+	    (ret = opt_open_slot(slot_dir, drawer_dir, card_p11,
+	    &slot)) != 0)
 		return ret;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
@@ -209,13 +214,15 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 	snprintf(quorum, sizeof(quorum), "%u/%u", p.k, p.n);
 	if ((ret = record_start(&rec, kmdata, "world-create",
 	    _("Create a security world"), NULL, &fe, json_pack("{s:s, s:s, "
-	    "s:i, s:i, s:s?, s:s?, s:b, s:b, s:s?, s:s?, s:s?}", "quorum",
+	    "s:i, s:i, s:s?, s:s?, s:s?, s:b, s:b, s:s?, s:s?, s:s?}",
+	    "quorum",
 	    quorum,
 	    "cipher_suite", p.suite != NULL ? p.suite : OFF_SUITE_DEFAULT,
 	    "pin_tries", (int)(p.pin_tries ? p.pin_tries :
 	    OFF_CARD_TRIES_DEFAULT), "kdf_cost", (int)(p.kdf_log2_n ?
 	    p.kdf_log2_n : OFF_SCRYPT_LOG2N_DEFAULT),
-	    "slot", slot_dir, "drawer", drawer_dir, "allow_single",
+	    "slot", slot_dir, "drawer", drawer_dir, "card_pkcs11", card_p11,
+	    "allow_single",
 	    p.allow_single, "erase", p.erase, "pkcs11", p.token != NULL ?
 	    token.library : NULL, "token", *token.label != '\0' ?
 	    token.label : NULL, "token_serial", *token.serial != '\0' ?
@@ -422,6 +429,7 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 		{ "kmdata", required_argument, NULL, 'k' },
 		{ "slot", required_argument, NULL, 's' },
 		{ "drawer", required_argument, NULL, 'd' },
+		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -431,7 +439,7 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 	struct fe_line		 line;
 	struct off_err		 err;
 	const char		*kmarg = NULL, *slot_dir = NULL;
-	const char		*drawer_dir = NULL;
+	const char		*drawer_dir = NULL, *card_p11 = NULL;
 	char			 kmdata[PATH_MAX], idhex[OFF_WORLD_ID_HEX];
 	struct record		 rec;
 	int			 c, ret;
@@ -447,6 +455,9 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 		case 'd':
 			drawer_dir = optarg;
 			break;
+		case OPT_CARD_PKCS11:
+			card_p11 = optarg;
+			break;
 		case 'h':
 			return cmd_help(e, _(HELP_KMDATA), _(HELP_SLOT),
 			    _(HELP_HELP), _("\nA quorum of the world's cards must be presented; "
@@ -458,14 +469,16 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cmd_usage(e, _("give one backup directory"));
 	if ((ret = need_kmdata(kmarg, kmdata, sizeof(kmdata))) != 0 ||
-	    (ret = opt_open_slot(slot_dir, drawer_dir, &slot)) != 0)
+	    (ret = opt_open_slot(slot_dir, drawer_dir, card_p11,
+	    &slot)) != 0)
 		return ret;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
 	if ((ret = record_start(&rec, kmdata, "world-restore",
 	    _("Restore a security world from a backup"), NULL, &fe,
-	    json_pack("{s:s, s:s?, s:s?}", "backup", argv[optind], "slot",
-	    slot_dir, "drawer", drawer_dir))) != 0) {
+	    json_pack("{s:s, s:s?, s:s?, s:s?}", "backup", argv[optind],
+	    "slot", slot_dir, "drawer", drawer_dir, "card_pkcs11",
+	    card_p11))) != 0) {
 		off_slot_close(&slot);
 		return ret;
 	}
@@ -488,7 +501,8 @@ const struct cmd_entry cmd_world_create_entry = {
 	"world", "create",
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	N_("--quorum K/N [--kmdata DIR] (--slot DIR | --drawer DIR) "
+	N_("--quorum K/N [--kmdata DIR] (--slot DIR | --drawer DIR | "
+	    "--card-pkcs11 LIBRARY) "
 	    "[--cipher-suite NAME] [--pin-tries N] [--kdf-cost N] "
 	    "[--allow-single] [--erase] [--pkcs11 LIBRARY [--token LABEL] "
 	    "[--token-serial SERIAL]]"),
@@ -518,7 +532,8 @@ const struct cmd_entry cmd_world_restore_entry = {
 	"world", "restore",
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	N_("[--kmdata DIR] (--slot DIR | --drawer DIR) DIR"),
+	N_("[--kmdata DIR] (--slot DIR | --drawer DIR | --card-pkcs11 LIBRARY) "
+	    "DIR"),
 	N_("restore a world backup with a quorum of cards"),
 	world_restore
 };

@@ -88,7 +88,10 @@ int	cmd_help(const struct cmd_entry *e, ...);
 #define HELP_SLOT N_("  -s, --slot DIR       card slot: a directory holding " \
 	"one card file at a time\n" \
 	"  -d, --drawer DIR     card drawer: a directory of card files, all " \
-	"present at once\n")
+	"present at once\n" \
+	"      --card-pkcs11 LIBRARY  cards are PKCS#11 tokens of this module " \
+	"(see\n" \
+	"                       officiant(1), PKCS#11 CARDS)\n")
 /* TRANSLATORS: --help, as "  -k, --kmdata DIR". */
 #define HELP_HELP N_("  -h, --help           show this help\n")
 /* Whom a transcript's signer must be vouched for by (verify, replay). */

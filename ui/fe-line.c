@@ -111,8 +111,13 @@ line_ask_pin(void *arg, const struct off_pin_request *req, char *buf,
 		    req->n);
 		break;
 	case OFF_PIN_ENTER:
-		printf(_("Card %u: PIN (%d tries left): "), req->index,
-		    req->tries_left);
+		if (req->tries_left < 0)
+			/* TRANSLATORS: a card whose token does not say
+			   how many tries are left. */
+			printf(_("Card %u: PIN: "), req->index);
+		else
+			printf(_("Card %u: PIN (%d tries left): "),
+			    req->index, req->tries_left);
 		break;
 	case OFF_PIN_PASSPHRASE:
 		printf("%s: ", req->label != NULL ? req->label :

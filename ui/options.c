@@ -82,22 +82,31 @@ opt_quorum(const char *s, unsigned *k, unsigned *n)
 
 int
 opt_open_slot(const char *slot_dir, const char *drawer_dir,
-    struct off_slot **slot)
+    const char *card_p11, struct off_slot **slot)
 {
 	struct off_err	err;
-	int		ret;
+	int		ret, given;
 
 	off_err_clear(&err);
-	if ((slot_dir == NULL) == (drawer_dir == NULL)) {
-		fprintf(stderr, "officiant: %s\n", slot_dir == NULL ?
-		    _("say where the cards are: --slot DIR or --drawer DIR") :
-		    _("--slot and --drawer cannot be used together"));
+	given = (slot_dir != NULL) + (drawer_dir != NULL) + (card_p11 != NULL);
+	if (given != 1) {
+		fprintf(stderr, "officiant: %s\n", given == 0 ?
+		    _("say where the cards are: --slot DIR, --drawer DIR or "
+		    "--card-pkcs11 LIBRARY") :
+		    _("use only one of --slot, --drawer and --card-pkcs11"));
+		return EXIT_USAGE;
+	}
+	if (card_p11 != NULL && *card_p11 != '/') {
+		fprintf(stderr, "officiant: %s\n", _("--card-pkcs11 takes the "
+		    "absolute path of a PKCS#11 library"));
 		return EXIT_USAGE;
 	}
 	if (slot_dir != NULL)
 		ret = off_slot_open(slot, "file", slot_dir, &err);
-	else
+	else if (drawer_dir != NULL)
 		ret = off_slot_open(slot, "drawer", drawer_dir, &err);
+	else
+		ret = off_slot_open(slot, "pkcs11", card_p11, &err);
 	return ret == 0 ? 0 : cmd_fail(&err);
 }
 

@@ -14,10 +14,13 @@ int	opt_kmdata(const char *given, char *buf, size_t len);
 int	opt_quorum(const char *s, unsigned *k, unsigned *n);
 /* A decimal unsigned in [min, max]; 0 on success. */
 int	opt_unsigned(const char *s, unsigned min, unsigned max, unsigned *out);
-/* Open the card source named by --slot or --drawer (exactly one).
- * Returns 0, or an exit code after printing why. */
+/* getopt_long's value for --card-pkcs11 (no short form). */
+#define OPT_CARD_PKCS11	0x100
+
+/* Open the card source named by --slot, --drawer or --card-pkcs11
+ * (exactly one). Returns 0, or an exit code after printing why. */
 int	opt_open_slot(const char *slot_dir, const char *drawer_dir,
-	    struct off_slot **slot);
+	    const char *card_p11, struct off_slot **slot);
 /* Resolve KMDATA and load its world; 0, or an exit code after saying
  * why. */
 struct off_world;

@@ -4,9 +4,10 @@
  * a test needs of a token that SoftHSM2 is not:
  *   P11SHIM_HIDE=0x210a,0x1081  mechanisms C_GetMechanismList leaves out
  *   P11SHIM_LOCK=FILE           a user PIN that locks after 3 wrong
- *                               tries (the count is kept in FILE), as
- *                               HSMs and smartcards do and SoftHSM2
- *                               2.6.1 does not
+ *                               tries (each token's count is kept in
+ *                               FILE.SERIAL), as HSMs and smartcards do
+ *                               and SoftHSM2 2.6.1 does not
+ *   P11SHIM_REMOVABLE=1         slots say CKF_REMOVABLE_DEVICE
  * Test code only: never built into officiant.
  */
 #include <dlfcn.h>
@@ -61,15 +62,34 @@ shim_GetMechanismList(CK_SLOT_ID slot, CK_MECHANISM_TYPE *list,
 	return CKR_OK;
 }
 
-static int
-lock_count(int add)
+/* The token's serial, blanks dropped. */
+static void
+serial_of(CK_SLOT_ID slot, char *buf, size_t len)
 {
-	const char	*path = getenv("P11SHIM_LOCK");
+	CK_TOKEN_INFO	ti;
+	size_t		i, n = 0;
+
+	buf[0] = '\0';
+	if (real->C_GetTokenInfo(slot, &ti) != CKR_OK)
+		return;
+	for (i = 0; i < sizeof(ti.serialNumber) && n + 1 < len; i++)
+		if (ti.serialNumber[i] > ' ' && ti.serialNumber[i] < 0x7f)
+			buf[n++] = (char)ti.serialNumber[i];
+	buf[n] = '\0';
+}
+
+static int
+lock_count(CK_SLOT_ID slot, int add)
+{
+	const char	*base = getenv("P11SHIM_LOCK");
+	char		 path[4096], serial[17];
 	FILE		*f;
 	int		 n = 0;
 
-	if (path == NULL)
+	if (base == NULL)
 		return -1;
+	serial_of(slot, serial, sizeof(serial));
+	snprintf(path, sizeof(path), "%s.%s", base, serial);
 	if ((f = fopen(path, "r")) != NULL) {
 		if (fscanf(f, "%d", &n) != 1)
 			n = 0;
@@ -89,15 +109,30 @@ static CK_RV
 shim_Login(CK_SESSION_HANDLE s, CK_USER_TYPE user, CK_UTF8CHAR *pin,
     CK_ULONG len)
 {
-	CK_RV	rv;
-	int	n = lock_count(0);
+	CK_SESSION_INFO	si;
+	CK_RV		rv;
+	int		n;
 
+	if ((rv = real->C_GetSessionInfo(s, &si)) != CKR_OK)
+		return rv;
+	n = lock_count(si.slotID, 0);
 	if (n >= LOCK_TRIES && user == CKU_USER)
 		return CKR_PIN_LOCKED;
 	rv = real->C_Login(s, user, pin, len);
 	if (n >= 0 && user == CKU_USER)
-		(void)lock_count(rv == CKR_PIN_INCORRECT ? 1 : rv == CKR_OK ?
-		    -1 : 0);
+		(void)lock_count(si.slotID, rv == CKR_PIN_INCORRECT ? 1 :
+		    rv == CKR_OK ? -1 : 0);
+	return rv;
+}
+
+static CK_RV
+shim_GetSlotInfo(CK_SLOT_ID slot, CK_SLOT_INFO *info)
+{
+	CK_RV	rv;
+
+	if ((rv = real->C_GetSlotInfo(slot, info)) == CKR_OK &&
+	    getenv("P11SHIM_REMOVABLE") != NULL)
+		info->flags |= CKF_REMOVABLE_DEVICE;
 	return rv;
 }
 
@@ -109,7 +144,7 @@ shim_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO *info)
 
 	if ((rv = real->C_GetTokenInfo(slot, info)) != CKR_OK)
 		return rv;
-	if ((n = lock_count(0)) < 0)
+	if ((n = lock_count(slot, 0)) < 0)
 		return rv;
 	info->flags &= ~(CK_FLAGS)(CKF_USER_PIN_COUNT_LOW |
 	    CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_LOCKED);
@@ -143,6 +178,7 @@ C_GetFunctionList(CK_FUNCTION_LIST **out)
 		shim.C_GetMechanismList = shim_GetMechanismList;
 		shim.C_Login = shim_Login;
 		shim.C_GetTokenInfo = shim_GetTokenInfo;
+		shim.C_GetSlotInfo = shim_GetSlotInfo;
 	}
 	*out = &shim;
 	return CKR_OK;
