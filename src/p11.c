@@ -174,7 +174,9 @@ off_p11_fail(const struct off_p11 *p, const char *call, CK_RV rv,
 }
 
 /* A blank-padded CK_UTF8CHAR field as a C string, trailing blanks
- * and control characters dropped (the field is the module's word). */
+ * dropped. The field is the module's word, shown on screens and put on
+ * record: anything but printable ASCII becomes '?' (no control, no
+ * malformed UTF-8, no bidi override). */
 static void
 field(const CK_UTF8CHAR *in, size_t n, char *out, size_t outlen)
 {
@@ -183,7 +185,7 @@ field(const CK_UTF8CHAR *in, size_t n, char *out, size_t outlen)
 	if (n >= outlen)
 		n = outlen - 1;
 	for (i = 0; i < n; i++)
-		out[i] = in[i] < 0x20 || in[i] == 0x7f ? '?' : (char)in[i];
+		out[i] = in[i] < 0x20 || in[i] >= 0x7f ? '?' : (char)in[i];
 	while (i > 0 && (out[i - 1] == ' ' || out[i - 1] == '\0'))
 		i--;
 	out[i] = '\0';

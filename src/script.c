@@ -212,11 +212,20 @@ utf8_ok(const char *s)
 				return 0;
 			c = c << 6 | (p[i] & 0x3fU);
 		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+		    off_char_misleads(c))
 			return 0;
 		p += n + 1;
 	}
 	return 1;
+}
+
+int
+off_char_misleads(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) ||		/* C1 controls */
+	    (c >= 0x202a && c <= 0x202e) ||		/* bidi embedding */
+	    (c >= 0x2066 && c <= 0x2069);		/* bidi isolates */
 }
 
 /* Text shown to people: no control characters but newline and tab. */

@@ -132,6 +132,12 @@ const struct off_role *off_script_role(const struct off_script *s,
 /* 1 when s is one line of text a person may have typed for the record:
  * valid UTF-8, no control characters but tab. */
 int	off_text_line_ok(const char *s);
+/* 1 for a character that would make a terminal or a reader see other
+ * than what is written: C1 controls (U+0080-U+009F) and the bidi
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).
+ * Texts people read (scripts, answers) refuse them; screens that show
+ * recorded text replace them. */
+int	off_char_misleads(uint32_t c);
 /* 0 when value is acceptable for p (a file parameter must name an
  * existing regular file); else why in err. */
 int	off_param_check(const struct off_param *p, const char *value,

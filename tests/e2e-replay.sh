@@ -210,6 +210,23 @@ keys c q
 [ "$(wait_rc c)" = 3 ] || fail "acknowledged: exit $(cat "$T/c.rc" 2>/dev/null), expected 3"
 restored c
 
+# What the transcript says never drives the terminal nor turns text
+# around: an escape sequence and a bidi override (JSON escapes in a
+# forged entry) show as '?'.
+cp "$TR" "$T/forged.transcript"
+sed -i '0,/Prepare the room/s//Prepare \\u202eeht\\u001b[2J room/' "$T/forged.transcript"
+grep -q 'u202eeht' "$T/forged.transcript" || fail "forged: nothing replaced"
+start f C.UTF-8 "$OFFICIANT" replay --kmdata "$K" "$T/forged.transcript"
+wait_screen f "WARNING: THIS TRANSCRIPT DOES NOT VERIFY"
+text f yes
+keys f Enter
+wait_screen f "Step 1 of $N"
+keys f g 4 Enter
+wait_screen f "Step 4 of $N: Prepare ?eht?[2J room"
+grep -q "$(printf '\342\200\256')" "$T/screen" && fail "forged: a bidi override reached the screen"
+keys f q
+wait_rc f >/dev/null
+
 # A line that cannot be read: what comes before it is shown.
 cp "$TR" "$T/dmg.transcript"
 sed -i '30s/^{/x/' "$T/dmg.transcript"

@@ -864,6 +864,8 @@ test_exception(void **state)
 	say_bad(&r, "erase \033[2J the screen", "deviation");
 	say_bad(&r, "two\nlines", "deviation");
 	say_bad(&r, "latin1 \xe9t\xe9", "deviation");
+	/* Nor what makes a reader see other than what is written. */
+	say_bad(&r, "paid \xe2\x80\xae" "0001", "deviation");
 	say(&r, "Card 3 was missing; the administrator went on with 2");
 	q = waits(&r, OFF_REQ_WITNESS, "dev");
 	assert_non_null(strstr(q->text, "deviation"));

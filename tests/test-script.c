@@ -757,9 +757,44 @@ test_control_characters(void **state)
 		{ "in the description", HDR "description = \"a\001b\";\n"
 		    STEPS(INSTR), "description",
 		    { "control characters in the description" } },
+		/* What makes a screen show other than what is written: a
+		 * bidi override (U+202E) or isolate (U+2067), a C1 control
+		 * (U+009B, CSI to some terminals). */
+		{ "a bidi override", HDR STEPS("  { id = \"a\"; type = "
+		    "\"instruction\"; text = \"pay \342\200\256321\"; },\n"),
+		    "pay", { "step a:", "control characters in the title or "
+		    "text" } },
+		{ "a bidi isolate", HDR STEPS("  { id = \"a\"; type = "
+		    "\"instruction\"; text = \"x\342\201\247y\"; },\n"),
+		    "x", { "step a:", "control characters" } },
+		{ "a C1 control", HDR "description = \"a\302\233b\";\n"
+		    STEPS(INSTR), "description",
+		    { "control characters in the description" } },
 	};
 
 	CHECK_TABLE(t);
+}
+
+static void
+test_char_misleads(void **state)
+{
+	static const uint32_t bad[] = { 0x80, 0x9b, 0x9f, 0x202a, 0x202e,
+	    0x2066, 0x2069 };
+	static const uint32_t good[] = { 0x20, 0x7e, 0xa0, 0xe9, 0x2029,
+	    0x202f, 0x2065, 0x206a, 0x2713, 0x1f511 };
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!off_char_misleads(bad[i]))
+			fail_msg("U+%04X not refused", (unsigned)bad[i]);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (off_char_misleads(good[i]))
+			fail_msg("U+%04X refused", (unsigned)good[i]);
+	/* And in whole texts. */
+	assert_true(off_text_line_ok("caf\303\251 \342\234\223"));
+	assert_false(off_text_line_ok("abc\342\200\256def"));
+	assert_false(off_text_line_ok("abc\302\205def"));
 }
 
 /* --- the reader ---------------------------------------------------------- */
@@ -1490,6 +1525,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_characters, setup,
 		    teardown),
+		cmocka_unit_test(test_char_misleads),
 		cmocka_unit_test_setup_teardown(test_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_problems, setup,
 		    teardown),

@@ -30,6 +30,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "pgpwords.h"
+#include "script.h"
 #include "transcript.h"
 #include "tui.h"
 #include "world.h"
@@ -110,7 +111,7 @@ struct replay {
 };
 
 /* Control characters, malformed UTF-8, characters that cannot be
- * printed and, in a locale that is not UTF-8, anything but ASCII become
+ * printed, bidi overrides (off_char_misleads) and, in a locale that is not UTF-8, anything but ASCII become
  * '?': the transcript is untrusted and must never drive the terminal.
  * Newlines stay: they separate the lines of an item. */
 static void
@@ -132,7 +133,7 @@ sanitize(char *s, int utf8)
 		}
 		n = utf8 ? mbrtowc(&wc, s + i, len - i, &st) : (size_t)-1;
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0 ||
-		    !iswprint((wint_t)wc)) {
+		    !iswprint((wint_t)wc) || off_char_misleads((uint32_t)wc)) {
 			memset(&st, 0, sizeof(st));
 			s[o++] = '?';
 			/* One '?' for one character, however long. */
