@@ -1107,6 +1107,13 @@ drill(struct off_engine *e, struct off_err *err)
 	if ((strcmp(d, "lost-card") == 0 || strcmp(d, "foreign-card") == 0) &&
 	    e->o.slot == NULL)
 		return 0;
+	if ((strcmp(d, "lost-card") == 0 || strcmp(d, "foreign-card") == 0) &&
+	    strcmp(e->o.slot->ops->name, "pkcs11") == 0) {
+		off_fe_notice(&e->sfe, OFF_NOTICE_WARNING, _("DRILL %s "
+		    "skipped: it moves card files, and these cards are PKCS#11 "
+		    "tokens"), d);
+		return 0;
+	}
 	if (strcmp(d, "lost-card") == 0)
 		return lose_card(e, err);
 	if (strcmp(d, "foreign-card") == 0)

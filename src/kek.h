@@ -59,4 +59,16 @@ int	off_training_world(const char *kmdata, const char *drawer, unsigned k,
 	    unsigned n, const char *const *pins, struct off_world **w,
 	    struct off_err *err);
 
+/* The same on the cards of an open slot (blank PKCS#11 tokens: their
+ * transport PINs are asked through outer, which also sees notices and
+ * card events; NULL for none), its module on token's token when token
+ * is not NULL (else the soft module). */
+struct off_slot;
+struct off_frontend;
+struct off_module_token;
+int	off_training_world_slot(const char *kmdata, struct off_slot *slot,
+	    const struct off_module_token *token, unsigned k, unsigned n,
+	    const char *const *pins, const struct off_frontend *outer,
+	    struct off_world **w, struct off_err *err);
+
 #endif

@@ -23,6 +23,7 @@
 #include "kek.h"
 #include "frontend.h"
 #include "key.h"
+#include "module.h"
 #include "slot.h"
 #include "world.h"
 
@@ -222,16 +223,22 @@ out:
 }
 
 struct pin_fe {
-	const char *const	*pins;
-	unsigned		 n;
+	const char *const		*pins;
+	unsigned			 n;
+	const struct off_frontend	*outer;	/* or NULL */
 };
 
+/* The training PINs for new cards and for unlocking them; a token's
+ * present (transport) PIN is the trainee's to type, through outer. */
 static int
 training_pin(void *arg, const struct off_pin_request *req, char *buf,
     size_t bufsz, size_t *len)
 {
 	struct pin_fe	*p = arg;
 
+	if (req->kind == OFF_PIN_PASSPHRASE && p->outer != NULL &&
+	    p->outer->ask_pin != NULL)
+		return p->outer->ask_pin(p->outer->arg, req, buf, bufsz, len);
 	if (req->index < 1 || req->index > p->n ||
 	    strlen(p->pins[req->index - 1]) >= bufsz)
 		return OFF_ERR_CANCELLED;
@@ -240,15 +247,31 @@ training_pin(void *arg, const struct off_pin_request *req, char *buf,
 	return 0;
 }
 
+static void
+training_notice(void *arg, enum off_notice_level level, const char *msg)
+{
+	struct pin_fe	*p = arg;
+
+	p->outer->notice(p->outer->arg, level, msg);
+}
+
+static void
+training_card(void *arg, const struct off_card_info *info)
+{
+	struct pin_fe	*p = arg;
+
+	p->outer->card(p->outer->arg, info);
+}
+
 int
-off_training_world(const char *kmdata, const char *drawer, unsigned k,
-    unsigned n, const char *const *pins, struct off_world **w,
-    struct off_err *err)
+off_training_world_slot(const char *kmdata, struct off_slot *slot,
+    const struct off_module_token *token, unsigned k, unsigned n,
+    const char *const *pins, const struct off_frontend *outer,
+    struct off_world **w, struct off_err *err)
 {
 	struct off_world_params	 p;
 	struct off_frontend	 fe;
 	struct pin_fe		 pf;
-	struct off_slot		*slot = NULL;
 	int			 ret;
 
 	memset(&p, 0, sizeof(p));
@@ -257,15 +280,37 @@ off_training_world(const char *kmdata, const char *drawer, unsigned k,
 	p.n = n;
 	p.kdf_log2_n = 10;
 	p.allow_single = k == 1;
+	if (token != NULL) {
+		p.module = "pkcs11";
+		p.token = token;
+	}
 	pf.pins = pins;
 	pf.n = n;
+	pf.outer = outer;
 	fe.arg = &pf;
 	fe.ask_pin = training_pin;
+	if (outer != NULL && outer->notice != NULL)
+		fe.notice = training_notice;
+	if (outer != NULL && outer->card != NULL)
+		fe.card = training_card;
+	if ((ret = off_world_check_params(kmdata, &p, NULL, err)) != 0)
+		return ret;
+	return off_world_create(kmdata, slot, &p, &fe, w, err);
+}
+
+int
+off_training_world(const char *kmdata, const char *drawer, unsigned k,
+    unsigned n, const char *const *pins, struct off_world **w,
+    struct off_err *err)
+{
+	struct off_slot	*slot = NULL;
+	int		 ret;
+
 	if ((ret = off_mkdirs(drawer, err)) != 0 ||
-	    (ret = off_world_check_params(kmdata, &p, NULL, err)) != 0 ||
 	    (ret = off_slot_open(&slot, "drawer", drawer, err)) != 0)
 		return ret;
-	ret = off_world_create(kmdata, slot, &p, &fe, w, err);
+	ret = off_training_world_slot(kmdata, slot, NULL, k, n, pins, NULL,
+	    w, err);
 	off_slot_close(&slot);
 	return ret;
 }

@@ -83,6 +83,49 @@ need_softhsm() {
 	P11SHIM_MODULE=$SOFTHSM; export P11SHIM_MODULE
 }
 
+# card_tokens: after need_softhsm, three blank cards (tokens labelled
+# officiant-card-1..3, transport PIN 000000), the module's token
+# officiant-hsm (user PIN 4321) and bystander, a token that is no card
+# and must never be offered.
+card_tokens() {
+	for tok in officiant-card-1 officiant-card-2 officiant-card-3; do
+		softhsm2-util --init-token --free --label "$tok" --pin 000000 --so-pin 87654321 >/dev/null || fail "init $tok"
+	done
+	softhsm2-util --init-token --free --label officiant-hsm --pin 4321 --so-pin 87654321 >/dev/null || fail "init officiant-hsm"
+	softhsm2-util --init-token --free --label bystander --pin 5555 --so-pin 87654321 >/dev/null || fail "init bystander"
+}
+
+# byok_raw PACKAGE: the ciphertext of an Azure .byok package, decoded
+# from base64url, into $T/raw.bin.
+byok_raw() {
+	sed -n 's/.*"ciphertext": *"\([^"]*\)".*/\1/p' "$1" | tr '_-' '/+' | tr -d '\n' >"$T/ct.b64"
+	while [ $(($(wc -c <"$T/ct.b64") % 4)) -ne 0 ]; do printf '=' >>"$T/ct.b64"; done
+	"$OPENSSL" base64 -d -A -in "$T/ct.b64" -out "$T/raw.bin" || fail "$1: base64url"
+}
+
+# byok_unwrap PACKAGE KEK-PRIVATE: the key an Azure .byok package
+# carries (RSA-OAEP with SHA-1 of an AES-256 key, then RFC 5649 key wrap
+# with padding), with the OpenSSL command line, into $T/key.bin.
+byok_unwrap() {
+	byok_raw "$1"
+	head -c 256 "$T/raw.bin" >"$T/a.bin"
+	tail -c +257 "$T/raw.bin" >"$T/k.bin"
+	"$OPENSSL" pkeyutl -decrypt -inkey "$2" -in "$T/a.bin" -out "$T/aes.bin" -pkeyopt rsa_padding_mode:oaep \
+	    -pkeyopt rsa_oaep_md:sha1 -pkeyopt rsa_mgf1_md:sha1 || fail "$1: OAEP unwrap"
+	"$OPENSSL" enc -d -id-aes256-wrap-pad -K "$(hex "$T/aes.bin")" -iv A65959A6 -in "$T/k.bin" -out "$T/key.bin" ||
+	    fail "$1: AES key wrap"
+}
+
+# token_zero_block KMDATA KEY: 16 zero bytes ($T/zero) encrypted with
+# AES-ECB by KEY's AES key on the token officiant-hsm (pkcs11-tool),
+# into $T/zero.token.
+token_zero_block() {
+	tz_id=$("$OFFICIANT" key inspect --kmdata "$1" "$2" | sed -n 's/.*CKA_ID \([0-9a-f]*\)$/\1/p')
+	head -c 16 /dev/zero >"$T/zero"
+	"$P11TOOL" --module "$SOFTHSM" --token-label officiant-hsm --login --pin 4321 --encrypt --id "$tz_id" -m AES-ECB \
+	    --input-file "$T/zero" --output-file "$T/zero.token" >/dev/null 2>&1 || fail "pkcs11-tool --encrypt"
+}
+
 # sum FILE: its checksum, to show it did not change; sha FILE: its
 # SHA-256 in hex; hex FILE: its bytes in hex, on one line.
 sum() {

@@ -18,11 +18,7 @@ CONVERSE=$(dirname "$OFFICIANT")/tests/fault/converse
 P11SHIM_LOCK=$T/lock; export P11SHIM_LOCK
 # Blank cards: labelled officiant-card..., transport PIN 000000. The
 # module's token, and a token that is no card, are never offered.
-for tok in officiant-card-1 officiant-card-2 officiant-card-3; do
-	softhsm2-util --init-token --free --label "$tok" --pin 000000 --so-pin 87654321 >/dev/null || fail "init $tok"
-done
-softhsm2-util --init-token --free --label officiant-hsm --pin 4321 --so-pin 87654321 >/dev/null || fail "init officiant-hsm"
-softhsm2-util --init-token --free --label bystander --pin 5555 --so-pin 87654321 >/dev/null || fail "init bystander"
+card_tokens
 
 K=$T/kmdata; W=$T/work
 mkdir -p "$W"
@@ -102,14 +98,7 @@ expect 0 "package" -- "$OFFICIANT" package create --kmdata "$K" --kek kek.pub --
     --kek-id https://v.vault.azure.net/keys/K/0123 --out "$W/tok.byok" key_xferacld_tokaes <<EOF
 4321
 EOF
-sed -n 's/.*"ciphertext": *"\([^"]*\)".*/\1/p' "$W/tok.byok" | tr '_-' '/+' | tr -d '\n' >"$T/ct.b64"
-while [ $(($(wc -c <"$T/ct.b64") % 4)) -ne 0 ]; do printf '=' >>"$T/ct.b64"; done
-"$OPENSSL" base64 -d -A -in "$T/ct.b64" -out "$T/raw.bin" || fail "base64url"
-head -c 256 "$T/raw.bin" >"$T/a.bin"
-tail -c +257 "$T/raw.bin" >"$T/k.bin"
-"$OPENSSL" pkeyutl -decrypt -inkey "$T/kek.pem" -in "$T/a.bin" -out "$T/aes.bin" -pkeyopt rsa_padding_mode:oaep \
-    -pkeyopt rsa_oaep_md:sha1 -pkeyopt rsa_mgf1_md:sha1 || fail "package: OAEP unwrap"
-"$OPENSSL" enc -d -id-aes256-wrap-pad -K "$(hex "$T/aes.bin")" -iv A65959A6 -in "$T/k.bin" -out "$T/key.bin" || fail "package: AES key wrap"
+byok_unwrap "$W/tok.byok" "$T/kek.pem"
 [ "$(wc -c <"$T/key.bin")" -eq 32 ] || fail "package: not a 32-byte key"
 
 # Card 1 locks after three wrong PINs: the token says so, and a locked

@@ -131,15 +131,7 @@ unwrap() {
 	fi
 }
 # The AES key on the token, as it encrypts a zero block.
-if [ -n "$P11TOOL" ]; then
-	aid=$(sed -n 's/.*CKA_ID \([0-9a-f]*\)$/\1/p' <<EOF
-$("$OFFICIANT" key inspect --kmdata "$K" tokaes)
-EOF
-)
-	head -c 16 /dev/zero >"$T/zero"
-	"$P11TOOL" --module "$SOFTHSM" --token-label officiant-hsm --login --pin 4321 --encrypt --id "$aid" -m AES-ECB \
-	    --input-file "$T/zero" --output-file "$T/zero.token" >/dev/null 2>&1 || fail "pkcs11-tool --encrypt"
-fi
+[ -z "$P11TOOL" ] || token_zero_block "$K" tokaes
 # is_token_aes: $T/unwrapped is the token's AES key.
 is_token_aes() {
 	[ "$(wc -c <"$T/unwrapped")" -eq 32 ] || { fail "$1: $(wc -c <"$T/unwrapped") bytes unwrapped"; return; }
@@ -195,9 +187,7 @@ for cloud in azure aws gcp; do
 	if [ "$cloud" = azure ]; then
 		grep -q '"enc": *"CKM_RSA_AES_KEY_WRAP"' "$W/tokaes-$cloud.pkg" || fail "azure: not a .byok file"
 		grep -q 'PKCS#11 token SoftHSM project' "$W/tokaes-$cloud.pkg" || fail "azure: generator names no token"
-		sed -n 's/.*"ciphertext": *"\([^"]*\)".*/\1/p' "$W/tokaes-$cloud.pkg" | tr '_-' '/+' | tr -d '\n' >"$T/ct.b64"
-		while [ $(($(wc -c <"$T/ct.b64") % 4)) -ne 0 ]; do printf '=' >>"$T/ct.b64"; done
-		"$OPENSSL" base64 -d -A -in "$T/ct.b64" -out "$T/raw.bin" || fail "azure: base64url"
+		byok_raw "$W/tokaes-$cloud.pkg"
 		unwrap azure "$T/raw.bin" sha1
 	else
 		unwrap "$cloud" "$W/tokaes-$cloud.pkg" sha1

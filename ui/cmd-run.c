@@ -23,6 +23,7 @@
 #include "fileio.h"
 #include "i18n.h"
 #include "kek.h"
+#include "module.h"
 #include "options.h"
 #include "pgpwords.h"
 #include "roster.h"
@@ -32,6 +33,11 @@
 #include "world.h"
 
 #define SCRIPT_SUFFIX	".ceremony"
+
+/* training run's options for a world on PKCS#11 tokens */
+#define OPT_PKCS11		0x101
+#define OPT_TOKEN		0x102
+#define OPT_TOKEN_SERIAL	0x103
 
 /* The same directory named twice (the build tree's ceremony/ and
  * $OFFICIANT_CEREMONY_DIR, say) is looked in once. */
@@ -260,6 +266,52 @@ drive(struct off_script *s, const struct run_opts *ro, const char *kmdata,
 	return ret;
 }
 
+/* A rehearsal's throw-away world whose cards are on blank PKCS#11
+ * tokens (card_p11) and/or whose module is on a token (token): the
+ * tokens' transport PINs are the trainee's to type; the cards' PINs
+ * are the training ones all the same. */
+static int
+training_world_p11(const char *kmdata, const char *drawer,
+    const char *card_p11, const struct off_module_token *token,
+    const char *const *pins)
+{
+	struct off_frontend		 fe;
+	struct fe_line			 line;
+	struct off_slot			*slot = NULL;
+	struct off_world		*w = NULL;
+	struct off_err			 err;
+	const struct off_module_token	*t;
+	int				 ret;
+
+	off_err_clear(&err);
+	if (card_p11 != NULL)
+		ret = opt_open_slot(NULL, NULL, card_p11, &slot);
+	else if ((ret = off_slot_open(&slot, "drawer", drawer, &err)) != 0)
+		ret = cmd_fail(&err);
+	if (ret != 0)
+		return ret;
+	fe_line_init(&fe, &line);
+	line.training = 1;
+	ret = off_training_world_slot(kmdata, slot, token, 2, 3, pins, &fe,
+	    &w, &err);
+	off_slot_close(&slot);
+	if (ret != 0)
+		return cmd_fail(&err);
+	if (card_p11 != NULL)
+		printf(_("TRAINING world made in %s: 2 of 3 cards on PKCS#11 "
+		    "tokens of %s, PINs 1111, 2222 and 3333\n"), kmdata,
+		    card_p11);
+	else
+		printf(_("TRAINING world made in %s: 2 of 3 cards in "
+		    "%s, PINs 1111, 2222 and 3333\n"), kmdata, drawer);
+	if ((t = off_world_module_token(w, 0)) != NULL)
+		printf(_("Its keys are made on token \"%s\" (serial %s), "
+		    "which asks for its own user PIN.\n"), t->label,
+		    t->serial);
+	off_world_free(&w);
+	return 0;
+}
+
 static int
 run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 {
@@ -268,6 +320,9 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 		{ "slot", required_argument, NULL, 's' },
 		{ "drawer", required_argument, NULL, 'd' },
 		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
+		{ "pkcs11", required_argument, NULL, OPT_PKCS11 },
+		{ "token", required_argument, NULL, OPT_TOKEN },
+		{ "token-serial", required_argument, NULL, OPT_TOKEN_SERIAL },
 		{ "set", required_argument, NULL, 'S' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "dir", required_argument, NULL, 'D' },
@@ -281,14 +336,16 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 	struct run_opts		 ro;
 	struct off_script	*s = NULL;
 	struct off_world	*w = NULL;
+	struct off_module_token	 token;
 	struct off_err		 err;
 	char			 kmdata[PATH_MAX], tdir[PATH_MAX];
 	char			 drawer[PATH_MAX];
 	const char		*dir = NULL;
-	int			 c, ret;
+	int			 c, ret, on_token = 0, file_drill = 0;
 	size_t			 i;
 
 	memset(&ro, 0, sizeof(ro));
+	memset(&token, 0, sizeof(token));
 	ro.training = training;
 	if ((ro.preset = json_object()) == NULL ||
 	    (ro.drills = json_object()) == NULL) {
@@ -309,6 +366,37 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 			break;
 		case OPT_CARD_PKCS11:
 			ro.card_p11 = optarg;
+			break;
+		case OPT_PKCS11:
+		case OPT_TOKEN:
+		case OPT_TOKEN_SERIAL:
+			if (!training || strlen(optarg) >= (c == OPT_PKCS11 ?
+			    sizeof(token.library) : c == OPT_TOKEN ?
+			    sizeof(token.label) : sizeof(token.serial)) ||
+			    (c == OPT_PKCS11 && *optarg != '/')) {
+				json_decref(ro.preset);
+				json_decref(ro.drills);
+				return cmd_usage(e, !training ? _("--pkcs11, "
+				    "--token and --token-serial are for a "
+				    "rehearsal's world; a real world names its "
+				    "token itself") : c == OPT_PKCS11 ?
+				    _("--pkcs11 takes the absolute path of a "
+				    "PKCS#11 library") : c == OPT_TOKEN ?
+				    _("--token takes a label of at most 32 "
+				    "bytes") :
+				    _("--token-serial takes a serial of at most "
+				    "16 characters"));
+			}
+			if (c == OPT_PKCS11) {
+				snprintf(token.library, sizeof(token.library),
+				    "%s", optarg);
+				on_token = 1;
+			} else if (c == OPT_TOKEN)
+				snprintf(token.label, sizeof(token.label),
+				    "%s", optarg);
+			else
+				snprintf(token.serial, sizeof(token.serial),
+				    "%s", optarg);
 			break;
 		case 'S':
 			if (add_preset(ro.preset, optarg) != 0) {
@@ -337,6 +425,10 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 				    "STEP=FAULT, FAULT one of %s") : _("drills "
 				    "are for training runs"), OFF_DRILLS);
 			}
+			if (strcmp(strchr(optarg, '=') + 1, "lost-card") ==
+			    0 || strcmp(strchr(optarg, '=') + 1,
+			    "foreign-card") == 0)
+				file_drill = 1;
 			break;
 		case 'h':
 			json_decref(ro.drills);
@@ -353,7 +445,23 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 				       and the descriptions in their column
 				       (24 mostly), lines that go on too; at
 				       most 79 columns a line. */
-				    "$TMPDIR)\n"), _("  -S, --set NAME=VALUE "
+				    "$TMPDIR)\n"), _(
+				    "      --pkcs11 LIBRARY keep keys on a "
+				    "PKCS#11 token (the module's path)\n"
+				    "      --token LABEL    the token's label\n"
+				    "      --token-serial SERIAL  the token's "
+				    "serial number\n"),
+				    /* TRANSLATORS: --help: keep the options,
+				       and the descriptions in their column
+				       (24 mostly), lines that go on too; at
+				       most 79 columns a line. */
+				    _("      --card-pkcs11 LIBRARY  cards on "
+				    "blank PKCS#11 tokens of this module:\n"
+				    "                       their transport "
+				    "PINs are asked, the cards' PINs are\n"
+				    "                       1111, 2222 and 3333 "
+				    "all the same\n"),
+				    _("  -S, --set NAME=VALUE "
 				    "a parameter's value, instead of asking\n"
 				    "  -L, --line           line mode even on a "
 				    "terminal\n"
@@ -399,6 +507,19 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 		json_decref(ro.drills);
 		return cmd_usage(e, _("give one ceremony"));
 	}
+	if (!on_token && (*token.label != '\0' || *token.serial != '\0')) {
+		json_decref(ro.preset);
+		json_decref(ro.drills);
+		return cmd_usage(e, _("--token and --token-serial go with "
+		    "--pkcs11"));
+	}
+	if (training && ro.card_p11 != NULL && file_drill) {
+		json_decref(ro.preset);
+		json_decref(ro.drills);
+		return cmd_usage(e, _("the lost-card and foreign-card drills "
+		    "move card files; they are not done with cards on PKCS#11 "
+		    "tokens"));
+	}
 	if ((ret = load_script(argv[optind], &s)) != 0)
 		goto out;
 	off_err_clear(&err);
@@ -422,14 +543,27 @@ run_common(const struct cmd_entry *e, int argc, char **argv, int training)
 			ret = cmd_fail(&err);
 			goto out;
 		}
-		ro.drawer_dir = drawer;
-		ro.slot_dir = ro.card_p11 = NULL;
+		/* Cards on tokens, or file cards in DIR/cards. */
+		ro.drawer_dir = ro.card_p11 == NULL ? drawer : NULL;
+		ro.slot_dir = NULL;
 		/* A ceremony that does not make its world gets one. */
 		for (i = 0; i < s->nsteps; i++)
 			if (s->steps[i].type == OFF_STEP_ACTION &&
 			    strcmp(s->steps[i].action, "world.create") == 0)
 				break;
-		if (i == s->nsteps && off_world_load(kmdata, &w, &err) != 0) {
+		if (i < s->nsteps && on_token) {
+			ret = cmd_usage(e, _("this ceremony makes its own "
+			    "world, with the soft module; --pkcs11 is for the "
+			    "world a rehearsal makes first"));
+			goto out;
+		}
+		if (i == s->nsteps && off_world_load(kmdata, &w, &err) == 0)
+			;
+		else if (i == s->nsteps && (on_token || ro.card_p11 != NULL)) {
+			if ((ret = training_world_p11(kmdata, drawer,
+			    ro.card_p11, on_token ? &token : NULL, pins)) != 0)
+				goto out;
+		} else if (i == s->nsteps) {
 			off_err_clear(&err);
 			if (off_training_world(kmdata, drawer, 2, 3, pins, &w,
 			    &err) != 0) {
@@ -946,7 +1080,9 @@ const struct cmd_entry cmd_resume_entry = {
 const struct cmd_entry cmd_training_run_entry = {
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
 	   the words in capitals may be translated. */
-	"training", "run", N_("[--dir DIR] [--set NAME=VALUE]... "
+	"training", "run", N_("[--dir DIR] [--pkcs11 LIBRARY [--token LABEL] "
+	    "[--token-serial SERIAL]] [--card-pkcs11 LIBRARY] "
+	    "[--set NAME=VALUE]... "
 	    "[--drill STEP=FAULT]... [--line] CEREMONY"),
 	N_("rehearse a ceremony on a throw-away world"),
 	run_training
