@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -268,6 +269,72 @@ remove_stale(const char *dir, const char *path)
 		(void)fsync_dir(dir);
 }
 
+/* A new temporary file from the template tmp (…XXXXXX), open and
+ * locked: it is ours until it has its name, and a lock that can be
+ * taken marks one that a crash left (off_file_sweep). A sweep that
+ * took the lock between the file's making and ours has removed it:
+ * then another. -1 with errno set on failure. */
+static int
+locked_temp(char *tmp, size_t len)
+{
+	struct stat	sb;
+	char		tmpl[PATH_MAX];
+	int		fd, i;
+
+	snprintf(tmpl, sizeof(tmpl), "%s", tmp);
+	for (i = 0; i < 8; i++) {
+		snprintf(tmp, len, "%s", tmpl);
+		if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+			return -1;
+		if (flock(fd, LOCK_EX) == -1 || fstat(fd, &sb) == -1) {
+			i = errno;
+			(void)unlink(tmp);
+			close(fd);
+			errno = i;
+			return -1;
+		}
+		if (sb.st_nlink > 0)
+			return fd;
+		close(fd);
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+void
+off_file_sweep(const char *dir, const char *suffix)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	char		 stale[PATH_MAX];
+	const char	*t;
+	size_t		 slen = strlen(suffix);
+	int		 fd, removed = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		/* NAME<suffix>.tmp.XXXXXX */
+		if ((t = strstr(de->d_name, ".tmp.")) == NULL ||
+		    strlen(t + 5) != 6 || (size_t)(t - de->d_name) <= slen ||
+		    strncmp(t - slen, suffix, slen) != 0 ||
+		    off_path_join(stale, sizeof(stale), dir, de->d_name) != 0)
+			continue;
+		if ((fd = open(stale, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+		    O_NONBLOCK)) == -1)
+			continue;
+		/* Not held by a writer (see locked_temp). */
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0 && unlink(stale) == 0)
+			removed = 1;
+		close(fd);
+	}
+	closedir(d);
+	if (removed)
+		(void)fsync_dir(dir);
+}
+
 int
 off_file_write(const char *path, const void *data, size_t len, int flags,
     struct off_err *err)
@@ -286,7 +353,7 @@ off_file_write(const char *path, const void *data, size_t len, int flags,
 		return off_err_set(err, OFF_ERR_EXISTS, path,
 		    _("file already exists; refusing to overwrite it"));
 	remove_stale(dir, path);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+	if ((fd = locked_temp(tmp, sizeof(tmp))) == -1) {
 		tmp[0] = '\0';
 		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
 		    _("cannot create a file in %s"), dir);
@@ -298,13 +365,6 @@ off_file_write(const char *path, const void *data, size_t len, int flags,
 		    _("cannot write"));
 		goto out;
 	}
-	if (close(fd) == -1) {
-		fd = -1;
-		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
-		    _("cannot write"));
-		goto out;
-	}
-	fd = -1;
 	if (flags & OFF_WRITE_REPLACE) {
 		if (rename(tmp, path) == -1) {
 			ret = off_err_errno(err, OFF_ERR_IO, errno, path,
@@ -320,6 +380,15 @@ off_file_write(const char *path, const void *data, size_t len, int flags,
 		goto out;
 	}
 	tmp[0] = '\0';
+	if (close(fd) == -1) {
+		fd = -1;
+		ret = off_err_errno(err, OFF_ERR_IO, errno, path,
+		    _("cannot write"));
+		if (!(flags & OFF_WRITE_REPLACE))
+			(void)unlink(path);
+		goto out;
+	}
+	fd = -1;
 	if (fsync_dir(dir) == -1) {
 		ret = off_err_errno(err, OFF_ERR_IO, errno, dir,
 		    _("cannot sync directory"));

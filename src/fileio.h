@@ -29,6 +29,12 @@ int	off_file_write(const char *path, const void *data, size_t len,
 	    int flags, struct off_err *err);
 /* Remove path and fsync its directory. */
 int	off_file_remove(const char *path, struct off_err *err);
+/* Remove from dir what crashed writes of files named *suffix left
+ * (their NAME.tmp.XXXXXX files), those of running writers excepted:
+ * off_file_write holds a lock on its temporary file until it is
+ * renamed. For files whose names are never written again, such as
+ * transcripts. */
+void	off_file_sweep(const char *dir, const char *suffix);
 /* Create directory path (and missing parents) with mode 0700. */
 int	off_mkdirs(const char *path, struct off_err *err);
 /* 0 when path is an existing directory we can write to. */

@@ -278,6 +278,8 @@ file_open(struct off_slot *slot, const char *where, struct off_err *err,
 		    /* TRANSLATORS: %s is why the directory will not do. */
 		    _("%s; the card slot must be an existing directory"),
 		    why.detail);
+	/* What a crash while a card was written left beside it. */
+	off_file_sweep(where, ".card");
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	st->drawer = drawer;

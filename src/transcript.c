@@ -379,8 +379,15 @@ transcript_new(void)
 static int
 commit(struct off_transcript *t, struct off_err *err)
 {
+	char	dir[PATH_MAX], *sl;
 	int	ret;
 
+	/* What a crash while another transcript was created left. */
+	snprintf(dir, sizeof(dir), "%s", t->path);
+	if ((sl = strrchr(dir, '/')) != NULL) {
+		*sl = '\0';
+		off_file_sweep(*dir != '\0' ? dir : "/", ".transcript");
+	}
 	if ((ret = off_file_write(t->path, t->pending, t->plen,
 	    OFF_WRITE_NOREPLACE, err)) != 0)
 		return ret;

@@ -4,6 +4,7 @@
  * works in a fresh mkdtemp directory. */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -715,6 +716,54 @@ test_path_join(void **state)
 	assert_int_equal(off_path_join(buf, 0, "a", "b"), OFF_ERR_TOO_LARGE);
 }
 
+/* What crashed writes left is swept; what a running writer holds (its
+ * lock) and files of other names are not. */
+static void
+test_sweep(void **state)
+{
+	const struct fx	*f = *state;
+	static const char *const names[] = {
+		"a.transcript.tmp.AbC123",	/* left by a crash: goes */
+		"b.transcript.tmp.XyZ789",	/* a writer holds it: stays */
+		"c.world.tmp.AbC123",		/* another kind: stays */
+		"d.transcript.tmp.AbC",		/* not a temporary: stays */
+		"e.transcript",			/* a transcript: stays */
+	};
+	char	path[PATH_MAX];
+	size_t	i;
+	int	fd, held = -1;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		path_in(f, path, sizeof(path), names[i]);
+		assert_true((fd = open(path, O_CREAT | O_WRONLY | O_EXCL,
+		    0600)) != -1);
+		if (i == 1) {
+			assert_int_equal(flock(fd, LOCK_EX), 0);
+			held = fd;
+		} else
+			close(fd);
+	}
+	off_file_sweep(f->dir, ".transcript");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		path_in(f, path, sizeof(path), names[i]);
+		if ((access(path, F_OK) == 0) != (i != 0))
+			fail_msg("%s: %s", names[i], i == 0 ? "not swept" :
+			    "swept");
+	}
+	/* Once its writer is gone, it goes too. */
+	close(held);
+	off_file_sweep(f->dir, ".transcript");
+	path_in(f, path, sizeof(path), names[1]);
+	assert_int_equal(access(path, F_OK), -1);
+	/* A write's own temporary file never stays, and the sweep of a
+	 * directory that is not there is nothing. */
+	path_in(f, path, sizeof(path), "f.transcript");
+	assert_int_equal(off_file_write(path, "x", 1, OFF_WRITE_NOREPLACE,
+	    NULL), 0);
+	off_file_sweep("/nonexistent-officiant-dir", ".transcript");
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -734,6 +783,7 @@ main(void)
 		T(test_write_binary_and_empty),
 		T(test_write_relative),
 		T(test_file_remove),
+		T(test_sweep),
 		T(test_read_ok),
 		T(test_read_too_large),
 		T(test_read_missing),
