@@ -15,7 +15,7 @@ export OFFICIANT_CEREMONY_DIR
 XDG_CONFIG_HOME=$T/xdg; HOME=$T/home; export XDG_CONFIG_HOME HOME
 
 # A transcript to replay: create-world rehearsed in line mode.
-printf '\n\ny\ny\ny\n1111\n1111\n2222\n2222\n3333\n3333\n1111\n2222\ny\ny\n' >"$T/in"
+printf '\n\ny\ny\ny\n73915824\n73915824\n82640917\n82640917\n50273816\n50273816\n73915824\n82640917\ny\ny\n' >"$T/in"
 expect 0 "the rehearsal" -- "$OFFICIANT" training run --dir "$T/w" \
     --set k=2 --set n=3 create-world <"$T/in"
 K=$T/w/kmdata
@@ -112,7 +112,7 @@ keys v g 5 Enter
 wait_screen v "Step 5 of $N: Create the world and write the cards"
 expect_in "$T/screen" "PIN asked (never recorded)" "step 5: PINs asked, not recorded"
 expect_in "$T/screen" "Card 1 of 3: its custodian chooses a PIN" "step 5: what was asked"
-for pin in 1111 2222 3333; do not_on_screen "$pin" "a PIN"; done
+for pin in 73915824 82640917 50273816; do not_on_screen "$pin" "a PIN"; done
 keys v g
 text v handover
 keys v Enter
