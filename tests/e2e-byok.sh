@@ -494,26 +494,7 @@ verify_all 12 "$KA" "$KB"
 # DER whole and in 32-byte windows (less what the public key holds),
 # base64 of the private exponent at each alignment, and the one-time
 # AES keys.
-: >"$P/needles"
-: >"$P/public"
-for id in contosokey contoso-aws contoso-gcp; do
-	[ -s "$P/$id.der" ] || { fail "no $id unwrapped"; continue; }
-	"$OPENSSL" pkey -inform DER -in "$P/$id.der" -outform DER -out "$P/$id.trad" || fail "openssl pkey $id"
-	hex_needles "$P/$id.der" "$P/$id.trad"
-	pub_hex "$P/$id.der" >>"$P/public"
-done
-for a in "$P"/*.aes; do
-	hex "$a" >>"$P/needles"
-done
-grep -vF -f "$P/public" "$P/needles" >"$P/hexneedles"
-[ "$(wc -l <"$P/hexneedles")" -gt 60 ] || fail "too few needles beyond the public keys: $(wc -l <"$P/hexneedles")"
-: >"$P/b64needles"
-for id in contosokey contoso-aws contoso-gcp; do
-	tail -c +321 "$P/$id.der" | head -c 30 >"$P/$id.secret"
-	b64_needles "$P/$id.secret" "$P"/$id.der.aes
-done
-# The search finds what it looks for.
-needles_found "$P/contoso-gcp.der" "$P/contosokey.der" "$P/contoso-aws.der"
+key_needles 60 contoso-gcp contosokey contoso-aws
 find "$KA" "$KB" "$DA" "$DB" "$W" -type f >"$P/files"
 [ "$(grep -c "^$KA/" "$P/files")" -ge 15 ] || fail "too few files under world A to search"
 [ "$(grep -c "^$KB/" "$P/files")" -ge 4 ] || fail "too few files under world B to search"

@@ -17,23 +17,10 @@
 : "${OFFICIANT_CEREMONY_DIR:=$top_srcdir/ceremony}"
 export OFFICIANT_CEREMONY_DIR
 XDG_CONFIG_HOME=$T/xdg; HOME=$T/home; export XDG_CONFIG_HOME HOME
-B=$(cd "$(dirname "$OFFICIANT")" && pwd)
-SHIM=$B/tests/fault/faultshim.so
-CONVERSE=$B/tests/fault/converse
-[ -x "$CONVERSE" ] && [ -f "$SHIM" ] || { echo "no fault shim: skipped"; exit 77; }
-# A sanitizer build will not take an LD_PRELOAD of its own.
-LD_PRELOAD=$SHIM "$OFFICIANT" --version >/dev/null 2>&1 ||
-    { echo "LD_PRELOAD does not work with this build: skipped"; exit 77; }
+need_fault_shim
 SEED=${CRASH_SEED:-1}
 EVERY=${CRASH_EVERY:-4}
-# The runs go to a tmpfs when there is one (a kill loses nothing that
-# was written; only a power cut would, which no test here makes).
-R=$T
-if [ -d /dev/shm ] && [ -w /dev/shm ] && R=$(mktemp -d /dev/shm/officiant-crash.XXXXXX); then
-	trap 'rm -rf "$T" "$R"' EXIT
-else
-	R=$T
-fi
+scratch crash
 
 # The training KEK. $T/byok DIR [FAULT [COUNTS]] rehearses byok-azure
 # in DIR, with the shim in officiant alone.

@@ -30,21 +30,10 @@ grep -q 'kdf_cost = "10"' "$T/ceremony/create-world.ceremony" ||
 OFFICIANT_CEREMONY_DIR=$T/ceremony
 export OFFICIANT_CEREMONY_DIR
 XDG_CONFIG_HOME=$T/xdg; HOME=$T/home; export XDG_CONFIG_HOME HOME
-B=$(cd "$(dirname "$OFFICIANT")" && pwd)
-SHIM=$B/tests/fault/faultshim.so
-CONVERSE=$B/tests/fault/converse
-[ -x "$CONVERSE" ] && [ -f "$SHIM" ] || { echo "no fault shim: skipped"; exit 77; }
-LD_PRELOAD=$SHIM "$OFFICIANT" --version >/dev/null 2>&1 ||
-    { echo "LD_PRELOAD does not work with this build: skipped"; exit 77; }
+need_fault_shim
 SEED=${FAULT_SEED:-1}
-# The runs go to a tmpfs when there is one: hundreds of runs of a
-# hundred fsyncs each would wait on the disk, and no fault here needs it.
-R=$T
-if [ -d /dev/shm ] && [ -w /dev/shm ] && R=$(mktemp -d /dev/shm/officiant-faults.XXXXXX); then
-	trap 'rm -rf "$T" "$R"' EXIT
-else
-	R=$T
-fi
+# Hundreds of runs of a hundred fsyncs each would wait on a disk.
+scratch faults
 NMALLOC=${FAULT_MALLOC:-12}
 
 expect 0 "make-kek" -- "$OFFICIANT" training make-kek --out "$T/kek" --size 2048

@@ -486,26 +486,7 @@ done <"$P/files-but-module"
 
 # --- 5. key material -----------------------------------------------------
 
-: >"$P/needles"
-: >"$P/public"
-for id in drillkey contosokey migrated; do
-	[ -s "$P/$id.der" ] || { fail "no $id in the clear"; continue; }
-	"$OPENSSL" pkey -inform DER -in "$P/$id.der" -outform DER -out "$P/$id.trad" || fail "openssl pkey $id"
-	hex_needles "$P/$id.der" "$P/$id.trad"
-	pub_hex "$P/$id.der" >>"$P/public"
-done
-for a in "$P"/*.aes; do
-	hex "$a" >>"$P/needles"
-done
-grep -vF -f "$P/public" "$P/needles" >"$P/hexneedles"
-[ "$(wc -l <"$P/hexneedles")" -gt 40 ] || fail "too few needles beyond the public keys: $(wc -l <"$P/hexneedles")"
-: >"$P/b64needles"
-for id in drillkey contosokey migrated; do
-	tail -c +321 "$P/$id.der" | head -c 30 >"$P/$id.secret"
-	b64_needles "$P/$id.secret"
-done
-b64_needles "$P"/*.der.aes
-needles_found "$P/drillkey.der" "$P/contosokey.der" "$P/migrated.der"
+key_needles 40 drillkey contosokey migrated
 no_leaks "$P/files"
 
 # Each look at the memory was made or said why not.

@@ -58,6 +58,32 @@ need_openssl() {
 	command -v xxd >/dev/null 2>&1 || { echo "no xxd: skipped"; exit 77; }
 }
 
+# need_fault_shim: tests/fault's LD_PRELOAD shim (SHIM) and prompt
+# answerer (CONVERSE) next to the program; skipped (77) without them
+# or in a build that takes no LD_PRELOAD of its own (sanitizers).
+need_fault_shim() {
+	B=$(cd "$(dirname "$OFFICIANT")" && pwd)
+	SHIM=$B/tests/fault/faultshim.so
+	CONVERSE=$B/tests/fault/converse
+	[ -x "$CONVERSE" ] && [ -f "$SHIM" ] ||
+	    { echo "no fault shim: skipped"; exit 77; }
+	LD_PRELOAD=$SHIM "$OFFICIANT" --version >/dev/null 2>&1 ||
+	    { echo "LD_PRELOAD does not work with this build: skipped"; exit 77; }
+}
+
+# scratch NAME: R, a directory for many runs on a tmpfs when there is
+# one (a kill loses nothing that was written; only a power cut would,
+# which no test makes), else $T; removed at exit with $T.
+scratch() {
+	R=$T
+	if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+	    R=$(mktemp -d "/dev/shm/officiant-$1.XXXXXX"); then
+		trap 'rm -rf "$T" "$R"' EXIT
+	else
+		R=$T
+	fi
+}
+
 # need_softhsm: SoftHSM2 with a token directory of the test's own
 # (SOFTHSM2_CONF, under $T/hsm), SOFTHSM its module (SOFTHSM2_MODULE
 # when set), SHIM tests/p11/p11shim.so over it, P11TOOL OpenSC's
@@ -251,6 +277,36 @@ needles_found() {
 	hex "$1" | grep -qF -f "$P/hexneedles" || fail "the hex search does not work"
 	base64 -w0 "$2" | grep -qF -f "$P/b64needles" || fail "the base64 search does not work"
 	base64 -w0 "$3" | tr '+/' '-_' | grep -qF -f "$P/b64needles" || fail "the base64url search does not work"
+}
+# key_needles MIN ID...: the needles of private keys unwrapped to
+# $P/ID.der (and the AES keys of their packages, $P/*.aes): the hex of
+# each key (both encodings, less what the public key shows too; more
+# than MIN lines) and the base64 of a secret run of each and of the
+# AES keys; then needles_found on the first three.
+key_needles() {
+	k_min=$1; shift
+	: >"$P/needles"
+	: >"$P/public"
+	for k_id in "$@"; do
+		[ -s "$P/$k_id.der" ] || { fail "no $k_id in the clear"; continue; }
+		"$OPENSSL" pkey -inform DER -in "$P/$k_id.der" -outform DER \
+		    -out "$P/$k_id.trad" || fail "openssl pkey $k_id"
+		hex_needles "$P/$k_id.der" "$P/$k_id.trad"
+		pub_hex "$P/$k_id.der" >>"$P/public"
+	done
+	for k_a in "$P"/*.aes; do
+		hex "$k_a" >>"$P/needles"
+	done
+	grep -vF -f "$P/public" "$P/needles" >"$P/hexneedles"
+	[ "$(wc -l <"$P/hexneedles")" -gt "$k_min" ] ||
+	    fail "too few needles beyond the public keys: $(wc -l <"$P/hexneedles")"
+	: >"$P/b64needles"
+	for k_id in "$@"; do
+		tail -c +321 "$P/$k_id.der" | head -c 30 >"$P/$k_id.secret"
+		b64_needles "$P/$k_id.secret"
+	done
+	b64_needles "$P"/*.der.aes
+	needles_found "$P/$1.der" "$P/$2.der" "$P/$3.der"
 }
 no_leaks() {
 	while read -r n_f; do
