@@ -225,14 +225,18 @@ off_merkle_acc_add(struct off_merkle_acc *a, const off_hash leaf)
 {
 	off_hash	h;
 	uint64_t	s;
+	size_t		n = a->nsub;
 	int		ret;
 
 	memcpy(h, leaf, OFF_HASH_LEN);
-	/* Each low 1 bit of the size is a subtree the new leaf completes. */
+	/* Each low 1 bit of the size is a subtree the new leaf completes.
+	 * Nothing changes until every hash is made: a failed one (OpenSSL
+	 * out of memory) leaves the accumulator as it was. */
 	for (s = a->size; s & 1; s >>= 1)
-		if ((ret = off_merkle_node(a->sub[--a->nsub], h, h)) != 0)
+		if ((ret = off_merkle_node(a->sub[--n], h, h)) != 0)
 			return ret;
-	memcpy(a->sub[a->nsub++], h, OFF_HASH_LEN);
+	memcpy(a->sub[n], h, OFF_HASH_LEN);
+	a->nsub = n + 1;
 	a->size++;
 	return 0;
 }

@@ -31,21 +31,25 @@ off_note_name_ok(const char *name)
 	return 0;
 }
 
-static void
+/* Fails only when OpenSSL cannot allocate. */
+static int
 key_id(const char *name, uint8_t type, const uint8_t pub[32], uint8_t id[4])
 {
 	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
 	uint8_t		 h[32], nl = '\n';
+	int		 ret = OFF_ERR_NOMEM;
 
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, name, strlen(name)) != 1 ||
-	    EVP_DigestUpdate(ctx, &nl, 1) != 1 ||
-	    EVP_DigestUpdate(ctx, &type, 1) != 1 ||
-	    EVP_DigestUpdate(ctx, pub, 32) != 1 ||
-	    EVP_DigestFinal_ex(ctx, h, NULL) != 1)
-		abort();
+	if (ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, name, strlen(name)) == 1 &&
+	    EVP_DigestUpdate(ctx, &nl, 1) == 1 &&
+	    EVP_DigestUpdate(ctx, &type, 1) == 1 &&
+	    EVP_DigestUpdate(ctx, pub, 32) == 1 &&
+	    EVP_DigestFinal_ex(ctx, h, NULL) == 1) {
+		memcpy(id, h, 4);
+		ret = 0;
+	}
 	EVP_MD_CTX_free(ctx);
-	memcpy(id, h, 4);
+	return ret;
 }
 
 int
@@ -63,7 +67,8 @@ off_vkey_from_pkey(const char *name, uint8_t type, EVP_PKEY *key,
 		return off_err_crypto(err, _("not an Ed25519 key"));
 	snprintf(k->name, sizeof(k->name), "%s", name);
 	k->type = type;
-	key_id(name, type, k->pub, k->id);
+	if (key_id(name, type, k->pub, k->id) != 0)
+		return off_err_set(err, OFF_ERR_NOMEM, NULL, NULL);
 	return 0;
 }
 
@@ -104,7 +109,8 @@ off_vkey_parse(const char *s, struct off_vkey *k)
 		return OFF_ERR_FORMAT;
 	k->type = raw[0];
 	memcpy(k->pub, raw + 1, 32);
-	key_id(k->name, k->type, k->pub, k->id);
+	if (key_id(k->name, k->type, k->pub, k->id) != 0)
+		return OFF_ERR_NOMEM;
 	return memcmp(id, k->id, 4) == 0 ? 0 : OFF_ERR_FORMAT;
 }
 

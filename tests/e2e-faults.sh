@@ -16,6 +16,9 @@
 # FAULT_SEED=N draws other points (default 1); FAULT_EVERY=N takes about
 # one in N of the writes and fsyncs (default: per ceremony, below; 1
 # takes them all); FAULT_MALLOC=N allocations per ceremony (default 12).
+# FAULT_ONLY="CEREMONY SPEC" (e.g. "byok-azure malloc:34517", as a
+# failure names it) runs that one point, prints what the run printed and
+# keeps its directory.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
 : "${OFFICIANT_CEREMONY_DIR:=$top_srcdir/ceremony}"
@@ -153,6 +156,16 @@ points() {
 		for (i = 2; i < n; i++) if (rand() * every < 1) print i
 		if (n > 1) print n }'
 }
+
+if [ -n "${FAULT_ONLY:-}" ]; then
+	# shellcheck disable=SC2086
+	fault $FAULT_ONLY
+	sed 's/^/  stdout: /' "$T/out"; sed 's/^/  stderr: /' "$T/err"
+	K=$(mktemp -d /tmp/officiant-fault.XXXXXX)
+	cp -a "$R/run" "$K/"
+	echo "the run's directory: $K/run"
+	finish
+fi
 
 for c in generate-key create-world byok-azure; do
 	case $c in

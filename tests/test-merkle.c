@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "encode.h"
@@ -24,6 +25,41 @@
 #include "testlib.h"
 
 #define MAXN	70
+
+/* OpenSSL's allocations fail once this many more were made (-1: never). */
+static long	ossl_fail_in = -1;
+
+static void *
+ossl_malloc(size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	if (ossl_fail_in == 0)
+		return NULL;
+	if (ossl_fail_in > 0)
+		ossl_fail_in--;
+	return malloc(n);
+}
+
+static void *
+ossl_realloc(void *p, size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	if (ossl_fail_in == 0)
+		return NULL;
+	if (ossl_fail_in > 0)
+		ossl_fail_in--;
+	return realloc(p, n);
+}
+
+static void
+ossl_free(void *p, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	free(p);
+}
 
 /* ---------------------------------------------------------------- */
 /* Helpers */
@@ -716,6 +752,41 @@ test_accumulator(void **state)
 	    p2, &l2), OFF_ERR_INVALID);
 }
 
+/* A leaf whose hashing fails (OpenSSL out of memory) leaves the
+ * accumulator as it was: the next try gives the right head. A
+ * transcript whose checkpoint failed this way signed a wrong root at
+ * the next one. */
+static void
+test_accumulator_failure(void **state)
+{
+	struct off_merkle_acc	 acc, before;
+	off_hash		 r;
+	size_t			 n;
+	long			 k;
+	int			 ret, failed = 0;
+
+	(void)state;
+	memset(&acc, 0, sizeof(acc));
+	for (n = 1; n <= MAXN; n++) {
+		for (k = 0;; k++) {
+			before = acc;
+			ossl_fail_in = k;
+			ret = off_merkle_acc_add(&acc, leaves[n - 1]);
+			ossl_fail_in = -1;
+			if (ret == 0)
+				break;
+			failed++;
+			assert_int_equal(ret, OFF_ERR_NOMEM);
+			assert_memory_equal(&acc, &before, sizeof(acc));
+		}
+		assert_int_equal(acc.size, n);
+		assert_int_equal(off_merkle_acc_root(&acc, r), 0);
+		assert_memory_equal(r, roots[n], OFF_HASH_LEN);
+	}
+	/* The failures were there to be survived. */
+	assert_true(failed >= MAXN);
+}
+
 static void
 test_proof_limit(void **state)
 {
@@ -763,9 +834,14 @@ main(void)
 		cmocka_unit_test_setup(test_consistency_other_tree,
 		    setup_leaves),
 		cmocka_unit_test_setup(test_accumulator, setup_leaves),
+		cmocka_unit_test_setup(test_accumulator_failure,
+		    setup_leaves),
 		cmocka_unit_test(test_proof_limit),
 	};
 
+	/* Before OpenSSL allocates anything, or it is refused. */
+	if (!CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free))
+		return 1;
 	off_platform_harden();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
