@@ -1173,6 +1173,38 @@ key_dup(const struct off_key *key)
 	return k;
 }
 
+/* As the token's security officer, whose PIN only the quorum (which
+ * opened wkey) rebuilds: the KEK trusted for the key's transfer. */
+static int
+token_trust(const char *kmdata, const struct off_world *w,
+    const struct off_key *key, EVP_PKEY *kek, EVP_PKEY *wkey,
+    const struct off_frontend *fe, struct off_err *err)
+{
+	struct off_module	*m = NULL;
+	struct off_module_trust	 t;
+	uint8_t			*pin = NULL;
+	int			 ret;
+
+	if ((ret = off_key_open_module(kmdata, w, key, &m, err)) != 0)
+		return ret;
+	if (!m->token.so_quorum || m->ops->trust == NULL)
+		goto out;
+	memset(&t, 0, sizeof(t));
+	t.id = key->tid;
+	t.kek = kek;
+	if ((pin = off_secalloc(OFF_SO_PIN_LEN + 1)) == NULL)
+		ret = off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+	else if ((ret = off_module_so_pin(m, wkey, pin, err)) == 0 &&
+	    (ret = m->ops->trust(m, &t, pin, OFF_SO_PIN_LEN, err)) == 0)
+		off_fe_notice(fe, OFF_NOTICE_INFO, _("token \"%s\": its "
+		    "security officer trusts %s for this key's transfer"),
+		    m->token.label, t.what);
+out:
+	off_secfree(&pin);
+	off_module_free(&m);
+	return ret;
+}
+
 int
 off_key_reduce_acl(const char *kmdata, const struct off_world *w,
     const struct off_key *key, EVP_PKEY *kek, const char *target,
@@ -1225,7 +1257,12 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 	    (ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
 	    (ret = off_world_signing_key(w, secret, &wkey, err)) != 0)
 		goto out;
-	/* A key on a token stays there: the copy names the same object. */
+	/* A key on a token stays there: the copy names the same object,
+	 * which the token lets out only under what its security officer
+	 * trusts. */
+	if (key->on_token && (ret = token_trust(kmdata, w, key, kek, wkey, fe,
+	    err)) != 0)
+		goto out;
 	if (!key->on_token &&
 	    ((ret = open_key(kmdata, w, key, &priv, err)) != 0 ||
 	    (ret = seal_key(kmdata, w, k, priv, key->priv.len, NULL,

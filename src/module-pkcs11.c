@@ -23,9 +23,11 @@
 #include <openssl/x509.h>
 
 #include "crypto.h"
+#include "encode.h"
 #include "error.h"
 #include "frontend.h"
 #include "i18n.h"
+#include "key.h"
 #include "module.h"
 #include "p11.h"
 #include "package.h"
@@ -230,6 +232,10 @@ p11_keygen(struct off_module *m, const struct off_module_keyspec *s,
 		ATTR(CKA_DECRYPT, sym || rsa ? &yes : &no),
 		ATTR(CKA_UNWRAP, &no),
 		ATTR(CKA_DERIVE, &no),
+		/* Wrapped only under what the security officer trusts, and
+		 * no copy with other attributes. */
+		ATTR(CKA_WRAP_WITH_TRUSTED, m->token.so_quorum ? &yes : &no),
+		ATTR(CKA_COPYABLE, &no),
 		/* aes only, from here */
 		ATTR(CKA_ENCRYPT, &yes),
 		ATTR(CKA_WRAP, &no),
@@ -249,7 +255,7 @@ p11_keygen(struct off_module *m, const struct off_module_keyspec *s,
 		ATTR(CKA_MODULUS_BITS, &bits),
 		{ CKA_PUBLIC_EXPONENT, e, sizeof(e) },
 	};
-	CK_ULONG		 npub = 9, npriv = 10;
+	CK_ULONG		 npub = 9, npriv = 12;
 
 	*pub = NULL;
 	*publen = 0;
@@ -262,7 +268,7 @@ p11_keygen(struct off_module *m, const struct off_module_keyspec *s,
 	pubt[8].ulValueLen = elen;
 	if (sym) {
 		mech.mechanism = CKM_AES_KEY_GEN;
-		npriv = 15;
+		npriv = 17;
 	} else if (rsa)
 		mech.mechanism = CKM_RSA_PKCS_KEY_PAIR_GEN;
 	else {
@@ -507,6 +513,268 @@ kwp_fits(struct off_p11 *p, const struct off_module_wrap *wr,
 	    t->manufacturer, t->model, wr->type);
 }
 
+/* The security officer's PIN: asked through fe and checked (*from
+ * NULL), then, with to, changed. */
+static int
+p11_so_change(struct off_module *m, uint8_t **from, size_t *fromlen,
+    const uint8_t *to, size_t tolen, const struct off_frontend *fe,
+    struct off_err *err)
+{
+	struct off_p11			*p = NULL;
+	const struct off_p11_token	*t;
+	struct off_pin_request		 req;
+	char				 label[200], *pin = NULL;
+	size_t				 len = 0;
+	CK_RV				 rv;
+	int				 ret;
+
+	if ((ret = token_open(m, &p, err)) != 0)
+		return ret;
+	t = off_p11_token(p);
+	if (t->flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
+		ret = off_err_set(err, OFF_ERR_UNSUPPORTED, off_p11_library(p),
+		    _("token \"%s\" takes PINs on its own PIN pad: its "
+		    "security officer PIN cannot be given to the quorum of "
+		    "cards"), t->label);
+		goto out;
+	}
+	if (t->max_pin < OFF_SO_PIN_LEN || t->min_pin > OFF_SO_PIN_LEN) {
+		ret = off_err_set(err, OFF_ERR_UNSUPPORTED, off_p11_library(p),
+		    _("token \"%s\" takes PINs of %lu to %lu characters; the "
+		    "security officer PIN the quorum holds has %d"), t->label,
+		    (unsigned long)t->min_pin, (unsigned long)t->max_pin,
+		    OFF_SO_PIN_LEN);
+		goto out;
+	}
+	if (*from == NULL) {
+		memset(&req, 0, sizeof(req));
+		req.kind = OFF_PIN_PASSPHRASE;
+		req.tries_left = t->flags & CKF_SO_PIN_FINAL_TRY ? 1 : -1;
+		/* TRANSLATORS: the PKCS#11 token's security officer (SO)
+		   PIN, which the world's quorum of cards takes over. */
+		snprintf(label, sizeof(label), _("the security officer PIN of "
+		    "token \"%s\" (serial %s), which a quorum of cards will "
+		    "hold from now on"), t->label, t->serial);
+		req.label = label;
+		if ((ret = off_ask_pin(fe, &req, &pin, &len)) != 0) {
+			ret = off_err_set(err, ret, NULL, _("no security "
+			    "officer PIN for token \"%s\""), t->label);
+			goto out;
+		}
+		*from = (uint8_t *)pin;
+		*fromlen = len;
+	}
+	if ((ret = off_p11_login_so(p, *from, *fromlen, err)) != 0)
+		goto out;
+	if (to != NULL && (rv = off_p11_fn(p)->C_SetPIN(off_p11_session(p),
+	    (CK_UTF8CHAR *)*from, (CK_ULONG)*fromlen,
+	    (CK_UTF8CHAR *)(uintptr_t)to, (CK_ULONG)tolen)) != CKR_OK)
+		ret = off_p11_fail(p, "C_SetPIN (security officer)", rv, err);
+	(void)off_p11_fn(p)->C_Logout(off_p11_session(p));
+out:
+	off_p11_close(&p);
+	return ret;
+}
+
+/* The CKA_ID of the transfer key for key id under the KEK whose
+ * fingerprint is fp. */
+static void
+transfer_id(const uint8_t *id, const uint8_t fp[32],
+    uint8_t out[OFF_TOKEN_ID_LEN])
+{
+	uint8_t		h[32];
+	unsigned int	hl = sizeof(h);
+	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+
+	memset(h, 0, sizeof(h));
+	if (ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, "officiant transfer key", 22) == 1 &&
+	    EVP_DigestUpdate(ctx, id, OFF_TOKEN_ID_LEN) == 1 &&
+	    EVP_DigestUpdate(ctx, fp, 32) == 1)
+		(void)EVP_DigestFinal_ex(ctx, h, &hl);
+	EVP_MD_CTX_free(ctx);
+	memcpy(out, h, OFF_TOKEN_ID_LEN);
+}
+
+/* The trusted object of class with CKA_ID id, if there is one. */
+static int
+find_trusted(struct off_p11 *p, CK_OBJECT_CLASS cls, const void *id,
+    size_t idlen, CK_OBJECT_HANDLE *h, struct off_err *err)
+{
+	CK_ATTRIBUTE	 tmpl[] = {
+		ATTR(CKA_CLASS, &cls),
+		{ CKA_ID, (void *)(uintptr_t)id, (CK_ULONG)idlen },
+		ATTR(CKA_TRUSTED, &yes),
+	};
+	CK_ULONG	 n;
+	int		 ret;
+
+	*h = CK_INVALID_HANDLE;
+	if ((ret = off_p11_find_all(p, tmpl, 3, h, 1, &n, err)) != 0)
+		return ret;
+	return n == 1 ? 0 : OFF_ERR_NOT_FOUND;
+}
+
+/* The KEK's modulus and exponent as the token holds them match kek. */
+static int
+same_kek(struct off_p11 *p, CK_OBJECT_HANDLE h, EVP_PKEY *kek,
+    struct off_err *err)
+{
+	BIGNUM	*n = NULL, *e = NULL, *tn = NULL, *te = NULL;
+	uint8_t	*mv = NULL, *ev = NULL;
+	size_t	 ml, el;
+	int	 ret;
+
+	if ((ret = get_attr(p, h, CKA_MODULUS, &mv, &ml, err)) != 0 ||
+	    (ret = get_attr(p, h, CKA_PUBLIC_EXPONENT, &ev, &el, err)) != 0)
+		goto out;
+	if (EVP_PKEY_get_bn_param(kek, OSSL_PKEY_PARAM_RSA_N, &n) != 1 ||
+	    EVP_PKEY_get_bn_param(kek, OSSL_PKEY_PARAM_RSA_E, &e) != 1 ||
+	    (tn = BN_bin2bn(mv, (int)ml, NULL)) == NULL ||
+	    (te = BN_bin2bn(ev, (int)el, NULL)) == NULL)
+		ret = off_err_crypto(err, _("cannot read the KEK"));
+	else if (BN_cmp(n, tn) != 0 || BN_cmp(e, te) != 0)
+		ret = off_err_set(err, OFF_ERR_AUTH, off_p11_library(p),
+		    _("the trusted KEK object on token \"%s\" is not this "
+		    "KEK"), off_p11_token(p)->label);
+out:
+	BN_free(n);
+	BN_free(e);
+	BN_free(tn);
+	BN_free(te);
+	free(mv);
+	free(ev);
+	return ret;
+}
+
+/* As the security officer: the KEK as a trusted token object, and, where
+ * the token has no CKM_RSA_AES_KEY_WRAP, a trusted AES transfer key that
+ * can only wrap, and be wrapped only under a trusted key (the KEK). */
+static int
+p11_trust(struct off_module *m, struct off_module_trust *t,
+    const uint8_t *so_pin, size_t len, struct off_err *err)
+{
+	struct off_p11		*p = NULL;
+	CK_FUNCTION_LIST	*fn;
+	CK_SESSION_HANDLE	 s;
+	CK_OBJECT_CLASS		 pubcls = CKO_PUBLIC_KEY, seccls = CKO_SECRET_KEY;
+	CK_KEY_TYPE		 rsa = CKK_RSA, aes = CKK_AES;
+	CK_MECHANISM		 gen = { CKM_AES_KEY_GEN, NULL, 0 };
+	CK_OBJECT_HANDLE	 h;
+	CK_ULONG		 vlen = 32;
+	CK_RV			 rv;
+	BIGNUM			*n = NULL, *e = NULL;
+	uint8_t			 fp[32], xid[OFF_TOKEN_ID_LEN];
+	uint8_t			 nb[1024], eb[16];
+	char			 kl[48], xl[48], hex[17];
+	int			 nl = 0, el = 0, ret;
+
+	*t->what = '\0';
+	if ((ret = off_key_fingerprint(t->kek, fp, err)) != 0)
+		return ret;
+	transfer_id(t->id, fp, xid);
+	off_hex(fp, 8, hex);
+	snprintf(kl, sizeof(kl), "officiant-kek-%s", hex);
+	off_hex(xid, 8, hex);
+	snprintf(xl, sizeof(xl), "officiant-transfer-%s", hex);
+	if ((ret = token_open(m, &p, err)) != 0)
+		return ret;
+	fn = off_p11_fn(p);
+	s = off_p11_session(p);
+	if ((ret = off_p11_login_so(p, so_pin, len, err)) != 0) {
+		if (ret == OFF_ERR_BAD_PIN)
+			ret = off_err_set(err, OFF_ERR_BAD_PIN,
+			    off_p11_library(p), _("%s: the token's security "
+			    "officer PIN is not the one this world's quorum "
+			    "holds (was it changed outside officiant?)"),
+			    err->detail);
+		goto out;
+	}
+	if ((ret = find_trusted(p, pubcls, fp, sizeof(fp), &h, err)) == 0)
+		ret = same_kek(p, h, t->kek, err);
+	else if (ret == OFF_ERR_NOT_FOUND) {
+		if (EVP_PKEY_get_bn_param(t->kek, OSSL_PKEY_PARAM_RSA_N,
+		    &n) != 1 || EVP_PKEY_get_bn_param(t->kek,
+		    OSSL_PKEY_PARAM_RSA_E, &e) != 1 ||
+		    BN_num_bytes(n) > (int)sizeof(nb) ||
+		    BN_num_bytes(e) > (int)sizeof(eb)) {
+			ret = off_err_crypto(err, _("cannot read the KEK"));
+			goto logout;
+		}
+		nl = BN_bn2bin(n, nb);
+		el = BN_bn2bin(e, eb);
+		{
+			CK_ATTRIBUTE	kt[] = {
+				ATTR(CKA_CLASS, &pubcls),
+				ATTR(CKA_KEY_TYPE, &rsa),
+				ATTR(CKA_TOKEN, &yes),
+				ATTR(CKA_PRIVATE, &no),
+				ATTR(CKA_TRUSTED, &yes),
+				ATTR(CKA_WRAP, &yes),
+				ATTR(CKA_ENCRYPT, &no),
+				ATTR(CKA_VERIFY, &no),
+				ATTR(CKA_MODIFIABLE, &no),
+				ATTR(CKA_COPYABLE, &no),
+				{ CKA_LABEL, kl, strlen(kl) },
+				{ CKA_ID, fp, sizeof(fp) },
+				{ CKA_MODULUS, nb, (CK_ULONG)nl },
+				{ CKA_PUBLIC_EXPONENT, eb, (CK_ULONG)el },
+			};
+
+			ret = (rv = fn->C_CreateObject(s, kt, 14, &h)) ==
+			    CKR_OK ? 0 : off_p11_fail(p,
+			    "C_CreateObject (trusted KEK)", rv, err);
+		}
+	}
+	if (ret != 0)
+		goto logout;
+	snprintf(t->what, sizeof(t->what), "%s (CKA_TRUSTED)", kl);
+	if (off_p11_has(p, CKM_RSA_AES_KEY_WRAP) ||
+	    !off_p11_has(p, CKM_AES_KEY_GEN))
+		goto logout;
+	/* A transfer key made afresh at each reduction. */
+	if (find_trusted(p, seccls, xid, sizeof(xid), &h, NULL) == 0)
+		(void)fn->C_DestroyObject(s, h);
+	{
+		CK_ATTRIBUTE	xt[] = {
+			ATTR(CKA_CLASS, &seccls),
+			ATTR(CKA_KEY_TYPE, &aes),
+			ATTR(CKA_VALUE_LEN, &vlen),
+			ATTR(CKA_TOKEN, &yes),
+			ATTR(CKA_PRIVATE, &no),
+			ATTR(CKA_SENSITIVE, &yes),
+			ATTR(CKA_EXTRACTABLE, &yes),
+			ATTR(CKA_WRAP_WITH_TRUSTED, &yes),
+			ATTR(CKA_TRUSTED, &yes),
+			ATTR(CKA_WRAP, &yes),
+			ATTR(CKA_UNWRAP, &no),
+			ATTR(CKA_ENCRYPT, &no),
+			ATTR(CKA_DECRYPT, &no),
+			ATTR(CKA_SIGN, &no),
+			ATTR(CKA_VERIFY, &no),
+			ATTR(CKA_DERIVE, &no),
+			ATTR(CKA_MODIFIABLE, &no),
+			ATTR(CKA_COPYABLE, &no),
+			{ CKA_LABEL, xl, strlen(xl) },
+			{ CKA_ID, xid, sizeof(xid) },
+		};
+
+		if ((rv = fn->C_GenerateKey(s, &gen, xt, 20, &h)) != CKR_OK)
+			ret = off_p11_fail(p, "C_GenerateKey (transfer key)",
+			    rv, err);
+	}
+	if (ret == 0)
+		snprintf(t->what, sizeof(t->what), "%s, %s (CKA_TRUSTED)", kl,
+		    xl);
+logout:
+	(void)fn->C_Logout(s);
+out:
+	BN_free(n);
+	BN_free(e);
+	off_p11_close(&p);
+	return ret;
+}
+
 static int
 p11_wrap(struct off_module *m, struct off_module_wrap *wr,
     const struct off_frontend *fe, uint8_t **out, size_t *outlen,
@@ -538,7 +806,10 @@ p11_wrap(struct off_module *m, struct off_module_wrap *wr,
 		{ CKA_SENSITIVE, &yes, sizeof(yes) },
 		{ CKA_EXTRACTABLE, &yes, sizeof(yes) },
 	};
+	CK_BBOOL		 trusted = CK_FALSE;
+	CK_ATTRIBUTE		 wwt = ATTR(CKA_WRAP_WITH_TRUSTED, &trusted);
 	uint8_t			*a = NULL, *b = NULL;
+	uint8_t			 fp[32], xid[OFF_TOKEN_ID_LEN];
 	size_t			 alen = 0, blen = 0;
 	enum kwp_test		 kt;
 	CK_RV			 rv;
@@ -580,8 +851,34 @@ p11_wrap(struct off_module *m, struct off_module_wrap *wr,
 	if ((ret = off_p11_login_fe(p, fe, err)) != 0 ||
 	    (ret = off_p11_find(p, strcmp(wr->type, "aes") == 0 ?
 	    CKO_SECRET_KEY : CKO_PRIVATE_KEY, wr->id, OFF_TOKEN_ID_LEN, &key,
-	    err)) != 0 || (ret = kek_object(p, wr->kek, &kek, err)) != 0)
+	    err)) != 0)
 		goto out;
+	/* A key the token lets out only under what its security officer
+	 * trusts: the KEK and transfer key the ACL reduction made. */
+	if (fn->C_GetAttributeValue(s, key, &wwt, 1) == CKR_OK && trusted) {
+		if ((ret = off_key_fingerprint(wr->kek, fp, err)) != 0)
+			goto out;
+		if ((ret = find_trusted(p, CKO_PUBLIC_KEY, fp, sizeof(fp), &kek,
+		    err)) == OFF_ERR_NOT_FOUND || (ret == 0 && wr->aes &&
+		    !off_p11_has(p, CKM_RSA_AES_KEY_WRAP) &&
+		    (transfer_id(wr->id, fp, xid), (ret = find_trusted(p,
+		    CKO_SECRET_KEY, xid, sizeof(xid), &eph, err))) ==
+		    OFF_ERR_NOT_FOUND)) {
+			ret = off_err_set(err, OFF_ERR_DENIED,
+			    off_p11_library(p), _("token \"%s\" lets the key "
+			    "out only under keys its security officer trusts, "
+			    "and none is there for this KEK; reduce the key's "
+			    "ACL for this KEK again (with a quorum of cards)"),
+			    off_p11_token(p)->label);
+			goto out;
+		}
+		if (ret != 0 || (ret = same_kek(p, kek, wr->kek, err)) != 0)
+			goto out;
+	} else {
+		trusted = CK_FALSE;
+		if ((ret = kek_object(p, wr->kek, &kek, err)) != 0)
+			goto out;
+	}
 	if (!wr->aes) {
 		snprintf(wr->mechanisms, sizeof(wr->mechanisms),
 		    "CKM_RSA_PKCS_OAEP(%s)", md_name(wr->md));
@@ -611,7 +908,8 @@ p11_wrap(struct off_module *m, struct off_module_wrap *wr,
 		    off_p11_token(p)->label);
 	if ((ret = kwp_fits(p, wr, key, kt, err)) != 0)
 		goto out;
-	if ((rv = fn->C_GenerateKey(s, &gen, et, 7, &eph)) != CKR_OK) {
+	if (!trusted && (rv = fn->C_GenerateKey(s, &gen, et, 7, &eph)) !=
+	    CKR_OK) {
 		ret = off_p11_fail(p, "C_GenerateKey", rv, err);
 		goto out;
 	}
@@ -636,9 +934,10 @@ p11_wrap(struct off_module *m, struct off_module_wrap *wr,
 	memcpy(*out + alen, b, blen);
 	*outlen = alen + blen;
 out:
-	if (eph != CK_INVALID_HANDLE)
+	/* Session objects of this wrap; the trusted ones stay. */
+	if (!trusted && eph != CK_INVALID_HANDLE)
 		(void)fn->C_DestroyObject(s, eph);
-	if (kek != CK_INVALID_HANDLE)
+	if (!trusted && kek != CK_INVALID_HANDLE)
 		(void)fn->C_DestroyObject(s, kek);
 	free(a);
 	free(b);
@@ -659,4 +958,6 @@ const struct off_module_ops off_module_pkcs11_ops = {
 	.free = NULL,
 	.keygen = p11_keygen,
 	.wrap = p11_wrap,
+	.so_change = p11_so_change,
+	.trust = p11_trust,
 };

@@ -1,11 +1,15 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "crypto.h"
 #include "encode.h"
 #include "error.h"
 #include "i18n.h"
@@ -162,6 +166,52 @@ recovery_key_aad(const uint8_t *secret, const uint8_t world[32],
 	if ((ret = off_tbs_ok(aad)) != 0)
 		return off_err_set(err, ret, NULL, NULL);
 	return off_hkdf(secret, 32, RECOVERY_LABEL, rkey, OFF_KEY_LEN, err);
+}
+
+int
+off_module_so_pin(const struct off_module *m, EVP_PKEY *world_key,
+    uint8_t pin[OFF_SO_PIN_LEN + 1], struct off_err *err)
+{
+	uint8_t		*ikm = NULL, h[OFF_SO_PIN_LEN / 2];
+	size_t		 len = 0;
+	BIGNUM		*d = NULL;
+	char		 label[64], hex[OFF_MODULE_ID_LEN * 2 + 1];
+	int		 ret;
+
+	/* The private key's bytes: Ed25519's raw key, or EC's scalar. */
+	if (EVP_PKEY_get_raw_private_key(world_key, NULL, &len) == 1) {
+		if (len == 0 || len > 64 || (ikm = off_secalloc(len)) == NULL)
+			return off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+		if (EVP_PKEY_get_raw_private_key(world_key, ikm, &len) != 1) {
+			ret = off_err_crypto(err, _("cannot read the world key"));
+			goto out;
+		}
+	} else {
+		if (EVP_PKEY_get_bn_param(world_key, OSSL_PKEY_PARAM_PRIV_KEY,
+		    &d) != 1 || (len = (size_t)BN_num_bytes(d)) == 0 ||
+		    len > 66) {
+			ret = off_err_crypto(err, _("cannot read the world key"));
+			goto out;
+		}
+		len = 66;
+		if ((ikm = off_secalloc(len)) == NULL) {
+			ret = off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+			goto out;
+		}
+		if (BN_bn2binpad(d, ikm, (int)len) != (int)len) {
+			ret = off_err_crypto(err, _("cannot read the world key"));
+			goto out;
+		}
+	}
+	off_hex(m->id, OFF_MODULE_ID_LEN, hex);
+	snprintf(label, sizeof(label), "pkcs11 SO PIN %s", hex);
+	if ((ret = off_hkdf(ikm, len, label, h, sizeof(h), err)) == 0)
+		off_hex(h, sizeof(h), (char *)pin);
+	off_wipe(h, sizeof(h));
+out:
+	BN_clear_free(d);
+	off_secfree(&ikm);
+	return ret;
 }
 
 int

@@ -30,7 +30,14 @@ struct off_module_token {
 	char	serial[17];
 	char	manufacturer[33];
 	char	model[17];
+	/* The token's security officer PIN is the one derived from the
+	 * world key (off_module_so_pin): only a quorum of cards opens it.
+	 * Keys are then made CKA_WRAP_WITH_TRUSTED. */
+	int	so_quorum;
 };
+
+/* The SO PIN off_module_so_pin derives: 32 hex digits. */
+#define OFF_SO_PIN_LEN		32
 
 /* A key to make on the module's token. */
 struct off_module_keyspec {
@@ -50,6 +57,15 @@ struct off_module_wrap {
 	const char	*md;		/* OAEP and MGF1 digest: SHA1, SHA256 */
 	int		 aes;		/* RSA-AES key wrap, else OAEP alone */
 	char		 mechanisms[160];	/* out: the ones used */
+};
+
+/* What the token's security officer trusts for a key's transfer (ACL
+ * reduction): the KEK, and, where the token has no
+ * CKM_RSA_AES_KEY_WRAP, a transfer key of its own. */
+struct off_module_trust {
+	const uint8_t	*id;		/* the key's CKA_ID */
+	EVP_PKEY	*kek;		/* RSA public key */
+	char		 what[200];	/* out: the objects made, for the record */
 };
 
 struct off_module_ops {
@@ -74,6 +90,16 @@ struct off_module_ops {
 	int	(*wrap)(struct off_module *m, struct off_module_wrap *wr,
 		    const struct off_frontend *fe, uint8_t **out,
 		    size_t *outlen, struct off_err *err);
+	/* The security officer's PIN changed from *from to to; *from NULL:
+	 * the token's present SO PIN is asked through fe and left in
+	 * *from (locked memory) so that the caller can undo the change. */
+	int	(*so_change)(struct off_module *m, uint8_t **from,
+		    size_t *fromlen, const uint8_t *to, size_t tolen,
+		    const struct off_frontend *fe, struct off_err *err);
+	/* Logged in as the security officer with so_pin: the objects that
+	 * let t->id be wrapped under t->kek, marked CKA_TRUSTED. */
+	int	(*trust)(struct off_module *m, struct off_module_trust *t,
+		    const uint8_t *so_pin, size_t len, struct off_err *err);
 };
 
 struct off_module {
@@ -102,6 +128,12 @@ int	off_module_signing_key(const struct off_module *m, EVP_PKEY **key,
 	    struct off_err *err);
 int	off_module_public_key(const struct off_module *m, uint8_t pub[32],
 	    struct off_err *err);
+
+/* The security officer PIN of a so_quorum token: HKDF of the world's
+ * signing key (which only a quorum of cards opens) and the module id,
+ * as OFF_SO_PIN_LEN hex digits into pin (locked memory, NUL-ended). */
+int	off_module_so_pin(const struct off_module *m, EVP_PKEY *world_key,
+	    uint8_t pin[OFF_SO_PIN_LEN + 1], struct off_err *err);
 
 /* The check value the world keeps for the module key. */
 int	off_module_key_check(const struct off_module *m,

@@ -201,6 +201,8 @@ off_p11_token_fields(const CK_TOKEN_INFO *ti, struct off_p11_token *t)
 	    t->manufacturer, sizeof(t->manufacturer));
 	field(ti->model, sizeof(ti->model), t->model, sizeof(t->model));
 	t->flags = ti->flags;
+	t->min_pin = ti->ulMinPinLen;
+	t->max_pin = ti->ulMaxPinLen;
 }
 
 int
@@ -511,6 +513,40 @@ off_p11_login(struct off_p11 *p, const char *pin, size_t len,
 }
 
 int
+off_p11_login_so(struct off_p11 *p, const uint8_t *pin, size_t len,
+    struct off_err *err)
+{
+	CK_RV	rv;
+
+	if (pin_flags(p) & CKF_SO_PIN_LOCKED)
+		return off_err_set(err, OFF_ERR_LOCKED, p->library,
+		    _("the security officer PIN of token \"%s\" is locked "
+		    "(CKF_SO_PIN_LOCKED)"), p->token.label);
+	rv = p->fn->C_Login(p->session, CKU_SO, (CK_UTF8CHAR *)(uintptr_t)pin,
+	    (CK_ULONG)len);
+	switch (rv) {
+	case CKR_OK:
+		return 0;
+	case CKR_PIN_INCORRECT:
+	case CKR_PIN_INVALID:
+	case CKR_PIN_LEN_RANGE:
+		return off_err_set(err, OFF_ERR_BAD_PIN, p->library,
+		    _("wrong security officer PIN for token \"%s\" (%s)%s"),
+		    p->token.label, rv == CKR_PIN_INCORRECT ?
+		    "CKR_PIN_INCORRECT" : rv == CKR_PIN_INVALID ?
+		    "CKR_PIN_INVALID" : "CKR_PIN_LEN_RANGE",
+		    pin_flags(p) & CKF_SO_PIN_FINAL_TRY ? _("; one try is "
+		    "left before it locks") : "");
+	case CKR_PIN_LOCKED:
+		return off_err_set(err, OFF_ERR_LOCKED, p->library,
+		    _("the security officer PIN of token \"%s\" is locked "
+		    "(CKR_PIN_LOCKED)"), p->token.label);
+	default:
+		return off_p11_fail(p, "C_Login (security officer)", rv, err);
+	}
+}
+
+int
 off_p11_login_fe(struct off_p11 *p, const struct off_frontend *fe,
     struct off_err *err)
 {
@@ -567,6 +603,22 @@ off_p11_need(const struct off_p11 *p, CK_MECHANISM_TYPE m, const char *what,
 }
 
 int
+off_p11_find_all(struct off_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG ntmpl,
+    CK_OBJECT_HANDLE *h, CK_ULONG max, CK_ULONG *n, struct off_err *err)
+{
+	CK_RV	rv;
+
+	*n = 0;
+	if ((rv = p->fn->C_FindObjectsInit(p->session, tmpl, ntmpl)) != CKR_OK)
+		return off_p11_fail(p, "C_FindObjectsInit", rv, err);
+	rv = p->fn->C_FindObjects(p->session, h, max, n);
+	(void)p->fn->C_FindObjectsFinal(p->session);
+	if (rv != CKR_OK)
+		return off_p11_fail(p, "C_FindObjects", rv, err);
+	return 0;
+}
+
+int
 off_p11_find(struct off_p11 *p, CK_OBJECT_CLASS cls, const void *id,
     size_t idlen, CK_OBJECT_HANDLE *h, struct off_err *err)
 {
@@ -576,14 +628,10 @@ off_p11_find(struct off_p11 *p, CK_OBJECT_CLASS cls, const void *id,
 	};
 	CK_OBJECT_HANDLE found[2];
 	CK_ULONG	 n = 0;
-	CK_RV		 rv;
+	int		 ret;
 
-	if ((rv = p->fn->C_FindObjectsInit(p->session, tmpl, 2)) != CKR_OK)
-		return off_p11_fail(p, "C_FindObjectsInit", rv, err);
-	rv = p->fn->C_FindObjects(p->session, found, 2, &n);
-	(void)p->fn->C_FindObjectsFinal(p->session);
-	if (rv != CKR_OK)
-		return off_p11_fail(p, "C_FindObjects", rv, err);
+	if ((ret = off_p11_find_all(p, tmpl, 2, found, 2, &n, err)) != 0)
+		return ret;
 	if (n == 0)
 		return off_err_set(err, OFF_ERR_NOT_FOUND, p->library,
 		    _("the key is not on token \"%s\" (serial %s)"),

@@ -22,6 +22,7 @@ struct off_p11_token {
 	char		manufacturer[33];
 	char		model[17];
 	CK_FLAGS	flags;		/* CKF_* of CK_TOKEN_INFO */
+	CK_ULONG	min_pin, max_pin;	/* PIN lengths it takes */
 };
 
 /* Load the library at path, find the initialized token with this label
@@ -50,6 +51,9 @@ CK_SESSION_HANDLE off_p11_session(const struct off_p11 *p);
  * admits to; locked: OFF_ERR_LOCKED. */
 int	off_p11_login(struct off_p11 *p, const char *pin, size_t len,
 	    struct off_err *err);
+/* Log in as the token's security officer (CKU_SO). */
+int	off_p11_login_so(struct off_p11 *p, const uint8_t *pin, size_t len,
+	    struct off_err *err);
 /* Ask for the token's user PIN through fe, then log in. */
 int	off_p11_login_fe(struct off_p11 *p, const struct off_frontend *fe,
 	    struct off_err *err);
@@ -71,6 +75,11 @@ int	off_p11_code(CK_RV rv);
 int	off_p11_fail(const struct off_p11 *p, const char *call, CK_RV rv,
 	    struct off_err *err);
 
+/* The objects matching tmpl: up to max handles in h, their number in
+ * *n. */
+int	off_p11_find_all(struct off_p11 *p, CK_ATTRIBUTE *tmpl,
+	    CK_ULONG ntmpl, CK_OBJECT_HANDLE *h, CK_ULONG max, CK_ULONG *n,
+	    struct off_err *err);
 /* Find one object of class with CKA_ID id (idlen bytes). */
 int	off_p11_find(struct off_p11 *p, CK_OBJECT_CLASS cls,
 	    const void *id, size_t idlen, CK_OBJECT_HANDLE *h,

@@ -283,6 +283,8 @@ off_training_world_slot(const char *kmdata, struct off_slot *slot,
 	if (token != NULL) {
 		p.module = "pkcs11";
 		p.token = token;
+		/* The token stays the trainer's to use again. */
+		p.keep_so = 1;
 	}
 	pf.pins = pins;
 	pf.n = n;

@@ -437,6 +437,45 @@ make_world(struct create *c, EVP_PKEY **key, uint8_t *secret,
 static void	create_done(struct create *, int);
 static void	unwrite(struct create *);
 
+/* The token's security officer PIN becomes the one derived from the
+ * world key (so_old was checked at the start). */
+static int
+so_handover(struct create *c, struct off_module *mod, EVP_PKEY *key,
+    uint8_t *so_old, size_t so_oldlen, uint8_t **so_new,
+    struct off_err *err)
+{
+	int	ret;
+
+	if (so_old == NULL)
+		return 0;
+	if ((*so_new = off_secalloc(OFF_SO_PIN_LEN + 1)) == NULL)
+		return off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+	if ((ret = off_module_so_pin(mod, key, *so_new, err)) != 0 ||
+	    (ret = mod->ops->so_change(mod, &so_old, &so_oldlen, *so_new,
+	    OFF_SO_PIN_LEN, c->fe, err)) != 0)
+		return ret;
+	off_fe_notice(c->fe, OFF_NOTICE_INFO, _("the security officer PIN of "
+	    "token \"%s\" is now one that only a quorum of cards of this "
+	    "world rebuilds"), mod->token.label);
+	return 0;
+}
+
+/* The world could not be installed: the token's SO PIN as it was. */
+static void
+so_handback(struct create *c, struct off_module *mod, uint8_t *so_old,
+    size_t so_oldlen, uint8_t *so_new)
+{
+	size_t	len = OFF_SO_PIN_LEN;
+
+	if (so_new == NULL)
+		return;
+	if (mod->ops->so_change(mod, &so_new, &len, so_old, so_oldlen, c->fe,
+	    NULL) != 0)
+		off_fe_notice(c->fe, OFF_NOTICE_WARNING, _("the security "
+		    "officer PIN of token \"%s\" could not be set back; "
+		    "the token must be initialized again"), mod->token.label);
+}
+
 int
 off_world_create(const char *kmdata, struct off_slot *slot,
     const struct off_world_params *p, const struct off_frontend *fe,
@@ -445,7 +484,8 @@ off_world_create(const char *kmdata, struct off_slot *slot,
 	struct create		 c;
 	struct off_module	*mod = NULL;
 	EVP_PKEY		*key = NULL;
-	uint8_t			*secret = NULL;
+	uint8_t			*secret = NULL, *so_old = NULL, *so_new = NULL;
+	size_t			 so_oldlen = 0;
 	unsigned		 i;
 	int			 ret;
 
@@ -475,6 +515,14 @@ off_world_create(const char *kmdata, struct off_slot *slot,
 	}
 	if ((ret = make_world(&c, &key, secret, &mod, err)) != 0)
 		goto out;
+	/* A token's security officer PIN, asked and checked before any
+	 * card is written; the world's quorum takes it over at the end. */
+	if (mod->ops->so_change != NULL && !p->keep_so) {
+		if ((ret = mod->ops->so_change(mod, &so_old, &so_oldlen, NULL, 0,
+		    fe, err)) != 0)
+			goto out;
+		mod->token.so_quorum = c.w->modules[0].token.so_quorum = 1;
+	}
 	off_fe_notice(fe, OFF_NOTICE_INFO,
 	    _("new security world %s: quorum %u of %u cards"), c.world_hex,
 	    p->k, p->n);
@@ -483,13 +531,20 @@ off_world_create(const char *kmdata, struct off_slot *slot,
 			goto out;
 	if ((ret = verify_cards(&c, err)) != 0 ||
 	    (ret = world_sign(c.w, key, err)) != 0 ||
-	    (ret = world_install(c.w, &mod, kmdata, err)) != 0)
+	    (ret = so_handover(&c, mod, key, so_old, so_oldlen, &so_new,
+	    err)) != 0)
 		goto out;
+	if ((ret = world_install(c.w, &mod, kmdata, err)) != 0) {
+		so_handback(&c, mod, so_old, so_oldlen, so_new);
+		goto out;
+	}
 	*out = c.w;
 	c.w = NULL;
 out:
 	EVP_PKEY_free(key);
 	off_module_free(&mod);
+	off_secfree(&so_old);
+	off_secfree(&so_new);
 	off_secfree(&secret);
 	create_done(&c, ret);
 	return ret;

@@ -43,6 +43,8 @@ tbs_token(struct off_tbs *t, const struct off_module_token *tok)
 	off_tbs_str(t, tok->serial);
 	off_tbs_str(t, tok->manufacturer);
 	off_tbs_str(t, tok->model);
+	if (tok->so_quorum)
+		off_tbs_str(t, "security officer: quorum");
 }
 
 /* Every field of the world but the signature, unambiguously. */
@@ -218,9 +220,17 @@ sealed_json(const struct off_sealed *s)
 static json_t *
 token_json(const struct off_module_token *t)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "library", t->library,
+	json_t	*o;
+
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "library", t->library,
 	    "label", t->label, "serial", t->serial, "manufacturer",
 	    t->manufacturer, "model", t->model);
+	if (o != NULL && t->so_quorum && json_object_set_new(o,
+	    "security_officer", json_string("quorum")) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
 }
 
 int
@@ -297,7 +307,7 @@ static const char *const wcard_keys[] = { "index", "card_id", "share_tag",
 static const char *const wmod_keys[] = { "backend", "module", "created",
     "key_check", "public_key", "recovery", "token", NULL };
 static const char *const token_keys[] = { "library", "label", "serial",
-    "manufacturer", "model", NULL };
+    "manufacturer", "model", "security_officer", NULL };
 
 static int
 parse_sealed(json_t *obj, const char *key, size_t max, struct off_sealed *s,
@@ -415,6 +425,14 @@ parse_token(json_t *m, struct off_module_token *t, const char *name,
 				    _("the module's token %s holds control "
 				    "characters"), f[i].key);
 		snprintf(f[i].buf, f[i].len, "%s", s);
+	}
+	if ((o = json_object_get(o, "security_officer")) != NULL) {
+		if (!json_is_string(o) ||
+		    strcmp(json_string_value(o), "quorum") != 0)
+			return off_err_set(err, OFF_ERR_FORMAT, name,
+			    _("modules[].token.security_officer: not "
+			    "\"quorum\""));
+		t->so_quorum = 1;
 	}
 	if (*t->library != '/')
 		return off_err_set(err, OFF_ERR_FORMAT, name,

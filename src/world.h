@@ -35,6 +35,10 @@ struct off_world_params {
 	unsigned	 kdf_log2_n;	/* 0: default scrypt cost */
 	int		 allow_single;	/* permit K = 1 */
 	int		 erase;		/* reuse cards of other worlds */
+	/* pkcs11: leave the token's security officer PIN as it is (a
+	 * rehearsal's throw-away world); keys are then not made
+	 * CKA_WRAP_WITH_TRUSTED. */
+	int		 keep_so;
 };
 
 enum off_card_state {

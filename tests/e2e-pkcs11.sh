@@ -23,6 +23,9 @@ cd "$W" || exit 1
 pins_23 >"$T/pins"
 printf '1111\n2222\n' >"$T/pins2"
 printf '4321\n' >"$T/hsmpin"
+# A pkcs11 world's creation asks the token's SO PIN first.
+{ echo 8765; cat "$T/pins"; } >"$T/sopins"
+{ echo 8764; cat "$T/pins"; } >"$T/badsopins"
 
 # The module named wrongly: nothing is made, the file is named.
 expect 1 "missing module" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$T/nokm" --drawer "$T/nocards" --kdf-cost 10 --pkcs11 /nonexistent/libnothing.so --token officiant-hsm <"$T/pins"
@@ -48,9 +51,23 @@ if [ -n "$OPENSC" ]; then
 fi
 [ ! -e "$T/nokm/world" ] || fail "a refused world was written"
 
-# The world: its module is the token, recorded and signed.
-expect 0 "create a pkcs11 world" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --drawer "$D" --kdf-cost 10 --pkcs11 "$SOFTHSM" --token officiant-hsm <"$T/pins"
+# A wrong SO PIN: refused before any card is written.
+expect 4 "wrong SO PIN" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$T/nokm" --drawer "$T/nocards" --kdf-cost 10 --pkcs11 "$SOFTHSM" --token officiant-hsm <"$T/badsopins"
+expect_in "$T/err" 'wrong security officer PIN for token "officiant-hsm" (CKR_PIN_INCORRECT)' "wrong SO PIN"
+[ -z "$(ls "$T/nocards")" ] || fail "wrong SO PIN: cards were written"
+
+# The world: its module is the token, recorded and signed; the token's
+# SO PIN is now one only the quorum rebuilds.
+expect 0 "create a pkcs11 world" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K" --drawer "$D" --kdf-cost 10 --pkcs11 "$SOFTHSM" --token officiant-hsm <"$T/sopins"
+expect_in "$T/out" 'security officer PIN of token "officiant-hsm"' "create asks the SO PIN"
+expect_in "$T/out" "only a quorum of cards of this world rebuilds" "create takes the SO PIN over"
+grep -q '"security_officer": *"quorum"' "$K/world" || fail "world file: the SO PIN is not the quorum's"
+if [ -n "$P11TOOL" ]; then
+	"$P11TOOL" --module "$SOFTHSM" --token-label officiant-hsm --login --login-type so --so-pin 8765 -O >/dev/null 2>&1 &&
+	    fail "the token's old SO PIN still works"
+fi
 expect 0 "world info" -- "$OFFICIANT" world info --kmdata "$K"
+expect_in "$T/out" "its security officer PIN: only a quorum of cards rebuilds it" "world info: SO"
 expect_in "$T/out" 'token "officiant-hsm", serial ' "world info"
 expect_in "$T/out" "(SoftHSM project SoftHSM v2), library $SOFTHSM" "world info"
 serial=$(sed -n 's/.*token "officiant-hsm", serial \([^ ]*\) .*/\1/p' "$T/out")
@@ -148,6 +165,11 @@ for cloud in azure aws gcp; do
 		snap_transcripts
 		expect 0 "reduce $id for $cloud" -- "$OFFICIANT" key reduce-acl --kmdata "$K" --drawer "$D" --kek "kek-$cloud.pub" --target "$cloud" "$id" <"$T/pins2"
 		recorded key-reduce-acl "reduce $id for $cloud"
+		# The token's SO (the quorum's PIN) trusts the KEK and, as
+		# SoftHSM has no CKM_RSA_AES_KEY_WRAP, a transfer key.
+		expect_in "$T/out" 'security officer trusts officiant-kek-' "reduce $id for $cloud: trusted KEK"
+		expect_in "$T/out" ', officiant-transfer-' "reduce $id for $cloud: transfer key"
+		[ "$id" = tokaes ] && xfer=$(grep -o 'officiant-transfer-[0-9a-f]*' "$T/out" | head -1)
 		grep -q '"token"' "$K/key_xferacld_$id" || fail "reduced $id names no token object"
 	done
 	case $cloud in
@@ -201,6 +223,16 @@ for cloud in azure aws gcp; do
 		unwrap aws "$W/oaep-aws.pkg" sha1
 		is_token_aes "aws RSAES_OAEP_SHA_1"
 	fi
+	# The transfer key gone (a user PIN can delete it): the token lets
+	# the key out under nothing else, so nothing is written.
+	if [ "$cloud" = azure ] && [ -n "$P11TOOL" ]; then
+		"$P11TOOL" --module "$SOFTHSM" --token-label officiant-hsm --login --pin 4321 --delete-object --type secrkey --label "$xfer" >/dev/null 2>&1 ||
+		    fail "pkcs11-tool --delete-object $xfer"
+		expect 4 "package without the transfer key" -- "$OFFICIANT" package create --kmdata "$K" --kek kek-azure.pub $fmt \
+		    --out "$W/notrust.byok" key_xferacld_tokaes <"$T/hsmpin"
+		expect_in "$T/err" "only under keys its security officer trusts" "package without the transfer key"
+		[ ! -e "$W/notrust.byok" ] || fail "package without the transfer key: written anyway"
+	fi
 	mkdir -p "$T/spent/$cloud"
 	mv "$K"/key_xferacld_* "$T/spent/$cloud/"
 done
@@ -216,7 +248,7 @@ fi
 # A token that lacks a mechanism (the shim hides it): clear refusals.
 K2=$T/kmdata2; D2=$T/cards2
 mkdir -p "$D2"
-expect 0 "create a world on the shimmed token" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --kdf-cost 10 --pkcs11 "$SHIM" --token shimmed <"$T/pins"
+expect 0 "create a world on the shimmed token" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --kdf-cost 10 --pkcs11 "$SHIM" --token shimmed <"$T/sopins"
 expect 3 "no CKM_EC_KEY_PAIR_GEN" -- env P11SHIM_HIDE=0x1040 "$OFFICIANT" key generate --kmdata "$K2" --ident noec --type ec </dev/null
 expect_in "$T/err" "does not offer CKM_EC_KEY_PAIR_GEN, needed to generate the key" "no CKM_EC_KEY_PAIR_GEN"
 [ ! -e "$K2/key_simple_noec" ] || fail "no CKM_EC_KEY_PAIR_GEN: a key file was written"

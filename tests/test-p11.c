@@ -1,7 +1,10 @@
 /* src/p11.c: CKR and CKM names, CKR to OFF_ERR_* mapping, a missing
  * or foreign module, and (with SoftHSM2 installed) a token made here
  * in a temporary directory: found by label and by serial, not found
- * under another label, its mechanisms, a wrong and a right user PIN. */
+ * under another label, its mechanisms, a wrong and a right user PIN;
+ * the module backend's security officer handover and trusted wrap
+ * (src/module-pkcs11.c), with the token itself refusing an untrusted
+ * wrapping key. */
 #include "config.h"
 
 #include <limits.h>
@@ -16,8 +19,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "card.h"
 #include "error.h"
+#include "frontend.h"
+#include "module.h"
 #include "p11.h"
 #include "secmem.h"
 #include "slot.h"
@@ -259,6 +266,159 @@ test_token_card(void **state)
 	off_slot_close(&slot);
 }
 
+/* The token's PINs by what is asked: its SO PIN or its user PIN. */
+static int
+trust_pin(void *arg, const struct off_pin_request *req, char *buf,
+    size_t bufsz, size_t *len)
+{
+	const char	*pin = strstr(req->label, "security officer") != NULL ?
+			    "8765" : "4321";
+
+	(void)arg;
+	snprintf(buf, bufsz, "%s", pin);
+	*len = strlen(pin);
+	return 0;
+}
+
+/* The SO PIN derived from the world key replaces the token's; a key
+ * made CKA_WRAP_WITH_TRUSTED is wrapped only once the SO (with that
+ * PIN) trusted the KEK and a transfer key; the token refuses any other
+ * wrapping key itself. */
+static void
+test_trusted_wrap(void **state)
+{
+	static const uint8_t		 world[32], id[OFF_TOKEN_ID_LEN] = {
+	    0x74, 0x72, 0x75, 0x73, 0x74 };
+	struct off_frontend		 fe = { .ask_pin = trust_pin };
+	struct off_module_token		 tok;
+	struct off_module_keyspec	 ks = { .type = "aes", .size = 256,
+					    .label = "key_simple_trust",
+					    .id = id };
+	struct off_module_wrap		 wr;
+	struct off_module_trust		 t;
+	struct off_module		*m = NULL;
+	struct off_p11			*p = NULL;
+	struct off_err			 err;
+	EVP_PKEY			*wkey, *wkey2, *kek;
+	uint8_t				*pin, pin2[OFF_SO_PIN_LEN + 1];
+	uint8_t				*old = NULL, *out = NULL, *pub = NULL;
+	size_t				 oldlen = 0, outlen = 0, publen = 0;
+	CK_OBJECT_CLASS			 cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE			 aes = CKK_AES;
+	CK_BBOOL			 yes = CK_TRUE, no = CK_FALSE;
+	CK_ULONG			 vlen = 32, wlen = 0;
+	CK_MECHANISM			 gen = { CKM_AES_KEY_GEN, NULL, 0 };
+	CK_MECHANISM			 kwp = { CKM_AES_KEY_WRAP_PAD, NULL, 0 };
+	CK_OBJECT_HANDLE		 hk, hw;
+	CK_ATTRIBUTE			 wt[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_KEY_TYPE, &aes, sizeof(aes) },
+		{ CKA_TOKEN, &no, sizeof(no) },
+		{ CKA_VALUE_LEN, &vlen, sizeof(vlen) },
+		{ CKA_WRAP, &yes, sizeof(yes) },
+	};
+	uint8_t				 wbuf[512];
+
+	(void)state;
+	if (tokdir == NULL)
+		skip();
+	assert_int_equal(system("softhsm2-util --init-token --free --label "
+	    "trust-token --pin 4321 --so-pin 8765 >/dev/null 2>&1"), 0);
+	memset(&tok, 0, sizeof(tok));
+	snprintf(tok.library, sizeof(tok.library), "%s", SOFTHSM);
+	snprintf(tok.label, sizeof(tok.label), "trust-token");
+	off_err_clear(&err);
+	assert_int_equal(off_module_create("pkcs11", world, &tok, &m, &err), 0);
+
+	/* The SO PIN: 32 hex digits, the same from the same world key. */
+	wkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	wkey2 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	assert_non_null(wkey);
+	assert_non_null(wkey2);
+	pin = off_secalloc(OFF_SO_PIN_LEN + 1);
+	assert_non_null(pin);
+	assert_int_equal(off_module_so_pin(m, wkey, pin, &err), 0);
+	assert_int_equal(strlen((char *)pin), OFF_SO_PIN_LEN);
+	assert_int_equal(strspn((char *)pin, "0123456789abcdef"),
+	    OFF_SO_PIN_LEN);
+	assert_int_equal(off_module_so_pin(m, wkey, pin2, &err), 0);
+	assert_string_equal((char *)pin, (char *)pin2);
+	assert_int_equal(off_module_so_pin(m, wkey2, pin2, &err), 0);
+	assert_string_not_equal((char *)pin, (char *)pin2);
+
+	/* Asked and checked, then changed: the old one no longer works. */
+	assert_int_equal(m->ops->so_change(m, &old, &oldlen, NULL, 0, &fe,
+	    &err), 0);
+	assert_int_equal(oldlen, 4);
+	assert_int_equal(m->ops->so_change(m, &old, &oldlen, pin,
+	    OFF_SO_PIN_LEN, &fe, &err), 0);
+	assert_int_equal(off_p11_open(SOFTHSM, "trust-token", NULL, &p, &err),
+	    0);
+	assert_int_equal(off_p11_login_so(p, (const uint8_t *)"8765", 4,
+	    &err), OFF_ERR_BAD_PIN);
+	assert_non_null(strstr(err.detail, "wrong security officer PIN"));
+	assert_int_equal(off_p11_login_so(p, pin, OFF_SO_PIN_LEN, &err), 0);
+	(void)off_p11_fn(p)->C_Logout(off_p11_session(p));
+	off_p11_close(&p);
+
+	/* A key only trusted keys may wrap: not yet. */
+	m->token.so_quorum = 1;
+	assert_int_equal(m->ops->keygen(m, &ks, &fe, &pub, &publen, &err), 0);
+	kek = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	assert_non_null(kek);
+	memset(&wr, 0, sizeof(wr));
+	wr.type = "aes";
+	wr.id = id;
+	wr.kek = kek;
+	wr.md = "SHA1";
+	wr.aes = 1;
+	off_err_clear(&err);
+	assert_int_equal(m->ops->wrap(m, &wr, &fe, &out, &outlen, &err),
+	    OFF_ERR_DENIED);
+	assert_non_null(strstr(err.detail, "security officer trusts"));
+	assert_null(out);
+
+	/* The SO's PIN must be the quorum's. */
+	memset(&t, 0, sizeof(t));
+	t.id = id;
+	t.kek = kek;
+	assert_int_equal(m->ops->trust(m, &t, (const uint8_t *)"8765", 4,
+	    &err), OFF_ERR_BAD_PIN);
+	assert_non_null(strstr(err.detail, "not the one this world's quorum "
+	    "holds"));
+	assert_int_equal(m->ops->trust(m, &t, pin, OFF_SO_PIN_LEN, &err), 0);
+	assert_non_null(strstr(t.what, "officiant-kek-"));
+	assert_non_null(strstr(t.what, "officiant-transfer-"));
+	/* Trusted twice: the KEK object is found again. */
+	assert_int_equal(m->ops->trust(m, &t, pin, OFF_SO_PIN_LEN, &err), 0);
+	assert_int_equal(m->ops->wrap(m, &wr, &fe, &out, &outlen, &err), 0);
+	/* OAEP of the transfer key, then the 32-byte key wrapped. */
+	assert_int_equal(outlen, 256 + 40);
+	assert_non_null(strstr(wr.mechanisms, "CKM_AES_KEY_WRAP_PAD"));
+	free(out);
+
+	/* The token itself: an untrusted key cannot wrap it. */
+	assert_int_equal(off_p11_open(SOFTHSM, "trust-token", NULL, &p, &err),
+	    0);
+	assert_int_equal(off_p11_login(p, "4321", 4, &err), 0);
+	assert_int_equal(off_p11_find(p, CKO_SECRET_KEY, id, sizeof(id), &hk,
+	    &err), 0);
+	assert_int_equal(off_p11_fn(p)->C_GenerateKey(off_p11_session(p),
+	    &gen, wt, 5, &hw), CKR_OK);
+	wlen = sizeof(wbuf);
+	assert_int_not_equal(off_p11_fn(p)->C_WrapKey(off_p11_session(p),
+	    &kwp, hw, hk, wbuf, &wlen), CKR_OK);
+	off_p11_close(&p);
+
+	free(pub);
+	off_secfree(&old);
+	off_secfree(&pin);
+	EVP_PKEY_free(kek);
+	EVP_PKEY_free(wkey);
+	EVP_PKEY_free(wkey2);
+	off_module_free(&m);
+}
+
 /* A SoftHSM2 token in a temporary directory, made with softhsm2-util;
  * the token tests skip when that cannot be done. */
 static int
@@ -317,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_login),
 		cmocka_unit_test(test_token_card),
+		cmocka_unit_test(test_trusted_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -302,6 +302,9 @@ print_info(const struct off_world *w, const char *kmdata)
 			printf(_("    token \"%s\", serial %s (%s %s), "
 			    "library %s\n"), tok->label, tok->serial,
 			    tok->manufacturer, tok->model, tok->library);
+		if (tok != NULL && tok->so_quorum)
+			printf("%s", _("    its security officer PIN: only a "
+			    "quorum of cards rebuilds it\n"));
 	}
 }
 
