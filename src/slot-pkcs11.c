@@ -45,6 +45,7 @@
 #define P11_READERS	64
 #define P11_DATA_MAX	(64 * 1024)
 #define POLL_MS		500
+#define RESCAN_NAPS	6	/* with slot events: a look every 3 s */
 
 struct p11_reader {
 	CK_SLOT_ID		slot;
@@ -294,7 +295,7 @@ p11_next(struct off_slot *slot, int want_blank, const char *hint,
 	struct p11_state	*st = slot->state;
 	struct p11_reader	*r;
 	long long		 deadline, left;
-	unsigned		 i;
+	unsigned		 i, naps = 0;
 	int			 ret, rescan = 1;
 
 	(void)hint;
@@ -324,7 +325,9 @@ p11_next(struct off_slot *slot, int want_blank, const char *hint,
 		if ((ret = nap(slot, left < POLL_MS ? (int)left : POLL_MS,
 		    err)) < 0)
 			return ret;
-		rescan = ret;
+		/* Some modules answer CKR_NO_EVENT and never more: a fresh
+		 * look every few seconds whatever they say. */
+		rescan = ret || ++naps % RESCAN_NAPS == 0;
 	}
 }
 

@@ -118,6 +118,29 @@ expect_in "$T/out" "card 1 is locked" "locked card refused"
 grep -q "Card 1: PIN" "$T/out" && fail "a locked card's PIN was asked"
 rm -f "$K/key_xferacld_tokaes"
 
+# Readers whose tokens are put in by hand (removable slots, no slot
+# events in SoftHSM2): the quorum waits, looking twice a second, until
+# each card comes.
+# With slot events (the shim's), and without (a fresh look each time).
+for ev in events noevents; do
+	rm -rf "$T/present"
+	mkdir -p "$T/present"
+	# Card 2 put in, taken out once accepted, then card 3 in and out.
+	( sleep 2; : >"$T/present/officiant-card-2"; sleep 3; rm "$T/present/officiant-card-2"
+	  : >"$T/present/officiant-card-3"; sleep 3; rm "$T/present/officiant-card-3" ) &
+	noev=
+	[ "$ev" = noevents ] && noev=P11SHIM_NOEVENTS=1
+	start=$(date +%s)
+	expect 0 "quorum from removable readers ($ev)" -- timeout 60 env P11SHIM_REMOVABLE=1 P11SHIM_PRESENT="$T/present" \
+	    ${noev:+"$noev"} "$OFFICIANT" key reduce-acl --kmdata "$K" --card-pkcs11 "$SHIM" --kek kek.pub --target azure tokaes <"$T/quorum23"
+	wait
+	[ $(($(date +%s) - start)) -ge 8 ] || fail "removable readers ($ev): the quorum did not wait for the cards"
+	expect_in "$T/out" 'Remove the card from token "officiant-card-2"' "removable readers ($ev)"
+	expect_in "$T/out" "Card 3 accepted (2 of 2)" "removable readers ($ev)"
+	grep -q "Card 1: PIN" "$T/out" && fail "removable readers ($ev): an absent card's PIN was asked"
+	rm -f "$K/key_xferacld_tokaes"
+done
+
 # A whole ceremony through the engine, token cards and token module.
 cat >"$T/tok.ceremony" <<'EOF'
 id = "token-byok";

@@ -8,12 +8,18 @@
  *                               FILE.SERIAL), as HSMs and smartcards do
  *                               and SoftHSM2 2.6.1 does not
  *   P11SHIM_REMOVABLE=1         slots say CKF_REMOVABLE_DEVICE
+ *   P11SHIM_PRESENT=DIR         a token is in its slot only while
+ *                               DIR/LABEL exists (put in and taken out
+ *                               by hand, as a smartcard in a reader);
+ *                               C_WaitForSlotEvent reports the changes
+ *   P11SHIM_NOEVENTS=1          C_WaitForSlotEvent is not supported
  * Test code only: never built into officiant.
  */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <p11-kit/pkcs11.h>
 
@@ -125,14 +131,42 @@ shim_Login(CK_SESSION_HANDLE s, CK_USER_TYPE user, CK_UTF8CHAR *pin,
 	return rv;
 }
 
+/* Under P11SHIM_PRESENT: whether DIR/LABEL is there. */
+static int
+present(CK_SLOT_ID slot)
+{
+	const char	*dir = getenv("P11SHIM_PRESENT");
+	CK_TOKEN_INFO	 ti;
+	char		 path[4096], label[33];
+	size_t		 n = sizeof(ti.label);
+	FILE		*f;
+
+	if (dir == NULL)
+		return 1;
+	if (real->C_GetTokenInfo(slot, &ti) != CKR_OK)
+		return 0;
+	while (n > 0 && ti.label[n - 1] == ' ')
+		n--;
+	memcpy(label, ti.label, n);
+	label[n] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", dir, label);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	fclose(f);
+	return 1;
+}
+
 static CK_RV
 shim_GetSlotInfo(CK_SLOT_ID slot, CK_SLOT_INFO *info)
 {
 	CK_RV	rv;
 
-	if ((rv = real->C_GetSlotInfo(slot, info)) == CKR_OK &&
-	    getenv("P11SHIM_REMOVABLE") != NULL)
+	if ((rv = real->C_GetSlotInfo(slot, info)) != CKR_OK)
+		return rv;
+	if (getenv("P11SHIM_REMOVABLE") != NULL)
 		info->flags |= CKF_REMOVABLE_DEVICE;
+	if ((info->flags & CKF_TOKEN_PRESENT) && !present(slot))
+		info->flags &= ~(CK_FLAGS)CKF_TOKEN_PRESENT;
 	return rv;
 }
 
@@ -157,6 +191,50 @@ shim_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO *info)
 	return rv;
 }
 
+/* Slot events under P11SHIM_PRESENT: a slot whose token came or went
+ * since the last call. */
+static CK_RV
+shim_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID *slot, void *reserved)
+{
+	static struct {
+		CK_SLOT_ID	id;
+		int		present;
+	}		 known[64];
+	static size_t	 nknown;
+	CK_SLOT_ID	 ids[64];
+	CK_ULONG	 n = 64, i;
+	size_t		 j;
+	int		 p;
+
+	if (getenv("P11SHIM_NOEVENTS") != NULL)
+		return CKR_FUNCTION_NOT_SUPPORTED;
+	if (getenv("P11SHIM_PRESENT") == NULL)
+		return real->C_WaitForSlotEvent(flags, slot, reserved);
+	for (;;) {
+		if (real->C_GetSlotList(CK_FALSE, ids, &n) != CKR_OK)
+			return CKR_GENERAL_ERROR;
+		for (i = 0; i < n; i++) {
+			p = present(ids[i]);
+			for (j = 0; j < nknown && known[j].id != ids[i]; j++)
+				;
+			if (j == nknown && nknown < 64) {
+				/* First seen: as it was when loaded. */
+				known[nknown].id = ids[i];
+				known[nknown++].present = p;
+				continue;
+			}
+			if (j < nknown && known[j].present != p) {
+				known[j].present = p;
+				*slot = ids[i];
+				return CKR_OK;
+			}
+		}
+		if (flags & CKF_DONT_BLOCK)
+			return CKR_NO_EVENT;
+		nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
+	}
+}
+
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST **out);
 
 CK_RV
@@ -179,6 +257,7 @@ C_GetFunctionList(CK_FUNCTION_LIST **out)
 		shim.C_Login = shim_Login;
 		shim.C_GetTokenInfo = shim_GetTokenInfo;
 		shim.C_GetSlotInfo = shim_GetSlotInfo;
+		shim.C_WaitForSlotEvent = shim_WaitForSlotEvent;
 	}
 	*out = &shim;
 	return CKR_OK;
