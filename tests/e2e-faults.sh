@@ -44,7 +44,8 @@ KEK=$T/kek/TRAINING-kek.pem
 
 # $T/rehearse CEREMONY DIR FAULT [COUNTS]: the rehearsal in DIR with the
 # shim in officiant alone; libconfig cannot survive a failed allocation
-# in its parser, so its calls are spared (the next one fails instead).
+# in its parser, nor glibc 2.36's regcomp one of its reallocs (it frees
+# twice), so their calls are spared (the next one fails instead).
 {
 	echo '#!/bin/sh'
 	echo 'c=$1; d=$2; f=$3; n=$4'
@@ -56,7 +57,7 @@ KEK=$T/kek/TRAINING-kek.pem
 	echo '*) set -- ;;'
 	echo 'esac'
 	echo "exec env LD_PRELOAD='$SHIM' OFFICIANT_FAULT=\"\$f\" OFFICIANT_FAULT_COUNT=\"\$n\" \\"
-	echo "    OFFICIANT_FAULT_SPARE=libconfig.so '$OFFICIANT' training run --dir \"\$d\" \"\$@\" \"\$c\""
+	echo "    OFFICIANT_FAULT_SPARE=libconfig.so:regcomp '$OFFICIANT' training run --dir \"\$d\" \"\$@\" \"\$c\""
 } >"$T/rehearse"
 chmod +x "$T/rehearse"
 

@@ -30,10 +30,11 @@
  * after one (addresses for addr2line).
  *
  * OFFICIANT_FAULT_SPARE=LIB[:LIB]... spares the calls made from inside
- * the named libraries (a substring of their file names), for libraries
- * known not to survive a failed allocation (libconfig's parser
- * dereferences what strdup returns): the fault goes to the next call of
- * that kind instead, and a line says so. */
+ * the named libraries (a substring of their file names) or functions
+ * (a whole exported name), for code known not to survive a failed
+ * allocation (libconfig's parser dereferences what strdup returns;
+ * glibc 2.36's regcomp frees twice after a failed realloc): the fault
+ * goes to the next call of that kind instead, and a line says so. */
 #define _GNU_SOURCE
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -389,7 +390,9 @@ spared(void)
 				continue;
 			memcpy(lib, p, len);
 			lib[len] = '\0';
-			found = strstr(info.dli_fname, lib) != NULL;
+			found = strstr(info.dli_fname, lib) != NULL ||
+			    (info.dli_sname != NULL &&
+			    strcmp(info.dli_sname, lib) == 0);
 		}
 	}
 	inside--;
