@@ -524,6 +524,7 @@ p11_so_change(struct off_module *m, uint8_t **from, size_t *fromlen,
 	const struct off_p11_token	*t;
 	struct off_pin_request		 req;
 	char				 label[200], *pin = NULL;
+	char				 why[OFF_ERR_DETAIL_MAX];
 	size_t				 len = 0;
 	CK_RV				 rv;
 	int				 ret;
@@ -564,8 +565,16 @@ p11_so_change(struct off_module *m, uint8_t **from, size_t *fromlen,
 		*from = (uint8_t *)pin;
 		*fromlen = len;
 	}
-	if ((ret = off_p11_login_so(p, *from, *fromlen, err)) != 0)
+	if ((ret = off_p11_login_so(p, *from, *fromlen, err)) != 0) {
+		if (ret != OFF_ERR_BAD_PIN && ret != OFF_ERR_LOCKED &&
+		    err != NULL) {
+			snprintf(why, sizeof(why), "%s", err->detail);
+			ret = off_err_set(err, ret, off_p11_library(p),
+			    _("%s; a token without a security officer login "
+			    "takes --keep-so-pin"), why);
+		}
 		goto out;
+	}
 	if (to != NULL && (rv = off_p11_fn(p)->C_SetPIN(off_p11_session(p),
 	    (CK_UTF8CHAR *)*from, (CK_ULONG)*fromlen,
 	    (CK_UTF8CHAR *)(uintptr_t)to, (CK_ULONG)tolen)) != CKR_OK)
@@ -667,6 +676,7 @@ p11_trust(struct off_module *m, struct off_module_trust *t,
 	uint8_t			 fp[32], xid[OFF_TOKEN_ID_LEN];
 	uint8_t			 nb[1024], eb[16];
 	char			 kl[48], xl[48], hex[17];
+	char			 why[OFF_ERR_DETAIL_MAX];
 	int			 nl = 0, el = 0, ret;
 
 	*t->what = '\0';
@@ -682,12 +692,13 @@ p11_trust(struct off_module *m, struct off_module_trust *t,
 	fn = off_p11_fn(p);
 	s = off_p11_session(p);
 	if ((ret = off_p11_login_so(p, so_pin, len, err)) != 0) {
-		if (ret == OFF_ERR_BAD_PIN)
+		if (ret == OFF_ERR_BAD_PIN && err != NULL) {
+			snprintf(why, sizeof(why), "%s", err->detail);
 			ret = off_err_set(err, OFF_ERR_BAD_PIN,
 			    off_p11_library(p), _("%s: the token's security "
 			    "officer PIN is not the one this world's quorum "
-			    "holds (was it changed outside officiant?)"),
-			    err->detail);
+			    "holds (was it changed outside officiant?)"), why);
+		}
 		goto out;
 	}
 	if ((ret = find_trusted(p, pubcls, fp, sizeof(fp), &h, err)) == 0)
@@ -867,8 +878,9 @@ p11_wrap(struct off_module *m, struct off_module_wrap *wr,
 			ret = off_err_set(err, OFF_ERR_DENIED,
 			    off_p11_library(p), _("token \"%s\" lets the key "
 			    "out only under keys its security officer trusts, "
-			    "and none is there for this KEK; reduce the key's "
-			    "ACL for this KEK again (with a quorum of cards)"),
+			    "and none is there for this KEK; move the reduced "
+			    "copy aside and reduce the key's ACL for this KEK "
+			    "again (with a quorum of cards)"),
 			    off_p11_token(p)->label);
 			goto out;
 		}

@@ -248,12 +248,23 @@ fi
 # A token that lacks a mechanism (the shim hides it): clear refusals.
 K2=$T/kmdata2; D2=$T/cards2
 mkdir -p "$D2"
-expect 0 "create a world on the shimmed token" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --kdf-cost 10 --pkcs11 "$SHIM" --token shimmed <"$T/sopins"
+# A token without a security officer login: refused, naming the way
+# out; with --keep-so-pin no SO PIN is asked, and keys are wrapped
+# under session objects (officiant's signed ACL alone restricts them).
+expect 2 "--keep-so-pin without --pkcs11" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --keep-so-pin
+expect 1 "no SO login" -- env P11SHIM_NOSO=1 "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --kdf-cost 10 --pkcs11 "$SHIM" --token shimmed <"$T/sopins"
+expect_in "$T/err" "CKR_USER_TYPE_INVALID" "no SO login"
+expect_in "$T/err" "takes --keep-so-pin" "no SO login"
+[ -z "$(ls "$D2")" ] || fail "no SO login: cards were written"
+expect 0 "create a world on the shimmed token" -- env P11SHIM_NOSO=1 "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --kdf-cost 10 --pkcs11 "$SHIM" --token shimmed --keep-so-pin <"$T/pins"
+grep -q 'security officer' "$T/out" && fail "--keep-so-pin: an SO PIN was asked"
+grep -q 'security_officer' "$K2/world" && fail "--keep-so-pin: the world claims the SO PIN"
 expect 3 "no CKM_EC_KEY_PAIR_GEN" -- env P11SHIM_HIDE=0x1040 "$OFFICIANT" key generate --kmdata "$K2" --ident noec --type ec </dev/null
 expect_in "$T/err" "does not offer CKM_EC_KEY_PAIR_GEN, needed to generate the key" "no CKM_EC_KEY_PAIR_GEN"
 [ ! -e "$K2/key_simple_noec" ] || fail "no CKM_EC_KEY_PAIR_GEN: a key file was written"
 expect 0 "generate on the shimmed token" -- "$OFFICIANT" key generate --kmdata "$K2" --ident shimaes --type aes <"$T/hsmpin"
 expect 0 "reduce on the shimmed token" -- "$OFFICIANT" key reduce-acl --kmdata "$K2" --drawer "$D2" --kek kek-azure.pub --target azure shimaes <"$T/pins2"
+grep -q 'security officer trusts' "$T/out" && fail "--keep-so-pin: the reduction made trusted objects"
 expect 3 "no CKM_AES_KEY_WRAP_PAD" -- env P11SHIM_HIDE=0x210a "$OFFICIANT" package create --kmdata "$K2" --kek kek-azure.pub --format azure-byok --kek-id "$KID" \
     --out "$W/nokwp.byok" key_xferacld_shimaes </dev/null
 expect_in "$T/err" "does not offer CKM_AES_KEY_WRAP_PAD, needed for the RSA-AES key wrap without CKM_RSA_AES_KEY_WRAP" "no CKM_AES_KEY_WRAP_PAD"

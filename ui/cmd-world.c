@@ -73,6 +73,7 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 		{ "pkcs11", required_argument, NULL, 'P' },
 		{ "token", required_argument, NULL, 'T' },
 		{ "token-serial", required_argument, NULL, 'S' },
+		{ "keep-so-pin", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -155,6 +156,9 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 			snprintf(token.serial, sizeof(token.serial), "%s",
 			    optarg);
 			break;
+		case 'O':
+			p.keep_so = 1;
+			break;
 		case 'h':
 			/* TRANSLATORS: --help: keep the options,
 			   and the descriptions in their column
@@ -182,7 +186,12 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 			    "(the module's path)\n"
 			    "      --token LABEL    the token's label\n"
 			    "      --token-serial SERIAL  the token's serial "
-			    "number\n"), _(HELP_HELP), _("\n"
+			    "number\n"
+			    "      --keep-so-pin    leave the token's security "
+			    "officer PIN as it is\n"
+			    "                       (tokens without one; keys "
+			    "then not CKA_WRAP_WITH_TRUSTED)\n"),
+			    _(HELP_HELP), _("\n"
 			    "Each card's PIN is asked twice, without echo when "
 			    "input is a terminal.\nEvery card is read back and "
 			    "every K-subset checked before the world is\n"
@@ -197,10 +206,10 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 		    argv[optind]);
 	if (!have_quorum)
 		return cmd_usage(e, _("--quorum K/N is required"));
-	if ((*token.label != '\0' || *token.serial != '\0') &&
+	if ((*token.label != '\0' || *token.serial != '\0' || p.keep_so) &&
 	    p.token == NULL)
-		return cmd_usage(e, _("--token and --token-serial go with "
-		    "--pkcs11"));
+		return cmd_usage(e, _("--token, --token-serial and "
+		    "--keep-so-pin go with --pkcs11"));
 	if ((ret = need_kmdata(kmarg, kmdata, sizeof(kmdata))) != 0 ||
 	    (ret = opt_open_slot(slot_dir, drawer_dir, card_p11,
 	    &slot)) != 0)
@@ -214,7 +223,7 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 	snprintf(quorum, sizeof(quorum), "%u/%u", p.k, p.n);
 	if ((ret = record_start(&rec, kmdata, "world-create",
 	    _("Create a security world"), NULL, &fe, json_pack("{s:s, s:s, "
-	    "s:i, s:i, s:s?, s:s?, s:s?, s:b, s:b, s:s?, s:s?, s:s?}",
+	    "s:i, s:i, s:s?, s:s?, s:s?, s:b, s:b, s:s?, s:s?, s:s?, s:b}",
 	    "quorum",
 	    quorum,
 	    "cipher_suite", p.suite != NULL ? p.suite : OFF_SUITE_DEFAULT,
@@ -226,7 +235,7 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 	    p.allow_single, "erase", p.erase, "pkcs11", p.token != NULL ?
 	    token.library : NULL, "token", *token.label != '\0' ?
 	    token.label : NULL, "token_serial", *token.serial != '\0' ?
-	    token.serial : NULL))) != 0) {
+	    token.serial : NULL, "keep_so_pin", p.keep_so))) != 0) {
 		off_slot_close(&slot);
 		return ret;
 	}
@@ -508,7 +517,7 @@ const struct cmd_entry cmd_world_create_entry = {
 	    "--card-pkcs11 LIBRARY) "
 	    "[--cipher-suite NAME] [--pin-tries N] [--kdf-cost N] "
 	    "[--allow-single] [--erase] [--pkcs11 LIBRARY [--token LABEL] "
-	    "[--token-serial SERIAL]]"),
+	    "[--token-serial SERIAL] [--keep-so-pin]]"),
 	N_("create a security world and its administrator card set"),
 	world_create
 };

@@ -13,6 +13,8 @@
  *                               by hand, as a smartcard in a reader);
  *                               C_WaitForSlotEvent reports the changes
  *   P11SHIM_NOEVENTS=1          C_WaitForSlotEvent is not supported
+ *   P11SHIM_NOSO=1              no security officer login (as on a
+ *                               YubiHSM 2): CKR_USER_TYPE_INVALID
  * Test code only: never built into officiant.
  */
 #include <dlfcn.h>
@@ -119,6 +121,8 @@ shim_Login(CK_SESSION_HANDLE s, CK_USER_TYPE user, CK_UTF8CHAR *pin,
 	CK_RV		rv;
 	int		n;
 
+	if (user == CKU_SO && getenv("P11SHIM_NOSO") != NULL)
+		return CKR_USER_TYPE_INVALID;
 	if ((rv = real->C_GetSessionInfo(s, &si)) != CKR_OK)
 		return rv;
 	n = lock_count(si.slotID, 0);
