@@ -188,9 +188,9 @@ world_create(const struct cmd_entry *e, int argc, char **argv)
 			    "      --token-serial SERIAL  the token's serial "
 			    "number\n"
 			    "      --keep-so-pin    leave the token's security "
-			    "officer PIN as it is\n"
-			    "                       (tokens without one; keys "
-			    "then not CKA_WRAP_WITH_TRUSTED)\n"),
+			    "officer PIN as it is (keys\n"
+			    "                       then not "
+			    "CKA_WRAP_WITH_TRUSTED)\n"),
 			    _(HELP_HELP), _("\n"
 			    "Each card's PIN is asked twice, without echo when "
 			    "input is a terminal.\nEvery card is read back and "
