@@ -786,6 +786,37 @@ out:
 	return ret;
 }
 
+/* As the security officer: a new user PIN, and the token unlocked. */
+static int
+p11_user_pin(struct off_module *m, const uint8_t *so_pin, size_t solen,
+    const char *pin, size_t len, struct off_err *err)
+{
+	struct off_p11			*p = NULL;
+	const struct off_p11_token	*t;
+	CK_RV				 rv;
+	int				 ret;
+
+	if ((ret = token_open(m, &p, err)) != 0)
+		return ret;
+	t = off_p11_token(p);
+	if (len < t->min_pin || len > t->max_pin) {
+		ret = off_err_set(err, OFF_ERR_INVALID, off_p11_library(p),
+		    _("token \"%s\" takes user PINs of %lu to %lu "
+		    "characters"), t->label, (unsigned long)t->min_pin,
+		    (unsigned long)t->max_pin);
+		goto out;
+	}
+	if ((ret = off_p11_login_so(p, so_pin, solen, err)) != 0)
+		goto out;
+	if ((rv = off_p11_fn(p)->C_InitPIN(off_p11_session(p),
+	    (CK_UTF8CHAR *)(uintptr_t)pin, (CK_ULONG)len)) != CKR_OK)
+		ret = off_p11_fail(p, "C_InitPIN", rv, err);
+	(void)off_p11_fn(p)->C_Logout(off_p11_session(p));
+out:
+	off_p11_close(&p);
+	return ret;
+}
+
 static int
 p11_wrap(struct off_module *m, struct off_module_wrap *wr,
     const struct off_frontend *fe, uint8_t **out, size_t *outlen,
@@ -972,4 +1003,5 @@ const struct off_module_ops off_module_pkcs11_ops = {
 	.wrap = p11_wrap,
 	.so_change = p11_so_change,
 	.trust = p11_trust,
+	.user_pin = p11_user_pin,
 };

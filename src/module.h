@@ -100,6 +100,11 @@ struct off_module_ops {
 	 * let t->id be wrapped under t->kek, marked CKA_TRUSTED. */
 	int	(*trust)(struct off_module *m, struct off_module_trust *t,
 		    const uint8_t *so_pin, size_t len, struct off_err *err);
+	/* Logged in as the security officer with so_pin: the token's user
+	 * PIN set to pin (C_InitPIN), which also unlocks it. */
+	int	(*user_pin)(struct off_module *m, const uint8_t *so_pin,
+		    size_t solen, const char *pin, size_t len,
+		    struct off_err *err);
 };
 
 struct off_module {

@@ -471,7 +471,9 @@ locked(struct off_p11 *p, const char *rvname, struct off_err *err)
 {
 	return off_err_set(err, OFF_ERR_LOCKED, p->library,
 	    _("token \"%s\" is locked after too many wrong user PINs (%s); "
-	    "its security officer must reset the user PIN"), p->token.label,
+	    "its security officer must reset the user PIN (for a world's "
+	    "token whose SO PIN the quorum holds: officiant world "
+	    "token-pin)"), p->token.label,
 	    rvname);
 }
 

@@ -692,3 +692,85 @@ out:
 	create_done(&c, ret);
 	return ret;
 }
+
+/* The new user PIN, typed twice until both agree (three tries). */
+static int
+new_token_pin(const struct off_frontend *fe, const char *label, char **pin,
+    size_t *len, struct off_err *err)
+{
+	struct off_pin_request	 req;
+	char			 what[160], *again = NULL;
+	size_t			 alen = 0;
+	int			 ret, i;
+
+	memset(&req, 0, sizeof(req));
+	req.kind = OFF_PIN_PASSPHRASE;
+	req.tries_left = -1;
+	req.label = what;
+	for (i = 0; i < 3; i++) {
+		/* TRANSLATORS: the PIN that unlocks a PKCS#11 token. */
+		snprintf(what, sizeof(what), _("the new user PIN of token "
+		    "\"%s\""), label);
+		if ((ret = off_ask_pin(fe, &req, pin, len)) != 0)
+			return off_err_set(err, ret, NULL, NULL);
+		snprintf(what, sizeof(what), _("the new user PIN of token "
+		    "\"%s\", again"), label);
+		if ((ret = off_ask_pin(fe, &req, &again, &alen)) != 0) {
+			off_secfree(pin);
+			return off_err_set(err, ret, NULL, NULL);
+		}
+		ret = *len > 0 && alen == *len && off_ctcmp(*pin, again,
+		    alen) == 0;
+		off_secfree(&again);
+		if (ret)
+			return 0;
+		off_secfree(pin);
+		off_fe_notice(fe, OFF_NOTICE_WARNING, "%s", *len == 0 ?
+		    _("the PIN is empty") : _("the two PINs differ"));
+	}
+	return off_err_set(err, OFF_ERR_CANCELLED, NULL, _("no new user PIN "
+	    "for token \"%s\""), label);
+}
+
+int
+off_world_token_pin(const char *kmdata, const struct off_world *w,
+    struct off_slot *slot, const struct off_frontend *fe,
+    struct off_err *err)
+{
+	struct off_module	*m = NULL;
+	EVP_PKEY		*key = NULL;
+	uint8_t			*secret = NULL, *so = NULL;
+	char			*pin = NULL;
+	size_t			 len = 0;
+	int			 ret;
+
+	if ((ret = off_world_open_module(w, 0, kmdata, &m, err)) != 0)
+		return ret;
+	if (m->ops->user_pin == NULL || !m->token.so_quorum) {
+		ret = off_err_set(err, OFF_ERR_UNSUPPORTED, kmdata,
+		    _("the world's module is no token whose security officer "
+		    "PIN its quorum holds; reset the user PIN with the "
+		    "token's own tools"));
+		goto out;
+	}
+	if ((so = off_secalloc(OFF_SO_PIN_LEN + 1)) == NULL) {
+		ret = off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+		goto out;
+	}
+	if ((ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
+	    (ret = off_world_signing_key(w, secret, &key, err)) != 0 ||
+	    (ret = off_module_so_pin(m, key, so, err)) != 0 ||
+	    (ret = new_token_pin(fe, m->token.label, &pin, &len, err)) != 0 ||
+	    (ret = m->ops->user_pin(m, so, OFF_SO_PIN_LEN, pin, len,
+	    err)) != 0)
+		goto out;
+	off_fe_notice(fe, OFF_NOTICE_INFO, _("token \"%s\" has a new user PIN "
+	    "and is unlocked"), m->token.label);
+out:
+	off_secfree(&pin);
+	off_secfree(&so);
+	off_secfree(&secret);
+	EVP_PKEY_free(key);
+	off_module_free(&m);
+	return ret;
+}

@@ -134,6 +134,12 @@ int		 off_world_replace_cards(const char *kmdata,
 		    struct off_slot *slot, const struct off_world_params *p,
 		    const struct off_frontend *fe, struct off_world **out,
 		    struct off_err *err);
+/* A new user PIN for the world's token, whose security officer PIN a
+ * quorum of cards (in slot) rebuilds: asked twice through fe after the
+ * quorum, set as the security officer; a locked token is unlocked. */
+int		 off_world_token_pin(const char *kmdata,
+		    const struct off_world *w, struct off_slot *slot,
+		    const struct off_frontend *fe, struct off_err *err);
 /* Copy the world into dir (a new or empty directory). */
 int		 off_world_backup(const char *kmdata, const char *dir,
 		    struct off_err *err);

@@ -182,5 +182,25 @@ else
 	echo "no $CONVERSE: the ceremony is skipped"
 fi
 
+# The module token's user PIN locked by wrong tries: only its security
+# officer, whose PIN the quorum rebuilds, sets a new one.
+printf '0000\n' >"$T/badpin"
+for n in 1 2 3; do
+	expect 4 "wrong token PIN $n" -- "$OFFICIANT" key generate --kmdata "$K" --ident lockme --type aes <"$T/badpin"
+done
+expect_in "$T/err" 'token "officiant-hsm" is locked' "the module token locks"
+printf '2222\n3333\n5678\n5679\n5678\n5678\n' >"$T/tokpin"
+snap_transcripts
+expect 0 "world token-pin" -- "$OFFICIANT" world token-pin --kmdata "$K" --card-pkcs11 "$SHIM" <"$T/tokpin"
+recorded world-token-pin "token-pin"
+expect_in "$T/out" 'the new user PIN of token "officiant-hsm", again' "token-pin asks twice"
+expect_in "$T/err" "the two PINs differ" "token-pin: PINs that differ"
+expect_in "$T/out" 'token "officiant-hsm" has a new user PIN and is unlocked' "token-pin"
+grep -q '5678\|2222\|3333' "$K/transcripts/$new" && fail "token-pin: a PIN is in the transcript"
+printf '5678\n' >"$T/newpin"
+expect 0 "the new token PIN works" -- "$OFFICIANT" key generate --kmdata "$K" --ident afterpin --type aes <"$T/newpin"
+printf '4321\n' >"$T/oldpin"
+expect 4 "the old token PIN is gone" -- "$OFFICIANT" key generate --kmdata "$K" --ident oldpin --type aes <"$T/oldpin"
+
 [ "$failures" -eq 0 ] || exit 1
 echo "ok: pkcs11 cards"

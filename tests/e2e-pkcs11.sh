@@ -265,6 +265,9 @@ expect_in "$T/err" "does not offer CKM_EC_KEY_PAIR_GEN, needed to generate the k
 expect 0 "generate on the shimmed token" -- "$OFFICIANT" key generate --kmdata "$K2" --ident shimaes --type aes <"$T/hsmpin"
 expect 0 "reduce on the shimmed token" -- "$OFFICIANT" key reduce-acl --kmdata "$K2" --drawer "$D2" --kek kek-azure.pub --target azure shimaes <"$T/pins2"
 grep -q 'security officer trusts' "$T/out" && fail "--keep-so-pin: the reduction made trusted objects"
+expect 3 "token-pin without the SO PIN" -- "$OFFICIANT" world token-pin --kmdata "$K2" --drawer "$D2" <"$T/pins2"
+expect_in "$T/err" "reset the user PIN with the token's own tools" "token-pin without the SO PIN"
+grep -q 'Card 1' "$T/out" && fail "token-pin without the SO PIN: a card was asked"
 expect 3 "no CKM_AES_KEY_WRAP_PAD" -- env P11SHIM_HIDE=0x210a "$OFFICIANT" package create --kmdata "$K2" --kek kek-azure.pub --format azure-byok --kek-id "$KID" \
     --out "$W/nokwp.byok" key_xferacld_shimaes </dev/null
 expect_in "$T/err" "does not offer CKM_AES_KEY_WRAP_PAD, needed for the RSA-AES key wrap without CKM_RSA_AES_KEY_WRAP" "no CKM_AES_KEY_WRAP_PAD"

@@ -509,6 +509,83 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int
+world_token_pin(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kmdata", required_argument, NULL, 'k' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "drawer", required_argument, NULL, 'd' },
+		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct off_world	*w = NULL;
+	struct off_slot		*slot = NULL;
+	struct off_frontend	 fe;
+	struct fe_line		 line;
+	struct off_err		 err;
+	struct record		 rec;
+	const char		*kmarg = NULL, *slot_dir = NULL;
+	const char		*drawer_dir = NULL, *card_p11 = NULL;
+	char			 kmdata[PATH_MAX];
+	int			 c, ret;
+
+	while ((c = getopt_long(argc, argv, "k:s:d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			kmarg = optarg;
+			break;
+		case 's':
+			slot_dir = optarg;
+			break;
+		case 'd':
+			drawer_dir = optarg;
+			break;
+		case OPT_CARD_PKCS11:
+			card_p11 = optarg;
+			break;
+		case 'h':
+			return cmd_help(e, _(HELP_KMDATA), _(HELP_SLOT),
+			    _(HELP_HELP), _("\nThe world's token keeps its "
+			    "keys behind its user PIN, and locks it after\ntoo "
+			    "many wrong tries; its security officer, whose PIN "
+			    "a quorum of the\nworld's cards rebuilds, sets a "
+			    "new one, asked twice, and so unlocks it.\n"),
+			    NULL);
+		default:
+			return cmd_usage(e, NULL);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(e, _("unexpected argument '%s'"),
+		    argv[optind]);
+	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+		return ret;
+	if ((ret = opt_open_slot(slot_dir, drawer_dir, card_p11,
+	    &slot)) != 0)
+		goto out;
+	fe_line_init(&fe, &line);
+	off_err_clear(&err);
+	if ((ret = record_start(&rec, kmdata, "world-token-pin",
+	    _("Set a new user PIN on the world's token"), w, &fe,
+	    json_pack("{s:s?, s:s?, s:s?}", "slot", slot_dir, "drawer",
+	    drawer_dir, "card_pkcs11", card_p11))) != 0)
+		goto out;
+	if (off_world_token_pin(kmdata, w, slot, &rec.fe, &err) != 0) {
+		ret = record_abort(&rec, &err, kmdata);
+		goto out;
+	}
+	if ((ret = record_finish(&rec, NULL, json_pack("{s:s}", "token",
+	    off_world_module_token(w, 0)->label), NULL, NULL, kmdata)) != 0)
+		goto out;
+	ret = EXIT_OK;
+out:
+	off_slot_close(&slot);
+	off_world_free(&w);
+	return ret;
+}
+
 const struct cmd_entry cmd_world_create_entry = {
 	"world", "create",
 	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
@@ -548,4 +625,12 @@ const struct cmd_entry cmd_world_restore_entry = {
 	    "DIR"),
 	N_("restore a world backup with a quorum of cards"),
 	world_restore
+};
+const struct cmd_entry cmd_world_token_pin_entry = {
+	"world", "token-pin",
+	/* TRANSLATORS: a synopsis: keep the options and [ ] ( ) | ...;
+	   the words in capitals may be translated. */
+	N_("[--kmdata DIR] (--slot DIR | --drawer DIR | --card-pkcs11 LIBRARY)"),
+	N_("set a new user PIN on the world's token, with a quorum of cards"),
+	world_token_pin
 };

@@ -36,6 +36,7 @@ extern const struct cmd_entry cmd_world_info_entry;
 extern const struct cmd_entry cmd_world_suites_entry;
 extern const struct cmd_entry cmd_world_backup_entry;
 extern const struct cmd_entry cmd_world_restore_entry;
+extern const struct cmd_entry cmd_world_token_pin_entry;
 extern const struct cmd_entry cmd_card_list_entry;
 extern const struct cmd_entry cmd_card_inspect_entry;
 extern const struct cmd_entry cmd_card_verify_entry;

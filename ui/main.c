@@ -20,6 +20,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_world_suites_entry,
 	&cmd_world_backup_entry,
 	&cmd_world_restore_entry,
+	&cmd_world_token_pin_entry,
 	&cmd_card_list_entry,
 	&cmd_card_inspect_entry,
 	&cmd_card_verify_entry,

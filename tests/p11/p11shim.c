@@ -160,6 +160,19 @@ present(CK_SLOT_ID slot)
 	return 1;
 }
 
+/* A new user PIN from the security officer unlocks the token. */
+static CK_RV
+shim_InitPIN(CK_SESSION_HANDLE s, CK_UTF8CHAR *pin, CK_ULONG len)
+{
+	CK_SESSION_INFO	si;
+	CK_RV		rv;
+
+	if ((rv = real->C_InitPIN(s, pin, len)) == CKR_OK &&
+	    real->C_GetSessionInfo(s, &si) == CKR_OK)
+		(void)lock_count(si.slotID, -1);
+	return rv;
+}
+
 static CK_RV
 shim_GetSlotInfo(CK_SLOT_ID slot, CK_SLOT_INFO *info)
 {
@@ -259,6 +272,7 @@ C_GetFunctionList(CK_FUNCTION_LIST **out)
 		shim = *real;
 		shim.C_GetMechanismList = shim_GetMechanismList;
 		shim.C_Login = shim_Login;
+		shim.C_InitPIN = shim_InitPIN;
 		shim.C_GetTokenInfo = shim_GetTokenInfo;
 		shim.C_GetSlotInfo = shim_GetSlotInfo;
 		shim.C_WaitForSlotEvent = shim_WaitForSlotEvent;
