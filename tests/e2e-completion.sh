@@ -53,7 +53,7 @@ offers "options" --card-pkcs11 -- officiant world create --card-
 offers "a PKCS#11 module" "$T/tr/libtoken.so" -- officiant world create --pkcs11 "$T/tr/"
 complete_words officiant world create --card-pkcs11 "$T/tr/" | grep -q 'notes\.txt' &&
     fail "--card-pkcs11: a file that is no library offered"
-[ "$(complete_words officiant world "")" = "$(printf 'backup\ncreate\ninfo\nrestore\nsuites')" ] ||
+[ "$(complete_words officiant world "")" = "$(printf 'backup\ncreate\ninfo\nrestore\nsuites\ntoken-pin')" ] ||
     fail "world subcommands: $(complete_words officiant world "" | tr '\n' ' ')"
 
 # Keys of the world named by --kmdata.

@@ -431,15 +431,17 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 	struct off_err		 err;
 	struct record		 rec;
 	EVP_PKEY		*kek = NULL;
-	const char		*kmarg = NULL, *app = "simple", *kekfile = NULL;
-	const char		*target = NULL, *slot_dir = NULL;
-	const char		*drawer_dir = NULL, *card_p11 = NULL;
+	struct opt_cards	 o = { NULL, NULL, NULL, NULL };
+	const char		*app = "simple", *kekfile = NULL;
+	const char		*target = NULL;
 	char			 kmdata[PATH_MAX], path[PATH_MAX];
 	const char		*files[2] = { path, NULL };
 	int			 c, ret;
 
 	while ((c = getopt_long(argc, argv, "a:K:T:k:s:d:h", opts, NULL)) !=
 	    -1) {
+		if (opt_cards_take(c, optarg, &o))
+			continue;
 		switch (c) {
 		case 'a':
 			app = optarg;
@@ -449,18 +451,6 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 			break;
 		case 'T':
 			target = optarg;
-			break;
-		case 'k':
-			kmarg = optarg;
-			break;
-		case 's':
-			slot_dir = optarg;
-			break;
-		case 'd':
-			drawer_dir = optarg;
-			break;
-		case OPT_CARD_PKCS11:
-			card_p11 = optarg;
 			break;
 		case 'h':
 			/* TRANSLATORS: --help: keep the options,
@@ -482,7 +472,7 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind + 1 != argc || kekfile == NULL)
 		return cmd_usage(e, _("give the key and --kek FILE"));
-	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(o.kmdata, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
 	off_err_clear(&err);
 	if ((kek = off_kek_load(kekfile, &err)) == NULL ||
@@ -491,7 +481,7 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 		ret = cmd_fail(&err);
 		goto out;
 	}
-	if ((ret = opt_open_slot(slot_dir, drawer_dir, card_p11,
+	if ((ret = opt_open_slot(o.slot, o.drawer, o.card_pkcs11,
 	    &slot)) != 0)
 		goto out;
 	fe_line_init(&fe, &line);

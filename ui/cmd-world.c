@@ -450,26 +450,15 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 	struct off_frontend	 fe;
 	struct fe_line		 line;
 	struct off_err		 err;
-	const char		*kmarg = NULL, *slot_dir = NULL;
-	const char		*drawer_dir = NULL, *card_p11 = NULL;
+	struct opt_cards	 o = { NULL, NULL, NULL, NULL };
 	char			 kmdata[PATH_MAX], idhex[OFF_WORLD_ID_HEX];
 	struct record		 rec;
 	int			 c, ret;
 
 	while ((c = getopt_long(argc, argv, "k:s:d:h", opts, NULL)) != -1) {
+		if (opt_cards_take(c, optarg, &o))
+			continue;
 		switch (c) {
-		case 'k':
-			kmarg = optarg;
-			break;
-		case 's':
-			slot_dir = optarg;
-			break;
-		case 'd':
-			drawer_dir = optarg;
-			break;
-		case OPT_CARD_PKCS11:
-			card_p11 = optarg;
-			break;
 		case 'h':
 			return cmd_help(e, _(HELP_KMDATA), _(HELP_SLOT),
 			    _(HELP_HELP), _("\nA quorum of the world's cards must be presented; "
@@ -480,8 +469,8 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cmd_usage(e, _("give one backup directory"));
-	if ((ret = need_kmdata(kmarg, kmdata, sizeof(kmdata))) != 0 ||
-	    (ret = opt_open_slot(slot_dir, drawer_dir, card_p11,
+	if ((ret = need_kmdata(o.kmdata, kmdata, sizeof(kmdata))) != 0 ||
+	    (ret = opt_open_slot(o.slot, o.drawer, o.card_pkcs11,
 	    &slot)) != 0)
 		return ret;
 	fe_line_init(&fe, &line);
@@ -489,8 +478,8 @@ world_restore(const struct cmd_entry *e, int argc, char **argv)
 	if ((ret = record_start(&rec, kmdata, "world-restore",
 	    _("Restore a security world from a backup"), NULL, &fe,
 	    json_pack("{s:s, s:s?, s:s?, s:s?}", "backup", argv[optind],
-	    "slot", slot_dir, "drawer", drawer_dir, "card_pkcs11",
-	    card_p11))) != 0) {
+	    "slot", o.slot, "drawer", o.drawer, "card_pkcs11",
+	    o.card_pkcs11))) != 0) {
 		off_slot_close(&slot);
 		return ret;
 	}
@@ -526,25 +515,14 @@ world_token_pin(const struct cmd_entry *e, int argc, char **argv)
 	struct fe_line		 line;
 	struct off_err		 err;
 	struct record		 rec;
-	const char		*kmarg = NULL, *slot_dir = NULL;
-	const char		*drawer_dir = NULL, *card_p11 = NULL;
+	struct opt_cards	 o = { NULL, NULL, NULL, NULL };
 	char			 kmdata[PATH_MAX];
 	int			 c, ret;
 
 	while ((c = getopt_long(argc, argv, "k:s:d:h", opts, NULL)) != -1) {
+		if (opt_cards_take(c, optarg, &o))
+			continue;
 		switch (c) {
-		case 'k':
-			kmarg = optarg;
-			break;
-		case 's':
-			slot_dir = optarg;
-			break;
-		case 'd':
-			drawer_dir = optarg;
-			break;
-		case OPT_CARD_PKCS11:
-			card_p11 = optarg;
-			break;
 		case 'h':
 			return cmd_help(e, _(HELP_KMDATA), _(HELP_SLOT),
 			    _(HELP_HELP), _("\nThe world's token keeps its "
@@ -560,17 +538,17 @@ world_token_pin(const struct cmd_entry *e, int argc, char **argv)
 	if (optind != argc)
 		return cmd_usage(e, _("unexpected argument '%s'"),
 		    argv[optind]);
-	if ((ret = opt_load_world(kmarg, kmdata, sizeof(kmdata), &w)) != 0)
+	if ((ret = opt_load_world(o.kmdata, kmdata, sizeof(kmdata), &w)) != 0)
 		return ret;
-	if ((ret = opt_open_slot(slot_dir, drawer_dir, card_p11,
+	if ((ret = opt_open_slot(o.slot, o.drawer, o.card_pkcs11,
 	    &slot)) != 0)
 		goto out;
 	fe_line_init(&fe, &line);
 	off_err_clear(&err);
 	if ((ret = record_start(&rec, kmdata, "world-token-pin",
 	    _("Set a new user PIN on the world's token"), w, &fe,
-	    json_pack("{s:s?, s:s?, s:s?}", "slot", slot_dir, "drawer",
-	    drawer_dir, "card_pkcs11", card_p11))) != 0)
+	    json_pack("{s:s?, s:s?, s:s?}", "slot", o.slot, "drawer",
+	    o.drawer, "card_pkcs11", o.card_pkcs11))) != 0)
 		goto out;
 	if (off_world_token_pin(kmdata, w, slot, &rec.fe, &err) != 0) {
 		ret = record_abort(&rec, &err, kmdata);

@@ -111,6 +111,27 @@ opt_open_slot(const char *slot_dir, const char *drawer_dir,
 }
 
 int
+opt_cards_take(int c, const char *arg, struct opt_cards *o)
+{
+	switch (c) {
+	case 'k':
+		o->kmdata = arg;
+		return 1;
+	case 's':
+		o->slot = arg;
+		return 1;
+	case 'd':
+		o->drawer = arg;
+		return 1;
+	case OPT_CARD_PKCS11:
+		o->card_pkcs11 = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
 opt_load_world(const char *kmarg, char *kmdata, size_t len,
     struct off_world **w)
 {

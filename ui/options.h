@@ -21,6 +21,17 @@ int	opt_unsigned(const char *s, unsigned min, unsigned max, unsigned *out);
  * (exactly one). Returns 0, or an exit code after printing why. */
 int	opt_open_slot(const char *slot_dir, const char *drawer_dir,
 	    const char *card_p11, struct off_slot **slot);
+/* --kmdata and where the cards are, as the quorum's commands take
+ * them. */
+struct opt_cards {
+	const char	*kmdata;
+	const char	*slot;
+	const char	*drawer;
+	const char	*card_pkcs11;
+};
+/* 1 when getopt_long's c is -k, -s, -d or --card-pkcs11, taken into o
+ * from arg; else 0. */
+int	opt_cards_take(int c, const char *arg, struct opt_cards *o);
 /* Resolve KMDATA and load its world; 0, or an exit code after saying
  * why. */
 struct off_world;
