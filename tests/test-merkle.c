@@ -29,16 +29,23 @@
 /* OpenSSL's allocations fail once this many more were made (-1: never). */
 static long	ossl_fail_in = -1;
 
+/* 1 when this allocation is to fail. */
+static int
+ossl_refused(void)
+{
+	if (ossl_fail_in == 0)
+		return 1;
+	if (ossl_fail_in > 0)
+		ossl_fail_in--;
+	return 0;
+}
+
 static void *
 ossl_malloc(size_t n, const char *file, int line)
 {
 	(void)file;
 	(void)line;
-	if (ossl_fail_in == 0)
-		return NULL;
-	if (ossl_fail_in > 0)
-		ossl_fail_in--;
-	return malloc(n);
+	return ossl_refused() ? NULL : malloc(n);
 }
 
 static void *
@@ -46,11 +53,7 @@ ossl_realloc(void *p, size_t n, const char *file, int line)
 {
 	(void)file;
 	(void)line;
-	if (ossl_fail_in == 0)
-		return NULL;
-	if (ossl_fail_in > 0)
-		ossl_fail_in--;
-	return realloc(p, n);
+	return ossl_refused() ? NULL : realloc(p, n);
 }
 
 static void

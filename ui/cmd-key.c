@@ -416,10 +416,7 @@ key_reduce_acl(const struct cmd_entry *e, int argc, char **argv)
 		{ "app", required_argument, NULL, 'a' },
 		{ "kek", required_argument, NULL, 'K' },
 		{ "target", required_argument, NULL, 'T' },
-		{ "kmdata", required_argument, NULL, 'k' },
-		{ "slot", required_argument, NULL, 's' },
-		{ "drawer", required_argument, NULL, 'd' },
-		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
+		OPT_CARDS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};

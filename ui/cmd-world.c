@@ -438,10 +438,7 @@ static int
 world_restore(const struct cmd_entry *e, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "kmdata", required_argument, NULL, 'k' },
-		{ "slot", required_argument, NULL, 's' },
-		{ "drawer", required_argument, NULL, 'd' },
-		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
+		OPT_CARDS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -502,10 +499,7 @@ static int
 world_token_pin(const struct cmd_entry *e, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "kmdata", required_argument, NULL, 'k' },
-		{ "slot", required_argument, NULL, 's' },
-		{ "drawer", required_argument, NULL, 'd' },
-		{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 },
+		OPT_CARDS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};

@@ -22,7 +22,12 @@ int	opt_unsigned(const char *s, unsigned min, unsigned max, unsigned *out);
 int	opt_open_slot(const char *slot_dir, const char *drawer_dir,
 	    const char *card_p11, struct off_slot **slot);
 /* --kmdata and where the cards are, as the quorum's commands take
- * them. */
+ * them: OPT_CARDS_LONGOPTS in their getopt_long table. */
+#define OPT_CARDS_LONGOPTS \
+	{ "kmdata", required_argument, NULL, 'k' }, \
+	{ "slot", required_argument, NULL, 's' }, \
+	{ "drawer", required_argument, NULL, 'd' }, \
+	{ "card-pkcs11", required_argument, NULL, OPT_CARD_PKCS11 }
 struct opt_cards {
 	const char	*kmdata;
 	const char	*slot;
