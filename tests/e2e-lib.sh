@@ -142,13 +142,13 @@ byok_unwrap() {
 	    fail "$1: AES key wrap"
 }
 
-# token_zero_block KMDATA KEY: 16 zero bytes ($T/zero) encrypted with
-# AES-ECB by KEY's AES key on the token officiant-hsm (pkcs11-tool),
-# into $T/zero.token.
+# token_zero_block KMDATA KEY [LABEL]: 16 zero bytes ($T/zero) encrypted
+# with AES-ECB by KEY's AES key on the token LABEL (officiant-hsm;
+# pkcs11-tool), into $T/zero.token.
 token_zero_block() {
 	tz_id=$("$OFFICIANT" key inspect --kmdata "$1" "$2" | sed -n 's/.*CKA_ID \([0-9a-f]*\)$/\1/p')
 	head -c 16 /dev/zero >"$T/zero"
-	"$P11TOOL" --module "$SOFTHSM" --token-label officiant-hsm --login --pin 4321 --encrypt --id "$tz_id" -m AES-ECB \
+	"$P11TOOL" --module "$SOFTHSM" --token-label "${3:-officiant-hsm}" --login --pin 4321 --encrypt --id "$tz_id" -m AES-ECB \
 	    --input-file "$T/zero" --output-file "$T/zero.token" >/dev/null 2>&1 || fail "pkcs11-tool --encrypt"
 }
 

@@ -276,6 +276,19 @@ expect 3 "no CKM_RSA_PKCS_OAEP" -- env P11SHIM_HIDE=0x9 "$OFFICIANT" package cre
     --out "$W/nooaep.byok" key_xferacld_shimaes </dev/null
 expect_in "$T/err" "does not offer CKM_RSA_PKCS_OAEP" "no CKM_RSA_PKCS_OAEP"
 
+# A token that offers CKM_RSA_AES_KEY_WRAP (the shim makes it of
+# SoftHSM's two steps): the one-step wrap, with the mechanism's own
+# parameters, unwrapped by openssl to the key on the token.
+expect 0 "one-step CKM_RSA_AES_KEY_WRAP" -- env P11SHIM_RSA_AES=1 "$OFFICIANT" package create --kmdata "$K2" --kek kek-azure.pub \
+    --format azure-byok --kek-id "$KID" --out "$W/onestep.byok" key_xferacld_shimaes <"$T/hsmpin"
+grep -q '"CKM_RSA_AES_KEY_WRAP(SHA-1)"' "$K2"/transcripts/*package-create* || fail "one-step: the mechanism is not on record"
+byok_raw "$W/onestep.byok"
+unwrap azure "$T/raw.bin" sha1
+if [ -n "$P11TOOL" ]; then
+	token_zero_block "$K2" shimaes shimmed
+	is_token_aes "one-step CKM_RSA_AES_KEY_WRAP"
+fi
+
 # A token that locks its user PIN after 3 wrong tries.
 P11SHIM_LOCK=$T/lockcount; export P11SHIM_LOCK
 expect 4 "wrong PIN 1" -- "$OFFICIANT" key generate --kmdata "$K2" --ident locked --type aes <"$T/pins2"

@@ -15,6 +15,10 @@
  *   P11SHIM_NOEVENTS=1          C_WaitForSlotEvent is not supported
  *   P11SHIM_NOSO=1              no security officer login (as on a
  *                               YubiHSM 2): CKR_USER_TYPE_INVALID
+ *   P11SHIM_RSA_AES=1           CKM_RSA_AES_KEY_WRAP offered, made of
+ *                               the real module's two steps on a session
+ *                               AES key (keys that only trusted keys may
+ *                               wrap excepted: the session key is not)
  * Test code only: never built into officiant.
  */
 #include <dlfcn.h>
@@ -51,11 +55,13 @@ shim_GetMechanismList(CK_SLOT_ID slot, CK_MECHANISM_TYPE *list,
     CK_ULONG *count)
 {
 	CK_MECHANISM_TYPE	 all[1024];
-	CK_ULONG		 n = 1024, i, k = 0;
+	CK_ULONG		 n = 1023, i, k = 0;
 	CK_RV			 rv;
 
 	if ((rv = real->C_GetMechanismList(slot, all, &n)) != CKR_OK)
 		return rv;
+	if (getenv("P11SHIM_RSA_AES") != NULL)
+		all[n++] = CKM_RSA_AES_KEY_WRAP;
 	for (i = 0; i < n; i++)
 		if (!hidden(all[i])) {
 			if (list != NULL && k < *count)
@@ -208,6 +214,83 @@ shim_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO *info)
 	return rv;
 }
 
+/* CKM_RSA_AES_KEY_WRAP's parameters, as PKCS#11 v2.40 has them (p11-kit's
+ * header leaves them out). */
+struct rsa_aes_params {
+	CK_ULONG			 aes_bits;
+	CK_RSA_PKCS_OAEP_PARAMS		*oaep;
+};
+
+/* One CKM_RSA_AES_KEY_WRAP into out (len bytes at most): OAEP of a new
+ * session AES key under the KEK, then the key under it with
+ * CKM_AES_KEY_WRAP_PAD. *outlen is what it took. */
+static CK_RV
+rsa_aes_wrap(CK_SESSION_HANDLE s, struct rsa_aes_params *pp,
+    CK_OBJECT_HANDLE kek, CK_OBJECT_HANDLE key, CK_BYTE *out, CK_ULONG len,
+    CK_ULONG *outlen)
+{
+	CK_OBJECT_CLASS		 cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE		 aes = CKK_AES;
+	CK_BBOOL		 yes = CK_TRUE, no = CK_FALSE;
+	CK_ULONG		 vlen = pp->aes_bits / 8, alen, blen;
+	CK_MECHANISM		 gen = { CKM_AES_KEY_GEN, NULL, 0 };
+	CK_MECHANISM		 oaep = { CKM_RSA_PKCS_OAEP, pp->oaep,
+				    sizeof(*pp->oaep) };
+	CK_MECHANISM		 kwp = { CKM_AES_KEY_WRAP_PAD, NULL, 0 };
+	CK_ATTRIBUTE		 t[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_KEY_TYPE, &aes, sizeof(aes) },
+		{ CKA_TOKEN, &no, sizeof(no) },
+		{ CKA_VALUE_LEN, &vlen, sizeof(vlen) },
+		{ CKA_WRAP, &yes, sizeof(yes) },
+		{ CKA_SENSITIVE, &yes, sizeof(yes) },
+		{ CKA_EXTRACTABLE, &yes, sizeof(yes) },
+	};
+	CK_OBJECT_HANDLE	 e;
+	CK_RV			 rv;
+
+	if (pp == NULL || pp->oaep == NULL || (vlen != 16 && vlen != 24 &&
+	    vlen != 32))
+		return CKR_MECHANISM_PARAM_INVALID;
+	if ((rv = real->C_GenerateKey(s, &gen, t, 7, &e)) != CKR_OK)
+		return rv;
+	alen = len;
+	if ((rv = real->C_WrapKey(s, &oaep, kek, e, out, &alen)) == CKR_OK) {
+		blen = len - alen;
+		rv = real->C_WrapKey(s, &kwp, e, key, out + alen, &blen);
+	}
+	(void)real->C_DestroyObject(s, e);
+	if (rv == CKR_OK)
+		*outlen = alen + blen;
+	return rv;
+}
+
+static CK_RV
+shim_WrapKey(CK_SESSION_HANDLE s, CK_MECHANISM *m, CK_OBJECT_HANDLE kek,
+    CK_OBJECT_HANDLE key, CK_BYTE *out, CK_ULONG *outlen)
+{
+	CK_BYTE		buf[8192];
+	CK_ULONG	n = 0;
+	CK_RV		rv;
+
+	if (m == NULL || m->mechanism != CKM_RSA_AES_KEY_WRAP ||
+	    getenv("P11SHIM_RSA_AES") == NULL)
+		return real->C_WrapKey(s, m, kek, key, out, outlen);
+	if (m->ulParameterLen != sizeof(struct rsa_aes_params))
+		return CKR_MECHANISM_PARAM_INVALID;
+	if ((rv = rsa_aes_wrap(s, m->pParameter, kek, key, buf, sizeof(buf),
+	    &n)) != CKR_OK)
+		return rv;
+	if (out != NULL && *outlen < n) {
+		*outlen = n;
+		return CKR_BUFFER_TOO_SMALL;
+	}
+	if (out != NULL)
+		memcpy(out, buf, n);
+	*outlen = n;
+	return CKR_OK;
+}
+
 /* Slot events under P11SHIM_PRESENT: a slot whose token came or went
  * since the last call. */
 static CK_RV
@@ -273,6 +356,7 @@ C_GetFunctionList(CK_FUNCTION_LIST **out)
 		shim.C_GetMechanismList = shim_GetMechanismList;
 		shim.C_Login = shim_Login;
 		shim.C_InitPIN = shim_InitPIN;
+		shim.C_WrapKey = shim_WrapKey;
 		shim.C_GetTokenInfo = shim_GetTokenInfo;
 		shim.C_GetSlotInfo = shim_GetSlotInfo;
 		shim.C_WaitForSlotEvent = shim_WaitForSlotEvent;
