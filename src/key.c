@@ -1257,12 +1257,7 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 	    (ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
 	    (ret = off_world_signing_key(w, secret, &wkey, err)) != 0)
 		goto out;
-	/* A key on a token stays there: the copy names the same object,
-	 * which the token lets out only under what its security officer
-	 * trusts. */
-	if (key->on_token && (ret = token_trust(kmdata, w, key, kek, wkey, fe,
-	    err)) != 0)
-		goto out;
+	/* A key on a token stays there: the copy names the same object. */
 	if (!key->on_token &&
 	    ((ret = open_key(kmdata, w, key, &priv, err)) != 0 ||
 	    (ret = seal_key(kmdata, w, k, priv, key->priv.len, NULL,
@@ -1271,6 +1266,14 @@ off_key_reduce_acl(const char *kmdata, const struct off_world *w,
 	if ((ret = acl_sign(k, "world", wkey, w, err)) != 0 ||
 	    (ret = key_write(kmdata, k, OFF_WRITE_NOREPLACE, err)) != 0)
 		goto out;
+	/* The token lets it out only under what its security officer
+	 * trusts: trusted once the copy is on record, which goes again if
+	 * the token cannot. */
+	if (key->on_token && (ret = token_trust(kmdata, w, key, kek, wkey, fe,
+	    err)) != 0) {
+		(void)unlink(path);
+		goto out;
+	}
 	*out = k;
 	k = NULL;
 out:

@@ -200,6 +200,16 @@ out:
  * unwrapping or deriving. */
 #define ATTR(t, v)	{ t, (void *)(uintptr_t)(v), sizeof(*(v)) }
 
+/* CKA_COPYABLE came with PKCS#11 v2.40: an older library may refuse
+ * it. Templates keep it last, and leave it out then. */
+static CK_ULONG
+has_copyable(struct off_p11 *p)
+{
+	CK_VERSION	ver = off_p11_fn(p)->version;
+
+	return ver.major > 2 || (ver.major == 2 && ver.minor >= 40);
+}
+
 static int
 p11_keygen(struct off_module *m, const struct off_module_keyspec *s,
     const struct off_frontend *fe, uint8_t **pub, size_t *publen,
@@ -235,7 +245,7 @@ p11_keygen(struct off_module *m, const struct off_module_keyspec *s,
 		/* Wrapped only under what the security officer trusts, and
 		 * no copy with other attributes. */
 		ATTR(CKA_WRAP_WITH_TRUSTED, m->token.so_quorum ? &yes : &no),
-		ATTR(CKA_COPYABLE, &no),
+		ATTR(CKA_COPYABLE, &no),	/* see has_copyable() */
 		/* aes only, from here */
 		ATTR(CKA_ENCRYPT, &yes),
 		ATTR(CKA_WRAP, &no),
@@ -288,6 +298,11 @@ p11_keygen(struct off_module *m, const struct off_module_keyspec *s,
 	if ((ret = token_open(m, &p, err)) != 0)
 		return ret;
 	fn = off_p11_fn(p);
+	/* Without CKA_COPYABLE, its place takes CKA_MODIFIABLE's default. */
+	if (!has_copyable(p)) {
+		priv[11].type = CKA_MODIFIABLE;
+		priv[11].pValue = &yes;
+	}
 	if ((ret = off_p11_need(p, mech.mechanism, _("to generate the key"),
 	    err)) != 0 || (ret = off_p11_login_fe(p, fe, err)) != 0)
 		goto out;
@@ -513,8 +528,76 @@ kwp_fits(struct off_p11 *p, const struct off_module_wrap *wr,
 	    t->manufacturer, t->model, wr->type);
 }
 
-/* The security officer's PIN: asked through fe and checked (*from
- * NULL), then, with to, changed. */
+/* Logged in as the security officer: what key reduce-acl will need of
+ * it can be done, tried on session objects (a KEK-like public key and,
+ * without CKM_RSA_AES_KEY_WRAP, an AES key, both CKA_TRUSTED): a token
+ * that cannot would leave keys that only trusted keys may wrap and none
+ * to wrap them. */
+static int
+so_can_trust(struct off_p11 *p, struct off_err *err)
+{
+	static const CK_BYTE	 e[3] = { 0x01, 0x00, 0x01 };
+	CK_FUNCTION_LIST	*fn = off_p11_fn(p);
+	CK_SESSION_HANDLE	 s = off_p11_session(p);
+	CK_OBJECT_CLASS		 pubcls = CKO_PUBLIC_KEY, seccls = CKO_SECRET_KEY;
+	CK_KEY_TYPE		 rsa = CKK_RSA, aes = CKK_AES;
+	CK_MECHANISM		 gen = { CKM_AES_KEY_GEN, NULL, 0 };
+	CK_ULONG		 vlen = 32;
+	CK_BYTE			 n[256];
+	CK_OBJECT_HANDLE	 h;
+	CK_RV			 rv;
+	CK_ATTRIBUTE		 kt[] = {
+		ATTR(CKA_CLASS, &pubcls),
+		ATTR(CKA_KEY_TYPE, &rsa),
+		ATTR(CKA_TOKEN, &no),
+		ATTR(CKA_PRIVATE, &no),
+		ATTR(CKA_TRUSTED, &yes),
+		ATTR(CKA_WRAP, &yes),
+		{ CKA_MODULUS, n, sizeof(n) },
+		{ CKA_PUBLIC_EXPONENT, (void *)(uintptr_t)e, sizeof(e) },
+	};
+	CK_ATTRIBUTE		 xt[] = {
+		ATTR(CKA_CLASS, &seccls),
+		ATTR(CKA_KEY_TYPE, &aes),
+		ATTR(CKA_VALUE_LEN, &vlen),
+		ATTR(CKA_TOKEN, &no),
+		ATTR(CKA_PRIVATE, &no),
+		ATTR(CKA_SENSITIVE, &yes),
+		ATTR(CKA_EXTRACTABLE, &yes),
+		ATTR(CKA_WRAP_WITH_TRUSTED, &yes),
+		ATTR(CKA_TRUSTED, &yes),
+		ATTR(CKA_WRAP, &yes),
+	};
+
+	/* An odd 2048-bit number: the object is never used. */
+	memset(n, 0x5a, sizeof(n));
+	n[0] = 0xc3;
+	n[sizeof(n) - 1] = 0x01;
+	if ((rv = fn->C_CreateObject(s, kt, 8, &h)) == CKR_OK) {
+		(void)fn->C_DestroyObject(s, h);
+		if (off_p11_has(p, CKM_RSA_AES_KEY_WRAP) ||
+		    !off_p11_has(p, CKM_AES_KEY_GEN))
+			return 0;
+		if ((rv = fn->C_GenerateKey(s, &gen, xt, 10, &h)) == CKR_OK) {
+			(void)fn->C_DestroyObject(s, h);
+			return 0;
+		}
+	}
+	{
+		char	buf[32];
+
+		return off_err_set(err, OFF_ERR_UNSUPPORTED,
+		    off_p11_library(p), _("token \"%s\": its security "
+		    "officer cannot make a CKA_TRUSTED key (%s), which the "
+		    "ACL reduction needs; give --keep-so-pin"),
+		    off_p11_token(p)->label,
+		    off_p11_rv_name(rv, buf, sizeof(buf)));
+	}
+}
+
+/* The security officer's PIN: asked through fe and checked, with what
+ * the security officer will be asked to do (*from NULL), then, with
+ * to, changed. */
 static int
 p11_so_change(struct off_module *m, uint8_t **from, size_t *fromlen,
     const uint8_t *to, size_t tolen, const struct off_frontend *fe,
@@ -536,13 +619,14 @@ p11_so_change(struct off_module *m, uint8_t **from, size_t *fromlen,
 		ret = off_err_set(err, OFF_ERR_UNSUPPORTED, off_p11_library(p),
 		    _("token \"%s\" takes PINs on its own PIN pad: its "
 		    "security officer PIN cannot be given to the quorum of "
-		    "cards"), t->label);
+		    "cards; give --keep-so-pin"), t->label);
 		goto out;
 	}
 	if (t->max_pin < OFF_SO_PIN_LEN || t->min_pin > OFF_SO_PIN_LEN) {
 		ret = off_err_set(err, OFF_ERR_UNSUPPORTED, off_p11_library(p),
 		    _("token \"%s\" takes PINs of %lu to %lu characters; the "
-		    "security officer PIN the quorum holds has %d"), t->label,
+		    "security officer PIN the quorum holds has %d; give "
+		    "--keep-so-pin"), t->label,
 		    (unsigned long)t->min_pin, (unsigned long)t->max_pin,
 		    OFF_SO_PIN_LEN);
 		goto out;
@@ -566,19 +650,19 @@ p11_so_change(struct off_module *m, uint8_t **from, size_t *fromlen,
 		*fromlen = len;
 	}
 	if ((ret = off_p11_login_so(p, *from, *fromlen, err)) != 0) {
-		if (ret != OFF_ERR_BAD_PIN && ret != OFF_ERR_LOCKED &&
-		    err != NULL) {
+		if (ret == OFF_ERR_UNSUPPORTED && err != NULL) {
 			snprintf(why, sizeof(why), "%s", err->detail);
 			ret = off_err_set(err, ret, off_p11_library(p),
-			    _("%s; a token without a security officer login "
-			    "takes --keep-so-pin"), why);
+			    _("%s; give --keep-so-pin"), why);
 		}
 		goto out;
 	}
-	if (to != NULL && (rv = off_p11_fn(p)->C_SetPIN(off_p11_session(p),
+	if (to == NULL)
+		ret = so_can_trust(p, err);
+	else if ((rv = off_p11_fn(p)->C_SetPIN(off_p11_session(p),
 	    (CK_UTF8CHAR *)*from, (CK_ULONG)*fromlen,
 	    (CK_UTF8CHAR *)(uintptr_t)to, (CK_ULONG)tolen)) != CKR_OK)
-		ret = off_p11_fail(p, "C_SetPIN (security officer)", rv, err);
+		ret = off_p11_fail(p, "C_SetPIN", rv, err);
 	(void)off_p11_fn(p)->C_Logout(off_p11_session(p));
 out:
 	off_p11_close(&p);
@@ -587,22 +671,25 @@ out:
 
 /* The CKA_ID of the transfer key for key id under the KEK whose
  * fingerprint is fp. */
-static void
+static int
 transfer_id(const uint8_t *id, const uint8_t fp[32],
-    uint8_t out[OFF_TOKEN_ID_LEN])
+    uint8_t out[OFF_TOKEN_ID_LEN], struct off_err *err)
 {
 	uint8_t		h[32];
 	unsigned int	hl = sizeof(h);
 	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+	int		ret = 0;
 
-	memset(h, 0, sizeof(h));
-	if (ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, "officiant transfer key", 22) == 1 &&
-	    EVP_DigestUpdate(ctx, id, OFF_TOKEN_ID_LEN) == 1 &&
-	    EVP_DigestUpdate(ctx, fp, 32) == 1)
-		(void)EVP_DigestFinal_ex(ctx, h, &hl);
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, "officiant transfer key", 22) != 1 ||
+	    EVP_DigestUpdate(ctx, id, OFF_TOKEN_ID_LEN) != 1 ||
+	    EVP_DigestUpdate(ctx, fp, 32) != 1 ||
+	    EVP_DigestFinal_ex(ctx, h, &hl) != 1)
+		ret = off_err_crypto(err, _("cannot hash the key's CKA_ID"));
+	else
+		memcpy(out, h, OFF_TOKEN_ID_LEN);
 	EVP_MD_CTX_free(ctx);
-	memcpy(out, h, OFF_TOKEN_ID_LEN);
+	return ret;
 }
 
 /* The trusted object of class with CKA_ID id, if there is one. */
@@ -680,9 +767,9 @@ p11_trust(struct off_module *m, struct off_module_trust *t,
 	int			 nl = 0, el = 0, ret;
 
 	*t->what = '\0';
-	if ((ret = off_key_fingerprint(t->kek, fp, err)) != 0)
+	if ((ret = off_key_fingerprint(t->kek, fp, err)) != 0 ||
+	    (ret = transfer_id(t->id, fp, xid, err)) != 0)
 		return ret;
-	transfer_id(t->id, fp, xid);
 	off_hex(fp, 8, hex);
 	snprintf(kl, sizeof(kl), "officiant-kek-%s", hex);
 	off_hex(xid, 8, hex);
@@ -725,16 +812,16 @@ p11_trust(struct off_module *m, struct off_module_trust *t,
 				ATTR(CKA_ENCRYPT, &no),
 				ATTR(CKA_VERIFY, &no),
 				ATTR(CKA_MODIFIABLE, &no),
-				ATTR(CKA_COPYABLE, &no),
 				{ CKA_LABEL, kl, strlen(kl) },
 				{ CKA_ID, fp, sizeof(fp) },
 				{ CKA_MODULUS, nb, (CK_ULONG)nl },
 				{ CKA_PUBLIC_EXPONENT, eb, (CK_ULONG)el },
+				ATTR(CKA_COPYABLE, &no),
 			};
 
-			ret = (rv = fn->C_CreateObject(s, kt, 14, &h)) ==
-			    CKR_OK ? 0 : off_p11_fail(p,
-			    "C_CreateObject (trusted KEK)", rv, err);
+			ret = (rv = fn->C_CreateObject(s, kt, 13 +
+			    has_copyable(p), &h)) == CKR_OK ? 0 :
+			    off_p11_fail(p, "C_CreateObject", rv, err);
 		}
 	}
 	if (ret != 0)
@@ -743,9 +830,13 @@ p11_trust(struct off_module *m, struct off_module_trust *t,
 	if (off_p11_has(p, CKM_RSA_AES_KEY_WRAP) ||
 	    !off_p11_has(p, CKM_AES_KEY_GEN))
 		goto logout;
-	/* A transfer key made afresh at each reduction. */
-	if (find_trusted(p, seccls, xid, sizeof(xid), &h, NULL) == 0)
-		(void)fn->C_DestroyObject(s, h);
+	/* A transfer key made afresh at each reduction: the old one goes
+	 * first, or no new one is made. */
+	if (find_trusted(p, seccls, xid, sizeof(xid), &h, NULL) == 0 &&
+	    (rv = fn->C_DestroyObject(s, h)) != CKR_OK) {
+		ret = off_p11_fail(p, "C_DestroyObject", rv, err);
+		goto logout;
+	}
 	{
 		CK_ATTRIBUTE	xt[] = {
 			ATTR(CKA_CLASS, &seccls),
@@ -765,14 +856,14 @@ p11_trust(struct off_module *m, struct off_module_trust *t,
 			ATTR(CKA_VERIFY, &no),
 			ATTR(CKA_DERIVE, &no),
 			ATTR(CKA_MODIFIABLE, &no),
-			ATTR(CKA_COPYABLE, &no),
 			{ CKA_LABEL, xl, strlen(xl) },
 			{ CKA_ID, xid, sizeof(xid) },
+			ATTR(CKA_COPYABLE, &no),
 		};
 
-		if ((rv = fn->C_GenerateKey(s, &gen, xt, 20, &h)) != CKR_OK)
-			ret = off_p11_fail(p, "C_GenerateKey (transfer key)",
-			    rv, err);
+		if ((rv = fn->C_GenerateKey(s, &gen, xt, 19 + has_copyable(p),
+		    &h)) != CKR_OK)
+			ret = off_p11_fail(p, "C_GenerateKey", rv, err);
 	}
 	if (ret == 0)
 		snprintf(t->what, sizeof(t->what), "%s, %s (CKA_TRUSTED)", kl,
@@ -900,12 +991,13 @@ p11_wrap(struct off_module *m, struct off_module_wrap *wr,
 	if (fn->C_GetAttributeValue(s, key, &wwt, 1) == CKR_OK && trusted) {
 		if ((ret = off_key_fingerprint(wr->kek, fp, err)) != 0)
 			goto out;
+		if ((ret = transfer_id(wr->id, fp, xid, err)) != 0)
+			goto out;
 		if ((ret = find_trusted(p, CKO_PUBLIC_KEY, fp, sizeof(fp), &kek,
 		    err)) == OFF_ERR_NOT_FOUND || (ret == 0 && wr->aes &&
 		    !off_p11_has(p, CKM_RSA_AES_KEY_WRAP) &&
-		    (transfer_id(wr->id, fp, xid), (ret = find_trusted(p,
-		    CKO_SECRET_KEY, xid, sizeof(xid), &eph, err))) ==
-		    OFF_ERR_NOT_FOUND)) {
+		    (ret = find_trusted(p, CKO_SECRET_KEY, xid, sizeof(xid),
+		    &eph, err)) == OFF_ERR_NOT_FOUND)) {
 			ret = off_err_set(err, OFF_ERR_DENIED,
 			    off_p11_library(p), _("token \"%s\" lets the key "
 			    "out only under keys its security officer trusts, "

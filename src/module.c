@@ -172,22 +172,32 @@ int
 off_module_so_pin(const struct off_module *m, EVP_PKEY *world_key,
     uint8_t pin[OFF_SO_PIN_LEN + 1], struct off_err *err)
 {
-	uint8_t		*ikm = NULL, h[OFF_SO_PIN_LEN / 2];
+	uint8_t		*ikm = NULL, *h = NULL;
 	size_t		 len = 0;
 	BIGNUM		*d = NULL;
 	char		 label[64], hex[OFF_MODULE_ID_LEN * 2 + 1];
 	int		 ret;
 
-	/* The private key's bytes: Ed25519's raw key, or EC's scalar. */
+	if ((h = off_secalloc(OFF_SO_PIN_LEN / 2)) == NULL)
+		return off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+	/* The private key's bytes: Ed25519's raw key, or EC's scalar (in
+	 * OpenSSL's secure heap). */
 	if (EVP_PKEY_get_raw_private_key(world_key, NULL, &len) == 1) {
-		if (len == 0 || len > 64 || (ikm = off_secalloc(len)) == NULL)
-			return off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+		if (len == 0 || len > 64) {
+			ret = off_err_crypto(err, _("cannot read the world key"));
+			goto out;
+		}
+		if ((ikm = off_secalloc(len)) == NULL) {
+			ret = off_err_set(err, OFF_ERR_SECMEM, NULL, NULL);
+			goto out;
+		}
 		if (EVP_PKEY_get_raw_private_key(world_key, ikm, &len) != 1) {
 			ret = off_err_crypto(err, _("cannot read the world key"));
 			goto out;
 		}
 	} else {
-		if (EVP_PKEY_get_bn_param(world_key, OSSL_PKEY_PARAM_PRIV_KEY,
+		if ((d = BN_secure_new()) == NULL ||
+		    EVP_PKEY_get_bn_param(world_key, OSSL_PKEY_PARAM_PRIV_KEY,
 		    &d) != 1 || (len = (size_t)BN_num_bytes(d)) == 0 ||
 		    len > 66) {
 			ret = off_err_crypto(err, _("cannot read the world key"));
@@ -205,12 +215,12 @@ off_module_so_pin(const struct off_module *m, EVP_PKEY *world_key,
 	}
 	off_hex(m->id, OFF_MODULE_ID_LEN, hex);
 	snprintf(label, sizeof(label), "pkcs11 SO PIN %s", hex);
-	if ((ret = off_hkdf(ikm, len, label, h, sizeof(h), err)) == 0)
-		off_hex(h, sizeof(h), (char *)pin);
-	off_wipe(h, sizeof(h));
+	if ((ret = off_hkdf(ikm, len, label, h, OFF_SO_PIN_LEN / 2, err)) == 0)
+		off_hex(h, OFF_SO_PIN_LEN / 2, (char *)pin);
 out:
 	BN_clear_free(d);
 	off_secfree(&ikm);
+	off_secfree(&h);
 	return ret;
 }
 

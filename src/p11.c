@@ -77,7 +77,8 @@ static const struct p11_name rv_names[] = {
 	N(CKR_DOMAIN_PARAMS_INVALID), N(CKR_CURVE_NOT_SUPPORTED),
 	N(CKR_BUFFER_TOO_SMALL), N(CKR_CRYPTOKI_NOT_INITIALIZED),
 	N(CKR_CRYPTOKI_ALREADY_INITIALIZED), N(CKR_FUNCTION_REJECTED),
-	N(CKR_OPERATION_NOT_INITIALIZED),
+	N(CKR_OPERATION_NOT_INITIALIZED), N(CKR_ACTION_PROHIBITED),
+	N(CKR_SESSION_READ_ONLY_EXISTS), N(CKR_USER_ANOTHER_ALREADY_LOGGED_IN),
 };
 
 static const struct p11_name mech_names[] = {
@@ -543,8 +544,14 @@ off_p11_login_so(struct off_p11 *p, const uint8_t *pin, size_t len,
 		return off_err_set(err, OFF_ERR_LOCKED, p->library,
 		    _("the security officer PIN of token \"%s\" is locked "
 		    "(CKR_PIN_LOCKED)"), p->token.label);
+	case CKR_USER_TYPE_INVALID:
+	case CKR_FUNCTION_NOT_SUPPORTED:
+		return off_err_set(err, OFF_ERR_UNSUPPORTED, p->library,
+		    _("token \"%s\" has no security officer login (%s)"),
+		    p->token.label, rv == CKR_USER_TYPE_INVALID ?
+		    "CKR_USER_TYPE_INVALID" : "CKR_FUNCTION_NOT_SUPPORTED");
 	default:
-		return off_p11_fail(p, "C_Login (security officer)", rv, err);
+		return off_p11_fail(p, "C_Login (CKU_SO)", rv, err);
 	}
 }
 
@@ -608,12 +615,21 @@ int
 off_p11_find_all(struct off_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG ntmpl,
     CK_OBJECT_HANDLE *h, CK_ULONG max, CK_ULONG *n, struct off_err *err)
 {
-	CK_RV	rv;
+	CK_ULONG	got;
+	CK_RV		rv;
 
 	*n = 0;
 	if ((rv = p->fn->C_FindObjectsInit(p->session, tmpl, ntmpl)) != CKR_OK)
 		return off_p11_fail(p, "C_FindObjectsInit", rv, err);
-	rv = p->fn->C_FindObjects(p->session, h, max, n);
+	/* A module may give fewer than asked for at a time. */
+	do {
+		got = 0;
+		rv = p->fn->C_FindObjects(p->session, h + *n, max - *n, &got);
+		if (rv == CKR_OK && got > max - *n)
+			rv = CKR_GENERAL_ERROR;	/* more than room for */
+		else if (rv == CKR_OK)
+			*n += got;
+	} while (rv == CKR_OK && got > 0 && *n < max);
 	(void)p->fn->C_FindObjectsFinal(p->session);
 	if (rv != CKR_OK)
 		return off_p11_fail(p, "C_FindObjects", rv, err);

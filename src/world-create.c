@@ -712,12 +712,12 @@ new_token_pin(const struct off_frontend *fe, const char *label, char **pin,
 		snprintf(what, sizeof(what), _("the new user PIN of token "
 		    "\"%s\""), label);
 		if ((ret = off_ask_pin(fe, &req, pin, len)) != 0)
-			return off_err_set(err, ret, NULL, NULL);
+			break;
 		snprintf(what, sizeof(what), _("the new user PIN of token "
 		    "\"%s\", again"), label);
 		if ((ret = off_ask_pin(fe, &req, &again, &alen)) != 0) {
 			off_secfree(pin);
-			return off_err_set(err, ret, NULL, NULL);
+			break;
 		}
 		ret = *len > 0 && alen == *len && off_ctcmp(*pin, again,
 		    alen) == 0;
@@ -727,9 +727,10 @@ new_token_pin(const struct off_frontend *fe, const char *label, char **pin,
 		off_secfree(pin);
 		off_fe_notice(fe, OFF_NOTICE_WARNING, "%s", *len == 0 ?
 		    _("the PIN is empty") : _("the two PINs differ"));
+		ret = OFF_ERR_CANCELLED;
 	}
-	return off_err_set(err, OFF_ERR_CANCELLED, NULL, _("no new user PIN "
-	    "for token \"%s\""), label);
+	return off_err_set(err, ret, NULL, _("no new user PIN for token "
+	    "\"%s\""), label);
 }
 
 int
@@ -742,7 +743,7 @@ off_world_token_pin(const char *kmdata, const struct off_world *w,
 	uint8_t			*secret = NULL, *so = NULL;
 	char			*pin = NULL;
 	size_t			 len = 0;
-	int			 ret;
+	int			 ret, tries;
 
 	if ((ret = off_world_open_module(w, 0, kmdata, &m, err)) != 0)
 		return ret;
@@ -759,10 +760,23 @@ off_world_token_pin(const char *kmdata, const struct off_world *w,
 	}
 	if ((ret = off_quorum_collect(w, slot, fe, &secret, err)) != 0 ||
 	    (ret = off_world_signing_key(w, secret, &key, err)) != 0 ||
-	    (ret = off_module_so_pin(m, key, so, err)) != 0 ||
-	    (ret = new_token_pin(fe, m->token.label, &pin, &len, err)) != 0 ||
-	    (ret = m->ops->user_pin(m, so, OFF_SO_PIN_LEN, pin, len,
-	    err)) != 0)
+	    (ret = off_module_so_pin(m, key, so, err)) != 0)
+		goto out;
+	/* A PIN the token will not take (its length) is asked again: the
+	 * quorum is not collected twice. */
+	for (tries = 0; tries < 3; tries++) {
+		if ((ret = new_token_pin(fe, m->token.label, &pin, &len,
+		    err)) != 0)
+			goto out;
+		ret = m->ops->user_pin(m, so, OFF_SO_PIN_LEN, pin, len, err);
+		off_secfree(&pin);
+		if (ret != OFF_ERR_INVALID)
+			break;
+		if (err != NULL)
+			off_fe_notice(fe, OFF_NOTICE_WARNING, "%s",
+			    err->detail);
+	}
+	if (ret != 0)
 		goto out;
 	off_fe_notice(fe, OFF_NOTICE_INFO, _("token \"%s\" has a new user PIN "
 	    "and is unlocked"), m->token.label);

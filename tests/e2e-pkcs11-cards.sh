@@ -189,12 +189,14 @@ for n in 1 2 3; do
 	expect 4 "wrong token PIN $n" -- "$OFFICIANT" key generate --kmdata "$K" --ident lockme --type aes <"$T/badpin"
 done
 expect_in "$T/err" 'token "officiant-hsm" is locked' "the module token locks"
-printf '2222\n3333\n5678\n5679\n5678\n5678\n' >"$T/tokpin"
+# A PIN too short for the token, then two that differ, then the PIN.
+printf '2222\n3333\n123\n123\n5678\n5679\n5678\n5678\n' >"$T/tokpin"
 snap_transcripts
 expect 0 "world token-pin" -- "$OFFICIANT" world token-pin --kmdata "$K" --card-pkcs11 "$SHIM" <"$T/tokpin"
 recorded world-token-pin "token-pin"
 expect_in "$T/out" 'the new user PIN of token "officiant-hsm", again' "token-pin asks twice"
 expect_in "$T/err" "the two PINs differ" "token-pin: PINs that differ"
+expect_in "$T/err" 'token "officiant-hsm" takes user PINs of 4 to' "token-pin: a PIN too short"
 expect_in "$T/out" 'token "officiant-hsm" has a new user PIN and is unlocked' "token-pin"
 grep -q '5678\|2222\|3333' "$K/transcripts/$new" && fail "token-pin: a PIN is in the transcript"
 printf '5678\n' >"$T/newpin"

@@ -252,10 +252,14 @@ mkdir -p "$D2"
 # out; with --keep-so-pin no SO PIN is asked, and keys are wrapped
 # under session objects (officiant's signed ACL alone restricts them).
 expect 2 "--keep-so-pin without --pkcs11" -- "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --keep-so-pin
-expect 1 "no SO login" -- env P11SHIM_NOSO=1 "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --kdf-cost 10 --pkcs11 "$SHIM" --token shimmed <"$T/sopins"
-expect_in "$T/err" "CKR_USER_TYPE_INVALID" "no SO login"
-expect_in "$T/err" "takes --keep-so-pin" "no SO login"
+expect 3 "no SO login" -- env P11SHIM_NOSO=1 "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --kdf-cost 10 --pkcs11 "$SHIM" --token shimmed <"$T/sopins"
+expect_in "$T/err" 'token "shimmed" has no security officer login (CKR_USER_TYPE_INVALID); give --keep-so-pin' "no SO login"
 [ -z "$(ls "$D2")" ] || fail "no SO login: cards were written"
+# Nor one whose SO cannot mark a key trusted: found before any card.
+expect 3 "no trusted keys" -- env P11SHIM_NOTRUST=1 "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --kdf-cost 10 --pkcs11 "$SHIM" --token shimmed <"$T/sopins"
+expect_in "$T/err" 'its security officer cannot make a CKA_TRUSTED key (CKR_ATTRIBUTE_TYPE_INVALID), which the ACL reduction needs; give --keep-so-pin' "no trusted keys"
+[ -z "$(ls "$D2")" ] || fail "no trusted keys: cards were written"
+[ ! -e "$K2/world" ] || fail "no trusted keys: a world was written"
 expect 0 "create a world on the shimmed token" -- env P11SHIM_NOSO=1 "$OFFICIANT" world create --quorum 2/3 --kmdata "$K2" --drawer "$D2" --kdf-cost 10 --pkcs11 "$SHIM" --token shimmed --keep-so-pin <"$T/pins"
 grep -q 'security officer' "$T/out" && fail "--keep-so-pin: an SO PIN was asked"
 grep -q 'security_officer' "$K2/world" && fail "--keep-so-pin: the world claims the SO PIN"

@@ -15,6 +15,9 @@
  *   P11SHIM_NOEVENTS=1          C_WaitForSlotEvent is not supported
  *   P11SHIM_NOSO=1              no security officer login (as on a
  *                               YubiHSM 2): CKR_USER_TYPE_INVALID
+ *   P11SHIM_NOTRUST=1           objects with CKA_TRUSTED refused
+ *                               (CKR_ATTRIBUTE_TYPE_INVALID), as by a
+ *                               token whose SO cannot mark keys trusted
  *   P11SHIM_RSA_AES=1           CKM_RSA_AES_KEY_WRAP offered, made of
  *                               the real module's two steps on a session
  *                               AES key (keys that only trusted keys may
@@ -60,7 +63,9 @@ shim_GetMechanismList(CK_SLOT_ID slot, CK_MECHANISM_TYPE *list,
 
 	if ((rv = real->C_GetMechanismList(slot, all, &n)) != CKR_OK)
 		return rv;
-	if (getenv("P11SHIM_RSA_AES") != NULL)
+	for (i = 0; i < n && all[i] != CKM_RSA_AES_KEY_WRAP; i++)
+		;
+	if (i == n && getenv("P11SHIM_RSA_AES") != NULL)
 		all[n++] = CKM_RSA_AES_KEY_WRAP;
 	for (i = 0; i < n; i++)
 		if (!hidden(all[i])) {
@@ -164,6 +169,38 @@ present(CK_SLOT_ID slot)
 		return 0;
 	fclose(f);
 	return 1;
+}
+
+/* Under P11SHIM_NOTRUST: 1 when the template asks for CKA_TRUSTED. */
+static int
+asks_trust(const CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	CK_ULONG	i;
+
+	if (getenv("P11SHIM_NOTRUST") == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (t[i].type == CKA_TRUSTED)
+			return 1;
+	return 0;
+}
+
+static CK_RV
+shim_CreateObject(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n,
+    CK_OBJECT_HANDLE *h)
+{
+	if (asks_trust(t, n))
+		return CKR_ATTRIBUTE_TYPE_INVALID;
+	return real->C_CreateObject(s, t, n, h);
+}
+
+static CK_RV
+shim_GenerateKey(CK_SESSION_HANDLE s, CK_MECHANISM *m, CK_ATTRIBUTE *t,
+    CK_ULONG n, CK_OBJECT_HANDLE *h)
+{
+	if (asks_trust(t, n))
+		return CKR_ATTRIBUTE_TYPE_INVALID;
+	return real->C_GenerateKey(s, m, t, n, h);
 }
 
 /* A new user PIN from the security officer unlocks the token. */
@@ -311,6 +348,7 @@ shim_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID *slot, void *reserved)
 	if (getenv("P11SHIM_PRESENT") == NULL)
 		return real->C_WaitForSlotEvent(flags, slot, reserved);
 	for (;;) {
+		n = 64;
 		if (real->C_GetSlotList(CK_FALSE, ids, &n) != CKR_OK)
 			return CKR_GENERAL_ERROR;
 		for (i = 0; i < n; i++) {
@@ -357,6 +395,8 @@ C_GetFunctionList(CK_FUNCTION_LIST **out)
 		shim.C_Login = shim_Login;
 		shim.C_InitPIN = shim_InitPIN;
 		shim.C_WrapKey = shim_WrapKey;
+		shim.C_CreateObject = shim_CreateObject;
+		shim.C_GenerateKey = shim_GenerateKey;
 		shim.C_GetTokenInfo = shim_GetTokenInfo;
 		shim.C_GetSlotInfo = shim_GetSlotInfo;
 		shim.C_WaitForSlotEvent = shim_WaitForSlotEvent;
