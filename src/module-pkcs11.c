@@ -528,71 +528,141 @@ kwp_fits(struct off_p11 *p, const struct off_module_wrap *wr,
 	    t->manufacturer, t->model, wr->type);
 }
 
-/* Logged in as the security officer: what key reduce-acl will need of
- * it can be done, tried on session objects (a KEK-like public key and,
- * without CKM_RSA_AES_KEY_WRAP, an AES key, both CKA_TRUSTED): a token
- * that cannot would leave keys that only trusted keys may wrap and none
- * to wrap them. */
-static int
-so_can_trust(struct off_p11 *p, struct off_err *err)
+/* The trusted objects the security officer makes (logged in): label
+ * and id NULL for a session object that only tries it. */
+struct trusted_obj {
+	int		 token;		/* a token object, else a session one */
+	const char	*label;
+	const uint8_t	*id;
+	size_t		 idlen;
+};
+
+/* t, then the label and id if any, then CKA_COPYABLE false if the
+ * library knows it: *n attributes in out (room for n + 3). */
+static void
+trusted_template(struct off_p11 *p, const struct trusted_obj *o,
+    const CK_ATTRIBUTE *t, CK_ULONG n, CK_ATTRIBUTE *out, CK_ULONG *nout)
 {
-	static const CK_BYTE	 e[3] = { 0x01, 0x00, 0x01 };
-	CK_FUNCTION_LIST	*fn = off_p11_fn(p);
-	CK_SESSION_HANDLE	 s = off_p11_session(p);
-	CK_OBJECT_CLASS		 pubcls = CKO_PUBLIC_KEY, seccls = CKO_SECRET_KEY;
-	CK_KEY_TYPE		 rsa = CKK_RSA, aes = CKK_AES;
-	CK_MECHANISM		 gen = { CKM_AES_KEY_GEN, NULL, 0 };
-	CK_ULONG		 vlen = 32;
-	CK_BYTE			 n[256];
-	CK_OBJECT_HANDLE	 h;
-	CK_RV			 rv;
-	CK_ATTRIBUTE		 kt[] = {
-		ATTR(CKA_CLASS, &pubcls),
+	memcpy(out, t, n * sizeof(*t));
+	if (o->label != NULL) {
+		out[n].type = CKA_LABEL;
+		out[n].pValue = (void *)(uintptr_t)o->label;
+		out[n++].ulValueLen = strlen(o->label);
+		out[n].type = CKA_ID;
+		out[n].pValue = (void *)(uintptr_t)o->id;
+		out[n++].ulValueLen = o->idlen;
+	}
+	if (has_copyable(p)) {
+		out[n].type = CKA_COPYABLE;
+		out[n].pValue = &no;
+		out[n++].ulValueLen = sizeof(no);
+	}
+	*nout = n;
+}
+
+/* The KEK (modulus and exponent) as a trusted public key: it may wrap,
+ * nothing else, and never changes. */
+static CK_RV
+trusted_kek(struct off_p11 *p, const struct trusted_obj *o, const uint8_t *n,
+    size_t nlen, const uint8_t *e, size_t elen, CK_OBJECT_HANDLE *h)
+{
+	CK_OBJECT_CLASS	 cls = CKO_PUBLIC_KEY;
+	CK_KEY_TYPE	 rsa = CKK_RSA;
+	CK_ATTRIBUTE	 t[] = {
+		ATTR(CKA_CLASS, &cls),
 		ATTR(CKA_KEY_TYPE, &rsa),
-		ATTR(CKA_TOKEN, &no),
+		ATTR(CKA_TOKEN, o->token ? &yes : &no),
 		ATTR(CKA_PRIVATE, &no),
 		ATTR(CKA_TRUSTED, &yes),
 		ATTR(CKA_WRAP, &yes),
-		{ CKA_MODULUS, n, sizeof(n) },
-		{ CKA_PUBLIC_EXPONENT, (void *)(uintptr_t)e, sizeof(e) },
-	};
-	CK_ATTRIBUTE		 xt[] = {
-		ATTR(CKA_CLASS, &seccls),
+		ATTR(CKA_ENCRYPT, &no),
+		ATTR(CKA_VERIFY, &no),
+		ATTR(CKA_MODIFIABLE, &no),
+		{ CKA_MODULUS, (void *)(uintptr_t)n, (CK_ULONG)nlen },
+		{ CKA_PUBLIC_EXPONENT, (void *)(uintptr_t)e, (CK_ULONG)elen },
+	}, all[14];
+	CK_ULONG	 k;
+
+	trusted_template(p, o, t, 11, all, &k);
+	return off_p11_fn(p)->C_CreateObject(off_p11_session(p), all, k, h);
+}
+
+/* A trusted AES-256 transfer key: it can only wrap, be wrapped only
+ * under trusted keys, and never changes. */
+static CK_RV
+trusted_transfer(struct off_p11 *p, const struct trusted_obj *o,
+    CK_OBJECT_HANDLE *h)
+{
+	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE	 aes = CKK_AES;
+	CK_ULONG	 vlen = 32, k;
+	CK_MECHANISM	 gen = { CKM_AES_KEY_GEN, NULL, 0 };
+	CK_ATTRIBUTE	 t[] = {
+		ATTR(CKA_CLASS, &cls),
 		ATTR(CKA_KEY_TYPE, &aes),
 		ATTR(CKA_VALUE_LEN, &vlen),
-		ATTR(CKA_TOKEN, &no),
+		ATTR(CKA_TOKEN, o->token ? &yes : &no),
 		ATTR(CKA_PRIVATE, &no),
 		ATTR(CKA_SENSITIVE, &yes),
 		ATTR(CKA_EXTRACTABLE, &yes),
 		ATTR(CKA_WRAP_WITH_TRUSTED, &yes),
 		ATTR(CKA_TRUSTED, &yes),
 		ATTR(CKA_WRAP, &yes),
-	};
+		ATTR(CKA_UNWRAP, &no),
+		ATTR(CKA_ENCRYPT, &no),
+		ATTR(CKA_DECRYPT, &no),
+		ATTR(CKA_SIGN, &no),
+		ATTR(CKA_VERIFY, &no),
+		ATTR(CKA_DERIVE, &no),
+		ATTR(CKA_MODIFIABLE, &no),
+	}, all[20];
+
+	trusted_template(p, o, t, 17, all, &k);
+	return off_p11_fn(p)->C_GenerateKey(off_p11_session(p), &gen, all, k,
+	    h);
+}
+
+/* 1 when a key reduction makes a transfer key on this token. */
+static int
+needs_transfer(struct off_p11 *p)
+{
+	return !off_p11_has(p, CKM_RSA_AES_KEY_WRAP) &&
+	    off_p11_has(p, CKM_AES_KEY_GEN);
+}
+
+/* Logged in as the security officer: what key reduce-acl will need of
+ * it can be done, tried on session objects made as it will make them:
+ * a token that cannot would leave keys that only trusted keys may wrap
+ * and none to wrap them. */
+static int
+so_can_trust(struct off_p11 *p, struct off_err *err)
+{
+	static const uint8_t	 e[3] = { 0x01, 0x00, 0x01 };
+	struct trusted_obj	 o = { 0, NULL, NULL, 0 };
+	CK_OBJECT_HANDLE	 h;
+	uint8_t			 n[256];
+	char			 buf[32];
+	CK_RV			 rv;
 
 	/* An odd 2048-bit number: the object is never used. */
 	memset(n, 0x5a, sizeof(n));
 	n[0] = 0xc3;
 	n[sizeof(n) - 1] = 0x01;
-	if ((rv = fn->C_CreateObject(s, kt, 8, &h)) == CKR_OK) {
-		(void)fn->C_DestroyObject(s, h);
-		if (off_p11_has(p, CKM_RSA_AES_KEY_WRAP) ||
-		    !off_p11_has(p, CKM_AES_KEY_GEN))
+	if ((rv = trusted_kek(p, &o, n, sizeof(n), e, sizeof(e), &h)) ==
+	    CKR_OK) {
+		(void)off_p11_fn(p)->C_DestroyObject(off_p11_session(p), h);
+		if (!needs_transfer(p))
 			return 0;
-		if ((rv = fn->C_GenerateKey(s, &gen, xt, 10, &h)) == CKR_OK) {
-			(void)fn->C_DestroyObject(s, h);
+		if ((rv = trusted_transfer(p, &o, &h)) == CKR_OK) {
+			(void)off_p11_fn(p)->C_DestroyObject(
+			    off_p11_session(p), h);
 			return 0;
 		}
 	}
-	{
-		char	buf[32];
-
-		return off_err_set(err, OFF_ERR_UNSUPPORTED,
-		    off_p11_library(p), _("token \"%s\": its security "
-		    "officer cannot make a CKA_TRUSTED key (%s), which the "
-		    "ACL reduction needs; give --keep-so-pin"),
-		    off_p11_token(p)->label,
-		    off_p11_rv_name(rv, buf, sizeof(buf)));
-	}
+	return off_err_set(err, OFF_ERR_UNSUPPORTED, off_p11_library(p),
+	    _("token \"%s\": its security officer cannot make a CKA_TRUSTED "
+	    "key (%s), which the ACL reduction needs; give --keep-so-pin"),
+	    off_p11_token(p)->label, off_p11_rv_name(rv, buf, sizeof(buf)));
 }
 
 /* The security officer's PIN: asked through fe and checked, with what
@@ -751,13 +821,10 @@ p11_trust(struct off_module *m, struct off_module_trust *t,
     const uint8_t *so_pin, size_t len, struct off_err *err)
 {
 	struct off_p11		*p = NULL;
+	struct trusted_obj	 o;
 	CK_FUNCTION_LIST	*fn;
 	CK_SESSION_HANDLE	 s;
-	CK_OBJECT_CLASS		 pubcls = CKO_PUBLIC_KEY, seccls = CKO_SECRET_KEY;
-	CK_KEY_TYPE		 rsa = CKK_RSA, aes = CKK_AES;
-	CK_MECHANISM		 gen = { CKM_AES_KEY_GEN, NULL, 0 };
 	CK_OBJECT_HANDLE	 h;
-	CK_ULONG		 vlen = 32;
 	CK_RV			 rv;
 	BIGNUM			*n = NULL, *e = NULL;
 	uint8_t			 fp[32], xid[OFF_TOKEN_ID_LEN];
@@ -788,7 +855,8 @@ p11_trust(struct off_module *m, struct off_module_trust *t,
 		}
 		goto out;
 	}
-	if ((ret = find_trusted(p, pubcls, fp, sizeof(fp), &h, err)) == 0)
+	if ((ret = find_trusted(p, CKO_PUBLIC_KEY, fp, sizeof(fp), &h,
+	    err)) == 0)
 		ret = same_kek(p, h, t->kek, err);
 	else if (ret == OFF_ERR_NOT_FOUND) {
 		if (EVP_PKEY_get_bn_param(t->kek, OSSL_PKEY_PARAM_RSA_N,
@@ -801,71 +869,27 @@ p11_trust(struct off_module *m, struct off_module_trust *t,
 		}
 		nl = BN_bn2bin(n, nb);
 		el = BN_bn2bin(e, eb);
-		{
-			CK_ATTRIBUTE	kt[] = {
-				ATTR(CKA_CLASS, &pubcls),
-				ATTR(CKA_KEY_TYPE, &rsa),
-				ATTR(CKA_TOKEN, &yes),
-				ATTR(CKA_PRIVATE, &no),
-				ATTR(CKA_TRUSTED, &yes),
-				ATTR(CKA_WRAP, &yes),
-				ATTR(CKA_ENCRYPT, &no),
-				ATTR(CKA_VERIFY, &no),
-				ATTR(CKA_MODIFIABLE, &no),
-				{ CKA_LABEL, kl, strlen(kl) },
-				{ CKA_ID, fp, sizeof(fp) },
-				{ CKA_MODULUS, nb, (CK_ULONG)nl },
-				{ CKA_PUBLIC_EXPONENT, eb, (CK_ULONG)el },
-				ATTR(CKA_COPYABLE, &no),
-			};
-
-			ret = (rv = fn->C_CreateObject(s, kt, 13 +
-			    has_copyable(p), &h)) == CKR_OK ? 0 :
-			    off_p11_fail(p, "C_CreateObject", rv, err);
-		}
+		o = (struct trusted_obj){ 1, kl, fp, sizeof(fp) };
+		ret = (rv = trusted_kek(p, &o, nb, (size_t)nl, eb, (size_t)el,
+		    &h)) == CKR_OK ? 0 : off_p11_fail(p, "C_CreateObject", rv,
+		    err);
 	}
 	if (ret != 0)
 		goto logout;
 	snprintf(t->what, sizeof(t->what), "%s (CKA_TRUSTED)", kl);
-	if (off_p11_has(p, CKM_RSA_AES_KEY_WRAP) ||
-	    !off_p11_has(p, CKM_AES_KEY_GEN))
+	if (!needs_transfer(p))
 		goto logout;
 	/* A transfer key made afresh at each reduction: the old one goes
 	 * first, or no new one is made. */
-	if (find_trusted(p, seccls, xid, sizeof(xid), &h, NULL) == 0 &&
+	if (find_trusted(p, CKO_SECRET_KEY, xid, sizeof(xid), &h, NULL) == 0 &&
 	    (rv = fn->C_DestroyObject(s, h)) != CKR_OK) {
 		ret = off_p11_fail(p, "C_DestroyObject", rv, err);
 		goto logout;
 	}
-	{
-		CK_ATTRIBUTE	xt[] = {
-			ATTR(CKA_CLASS, &seccls),
-			ATTR(CKA_KEY_TYPE, &aes),
-			ATTR(CKA_VALUE_LEN, &vlen),
-			ATTR(CKA_TOKEN, &yes),
-			ATTR(CKA_PRIVATE, &no),
-			ATTR(CKA_SENSITIVE, &yes),
-			ATTR(CKA_EXTRACTABLE, &yes),
-			ATTR(CKA_WRAP_WITH_TRUSTED, &yes),
-			ATTR(CKA_TRUSTED, &yes),
-			ATTR(CKA_WRAP, &yes),
-			ATTR(CKA_UNWRAP, &no),
-			ATTR(CKA_ENCRYPT, &no),
-			ATTR(CKA_DECRYPT, &no),
-			ATTR(CKA_SIGN, &no),
-			ATTR(CKA_VERIFY, &no),
-			ATTR(CKA_DERIVE, &no),
-			ATTR(CKA_MODIFIABLE, &no),
-			{ CKA_LABEL, xl, strlen(xl) },
-			{ CKA_ID, xid, sizeof(xid) },
-			ATTR(CKA_COPYABLE, &no),
-		};
-
-		if ((rv = fn->C_GenerateKey(s, &gen, xt, 19 + has_copyable(p),
-		    &h)) != CKR_OK)
-			ret = off_p11_fail(p, "C_GenerateKey", rv, err);
-	}
-	if (ret == 0)
+	o = (struct trusted_obj){ 1, xl, xid, sizeof(xid) };
+	if ((rv = trusted_transfer(p, &o, &h)) != CKR_OK)
+		ret = off_p11_fail(p, "C_GenerateKey", rv, err);
+	else
 		snprintf(t->what, sizeof(t->what), "%s, %s (CKA_TRUSTED)", kl,
 		    xl);
 logout:
