@@ -152,6 +152,16 @@ token_zero_block() {
 	    --input-file "$T/zero" --output-file "$T/zero.token" >/dev/null 2>&1 || fail "pkcs11-tool --encrypt"
 }
 
+# has_pin FILE PIN...: one of the PINs in FILE on its own, not inside a
+# longer run of hex or base64 (where four digits turn up by chance).
+has_pin() {
+	hp_f=$1; shift
+	for hp_p in "$@"; do
+		grep -Eq "(^|[^0-9A-Za-z+/=])$hp_p([^0-9A-Za-z+/=]|\$)" "$hp_f" && return 0
+	done
+	return 1
+}
+
 # sum FILE: its checksum, to show it did not change; sha FILE: its
 # SHA-256 in hex; hex FILE: its bytes in hex, on one line.
 sum() {

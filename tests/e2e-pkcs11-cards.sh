@@ -94,7 +94,7 @@ expect_in "$T/out" "Card 2 accepted (2 of 2)" "reduce"
 tr=$K/transcripts/$new
 grep -q "\"card-inserted\".*\"serial\":\"$serial_1\"" "$tr" || fail "reduce: the transcript has no card-inserted for token 1"
 grep -q "\"card-inserted\".*\"serial\":\"$serial_2\"" "$tr" || fail "reduce: the transcript has no card-inserted for token 2"
-grep -q '1111\|2222\|9999' "$tr" && fail "reduce: a PIN is in the transcript"
+has_pin "$tr" 1111 2222 9999 && fail "reduce: a PIN is in the transcript"
 expect 0 "package" -- "$OFFICIANT" package create --kmdata "$K" --kek kek.pub --format azure-byok \
     --kek-id https://v.vault.azure.net/keys/K/0123 --out "$W/tok.byok" key_xferacld_tokaes <<EOF
 4321
@@ -198,7 +198,7 @@ expect_in "$T/out" 'the new user PIN of token "officiant-hsm", again' "token-pin
 expect_in "$T/err" "the two PINs differ" "token-pin: PINs that differ"
 expect_in "$T/err" 'token "officiant-hsm" takes user PINs of 4 to' "token-pin: a PIN too short"
 expect_in "$T/out" 'token "officiant-hsm" has a new user PIN and is unlocked' "token-pin"
-grep -q '5678\|2222\|3333' "$K/transcripts/$new" && fail "token-pin: a PIN is in the transcript"
+has_pin "$K/transcripts/$new" 5678 2222 3333 && fail "token-pin: a PIN is in the transcript"
 printf '5678\n' >"$T/newpin"
 expect 0 "the new token PIN works" -- "$OFFICIANT" key generate --kmdata "$K" --ident afterpin --type aes <"$T/newpin"
 printf '4321\n' >"$T/oldpin"

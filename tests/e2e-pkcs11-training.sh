@@ -79,7 +79,7 @@ done
 no_plain_prompts "$T/gen.out" "generate-key on tokens"
 cp "$T/gen.out" "$T/out"
 verify_training "generate-key on tokens" generate-key
-grep -q '1111\|2222\|3333\|4321\|000000' "$tr" && fail "a PIN is in the transcript"
+has_pin "$tr" 1111 2222 3333 4321 000000 && fail "a PIN is in the transcript"
 expect 0 "world info" -- "$OFFICIANT" world info --kmdata "$K"
 expect_in "$T/out" 'token "officiant-hsm"' "world info: the module's token"
 if [ -n "$P11TOOL" ]; then
