@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "error.h"
 #include "json.h"
@@ -26,4 +27,17 @@ off_platform_harden(void)
 	    CRYPTO_secure_malloc_init(256 * 1024, 32) == 0)
 		ret = OFF_ERR_SECMEM;
 	return ret;
+}
+
+int
+off_crypto_init(void)
+{
+	EVP_MD	*md;
+
+	if (OPENSSL_init_crypto(0, NULL) != 1 ||
+	    OSSL_LIB_CTX_get0_global_default() == NULL ||
+	    (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		return OFF_ERR_NOMEM;
+	EVP_MD_free(md);
+	return 0;
 }

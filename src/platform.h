@@ -7,5 +7,10 @@
  * that private keys held by OpenSSL are locked too, and make jansson
  * wipe what it frees. */
 int	off_platform_harden(void);
+/* OpenSSL's own start (its default library context, its configuration,
+ * the default provider), done first and checked: OpenSSL 3.0 goes on
+ * with a half-made context after a failed allocation there and crashes
+ * later. OFF_ERR_NOMEM when it could not. */
+int	off_crypto_init(void);
 
 #endif

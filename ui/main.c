@@ -241,6 +241,11 @@ main(int argc, char **argv)
 	else
 		bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
+	if (off_crypto_init() != 0) {
+		fprintf(stderr, "officiant: %s\n", _("out of memory: OpenSSL "
+		    "cannot start"));
+		return EXIT_FAILURE;
+	}
 	if (off_platform_harden() != 0)
 		fprintf(stderr, "officiant: %s\n",
 		    _("warning: cannot fully protect this process's memory"));
